@@ -1,0 +1,55 @@
+# civgraph: `make run` serves the API on an embedded Neo4j; `make test` runs everything.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SERVER := civgraph/graph/server
+LAUNCHER := $(SERVER)/target/.built
+GRAPHIQL := civgraph/static/graphiql/.vendored
+
+.PHONY: setup run stop test lint typecheck pytest schema clean
+
+setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "civgraph needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet --editable '.[dev]'
+	touch $@
+
+# The embedded Neo4j launcher and its jars (Maven downloads land in ~/.m2 and are reused).
+$(LAUNCHER): $(SERVER)/pom.xml $(shell find $(SERVER)/src -name '*.java')
+	@command -v java >/dev/null || { echo "error: Java 17+ is needed (java not on PATH)"; exit 1; }
+	@command -v mvn >/dev/null || { echo "error: Maven is needed (mvn not on PATH)"; exit 1; }
+	mvn --batch-mode --quiet package -f $(SERVER)/pom.xml
+	touch $@
+
+# GraphiQL's scripts and styles, from the npm registry, served by civgraph itself.
+$(GRAPHIQL): scripts/vendor-graphiql.sh
+	scripts/vendor-graphiql.sh civgraph/static/graphiql
+	touch $@
+
+run: setup
+	$(BIN)/civgraph run
+
+stop:
+	$(BIN)/civgraph stop
+
+test: setup lint typecheck pytest
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+# The test session starts a throwaway Neo4j (temporary folder, free port) and stops it.
+pytest:
+	$(BIN)/pytest
+
+schema: setup
+	$(BIN)/civgraph export-schema > schema.graphql
+
+clean:
+	rm -rf $(VENV) $(SERVER)/target civgraph/static/graphiql

@@ -1,0 +1,3 @@
+from civgraph.cli import main
+
+main()

@@ -1,0 +1,86 @@
+"""The ASGI application: GraphQL over HTTP and WebSocket, health checks, vendored GraphiQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import structlog
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+
+from civgraph.graph.connection import open_graph
+from civgraph.graph.driver import Graph
+from civgraph.graph.migrations import migrate
+from civgraph.logs import configure_logging
+from civgraph.middleware import RequestIdMiddleware
+from civgraph.resolvers.context import Context, build_context
+from civgraph.schema.schema import build_schema
+from civgraph.settings import Mode, Settings, get_settings
+
+log = structlog.get_logger(__name__)
+STATIC = Path(__file__).resolve().parent / "static"
+GRAPHIQL_HTML = STATIC / "graphiql.html"
+
+
+class GraphQLApp(GraphQL[Context, None]):
+    """strawberry's ASGI view with our context and the GraphiQL page served from our files."""
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            build_schema(),
+            graphql_ide="graphiql" if settings.mode is Mode.DEVELOPMENT else None,
+        )
+        self.settings = settings
+        self.graph: Graph | None = None
+
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        if self.graph is None:
+            raise RuntimeError("the graph is opened by the application's lifespan")
+        return build_context(self.graph, self.settings, request, response)
+
+    async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+    configure_logging(settings)
+    graphql = GraphQLApp(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        graph = await open_graph(settings)
+        applied = await migrate(graph)
+        graphql.graph = app.state.graph = graph
+        log.info("serving", migrations_applied=applied, database=graph.database)
+        try:
+            yield
+        finally:
+            await graph.close()
+
+    async def healthz(request: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(request: Request) -> JSONResponse:
+        ready = await request.app.state.graph.ping()
+        return JSONResponse({"status": "ready" if ready else "neo4j unavailable"}, 200 if ready else 503)
+
+    app = Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app

@@ -1,0 +1,172 @@
+"""The `civgraph` command line: run, serve, manage the embedded Neo4j, migrate, export the SDL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from pathlib import Path
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from civgraph.graph import connection
+from civgraph.graph.errors import GraphError
+from civgraph.graph.migrations import has_data, migrate
+from civgraph.graph.server import process
+from civgraph.ingest.demo import load_demo
+from civgraph.logs import configure_logging
+from civgraph.settings import Settings, get_settings
+
+app = typer.Typer(
+    help="civgraph: GraphQL over the civil-affairs entity graph.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+neo4j_app = typer.Typer(help="The embedded Neo4j that civgraph manages.", no_args_is_help=True)
+app.add_typer(neo4j_app, name="neo4j")
+console = Console(stderr=True)
+
+
+def api_pid_file(settings: Settings) -> Path:
+    return settings.neo4j_home.parent / "civgraph-api.pid"
+
+
+def fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code=1)
+
+
+async def prepare_database(settings: Settings, *, demo: bool) -> str:
+    """Applies migrations and, with `demo`, loads the demo dataset into an empty database."""
+    graph = await connection.open_graph(settings)
+    try:
+        applied = await migrate(graph)
+        summary = f"migrations applied: {', '.join(applied) or 'none (up to date)'}"
+        if demo and settings.load_demo_data and not await has_data(graph):
+            people = await load_demo(graph)
+            summary += f"; empty database: loaded the synthetic demo dataset ({people} people)"
+        return summary
+    finally:
+        await graph.close()
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Builds the launcher if needed, starts Neo4j and waits until it answers."""
+    settings = get_settings()
+    if connection.is_external(settings):
+        raise fail(f"CIVGRAPH_NEO4J_URI is set ({settings.neo4j_uri}): civgraph starts nothing")
+    try:
+        target, started = connection.ensure_started(settings)
+        asyncio.run(ping(settings))
+    except GraphError as error:
+        raise fail(str(error)) from error
+    console.print(f"Neo4j {'started' if started else 'already running'} at {target.uri}")
+
+
+async def ping(settings: Settings) -> None:
+    graph = await connection.open_graph(settings)
+    await graph.close()
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stops the managed Neo4j cleanly (SIGTERM; SIGKILL after a minute)."""
+    config = connection.server_config(get_settings())
+    console.print("Neo4j stopped" if process.stop(config) else "Neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Says whether the managed Neo4j runs and answers; exits 1 when it does not."""
+    settings = get_settings()
+    try:
+        target = connection.target(settings)
+        asyncio.run(ping(settings))
+    except GraphError as error:
+        raise fail(str(error)) from error
+    console.print(f"Neo4j answers at {target.uri}")
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Applies the schema migrations (constraints, indexes) that are not applied yet."""
+    try:
+        console.print(asyncio.run(prepare_database(get_settings(), demo=False)))
+    except GraphError as error:
+        raise fail(str(error)) from error
+
+
+@app.command("serve")
+def serve() -> None:
+    """Serves the API on an already running Neo4j (managed or CIVGRAPH_NEO4J_URI)."""
+    settings = get_settings()
+    try:
+        console.print(asyncio.run(prepare_database(settings, demo=True)))
+    except GraphError as error:
+        raise fail(str(error)) from error
+    serve_api(settings)
+
+
+def serve_api(settings: Settings) -> None:
+    from civgraph.app import create_app  # imported late: the CLI's other commands need no app
+
+    pid_file = api_pid_file(settings)
+    pid_file.parent.mkdir(parents=True, exist_ok=True)
+    pid_file.write_text(str(os.getpid()))
+    console.print(f"civgraph serves http://{settings.host}:{settings.port}/graphql")
+    try:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+    finally:
+        pid_file.unlink(missing_ok=True)
+
+
+@app.command("run")
+def run() -> None:
+    """Starts Neo4j (unless CIVGRAPH_NEO4J_URI is set), migrates, loads the demo data into an
+    empty database and serves the API; Ctrl-C stops the API and the Neo4j it started."""
+    settings = get_settings()
+    try:
+        target, started = connection.ensure_started(settings)
+        console.print(f"Neo4j at {target.uri}")
+        console.print(asyncio.run(prepare_database(settings, demo=True)))
+    except GraphError as error:
+        raise fail(str(error)) from error
+    try:
+        serve_api(settings)
+    finally:
+        if started:
+            process.stop(connection.server_config(settings))
+            console.print("Neo4j stopped")
+
+
+@app.command("stop")
+def stop() -> None:
+    """Stops a running `civgraph run` (or serve) and the managed Neo4j."""
+    settings = get_settings()
+    pid_file = api_pid_file(settings)
+    if pid_file.exists():
+        pid = int(pid_file.read_text())
+        if process.alive(pid):
+            process.terminate(pid, timeout=90.0)  # `run` stops its Neo4j on the way out
+            console.print("API stopped")
+        pid_file.unlink(missing_ok=True)
+    if not connection.is_external(settings) and process.stop(connection.server_config(settings)):
+        console.print("Neo4j stopped")
+
+
+@app.command("export-schema")
+def export_schema() -> None:
+    """Prints the GraphQL SDL (the committed schema.graphql is this output)."""
+    from civgraph.schema.schema import sdl
+
+    sys.stdout.write(sdl())
+
+
+def main() -> None:
+    configure_logging(get_settings())
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # SIGTERM unwinds like Ctrl-C
+    app()

@@ -1,0 +1,88 @@
+"""Driver lifecycle and the one query helper every repository uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any, LiteralString
+
+import neo4j
+import neo4j.exceptions
+import neo4j.time
+
+from civgraph.graph.errors import DatabaseUnavailable
+
+Row = dict[str, Any]
+
+
+class Graph:
+    """A shared async driver bound to one database; safe to use from many tasks."""
+
+    def __init__(self, driver: neo4j.AsyncDriver, database: str) -> None:
+        self.driver = driver
+        self.database = database
+
+    async def read(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Runs one read statement in a managed (retried, routable) transaction."""
+        return await self._execute(query, params, write=False)
+
+    async def write(self, query: LiteralString, **params: Any) -> list[Row]:
+        """Runs one idempotent write statement in a managed transaction."""
+        return await self._execute(query, params, write=True)
+
+    async def run_schema(self, query: LiteralString) -> None:
+        """Runs a schema statement, which Neo4j only accepts in an auto-commit transaction."""
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(query)
+            await result.consume()
+
+    async def ping(self) -> bool:
+        try:
+            rows = await self.read("RETURN 1 AS ok")
+        except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError):
+            return False
+        return rows == [{"ok": 1}]
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def _execute(self, query: LiteralString, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+        async def rows(tx: neo4j.AsyncManagedTransaction) -> list[Row]:
+            result = await tx.run(query, params)
+            return [to_native(row) for row in await result.data()]
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                if write:
+                    return await session.execute_write(rows)
+                return await session.execute_read(rows)
+        except neo4j.exceptions.ServiceUnavailable as error:
+            raise DatabaseUnavailable(str(error)) from error
+
+
+def to_native(value: Any) -> Any:
+    """Turns Neo4j temporal values into the standard library's, recursively."""
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
+        native: date | datetime = value.to_native()
+        return native
+    if isinstance(value, dict):
+        return {key: to_native(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [to_native(item) for item in value]
+    return value
+
+
+async def connect(uri: str, user: str, password: str, database: str) -> Graph:
+    """Opens a driver and checks that Neo4j answers, or raises DatabaseUnavailable."""
+    driver = neo4j.AsyncGraphDatabase.driver(
+        uri,
+        auth=(user, password),
+        # "label/property does not exist" is what a fresh database says to every read.
+        notifications_disabled_classifications=["UNRECOGNIZED"],
+    )
+    try:
+        await driver.verify_connectivity()
+    except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError, OSError) as error:
+        await driver.close()
+        raise DatabaseUnavailable(f"Neo4j at {uri} does not answer: {error}") from error
+    return Graph(driver, database)

@@ -1,0 +1,74 @@
+"""Natural keys: resident ID numbers (GB 11643) and division codes (GB/T 2260 + 12-digit)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+from civgraph.graph.errors import InvalidIdentifier
+
+
+class Sex(StrEnum):
+    MALE = "MALE"
+    FEMALE = "FEMALE"
+
+
+@dataclass(frozen=True, slots=True)
+class ResidentId:
+    """A valid 18-character resident identity number and what it encodes."""
+
+    number: str
+    birth_date: date
+    sex: Sex
+    region_code: str
+
+
+def parse_resident_id(value: str) -> ResidentId:
+    """Validates a resident ID (check digit, birth date, issuing county) and decodes it."""
+    try:
+        number = ric.validate(value)
+        birth_date = ric.get_birth_date(number)
+    except ValidationError as error:
+        raise InvalidIdentifier("resident ID", value, str(error)) from error
+    # The 17th character is the sequence number's last digit: odd for men, even for women.
+    sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
+    return ResidentId(number, birth_date, sex, number[:6])
+
+
+def resident_id_check_digit(first17: str) -> str:
+    """The check character for 17 digits (stdnum's calc_check_digit wants 18 characters)."""
+    return ric.calc_check_digit(first17 + "0")
+
+
+REGION_CODE = re.compile(r"^(\d{6}|\d{9})$")
+COMMUNITY_CODE = re.compile(r"^\d{12}$")
+
+
+def validate_region_code(value: str) -> str:
+    """A 6-digit administrative code (province, city, county) or a 9-digit township code."""
+    if not REGION_CODE.match(value):
+        raise InvalidIdentifier("region code", value, "must be 6 or 9 digits")
+    return value
+
+
+def validate_community_code(value: str) -> str:
+    """A 12-digit statistical division code: county (6) + township (3) + community (3)."""
+    if not COMMUNITY_CODE.match(value) or value.endswith("000"):
+        raise InvalidIdentifier("community code", value, "must be 12 digits, not ending in 000")
+    return value
+
+
+def parent_region_code(code: str) -> str | None:
+    """The code of the region one level up, or None for a province."""
+    if len(code) == 9:
+        return code[:6]
+    if code.endswith("0000"):
+        return None
+    if code.endswith("00"):
+        return code[:2] + "0000"
+    return code[:4] + "00"

@@ -1,0 +1,1 @@
+"""The embedded Neo4j launcher (Maven project beside this file) and its process manager."""

@@ -1,0 +1,1 @@
+"""Registry readers, validation and batch loading into the graph; the demo dataset."""

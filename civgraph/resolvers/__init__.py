@@ -1,0 +1,1 @@
+"""Query, mutation and subscription logic: policy, batching, calls into `graph`."""

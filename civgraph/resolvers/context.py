@@ -1,0 +1,32 @@
+"""The typed request context every resolver receives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.websockets import WebSocket
+
+from civgraph.graph.driver import Graph
+from civgraph.resolvers.loaders import Loaders, create_loaders
+from civgraph.settings import Settings
+
+
+@dataclass
+class Context:
+    graph: Graph
+    settings: Settings
+    request: Request | WebSocket
+    response: Response | WebSocket | None
+    loaders: Loaders
+    # Filled by strawberry from the graphql-transport-ws connection_init payload.
+    connection_params: dict[str, Any] = field(default_factory=dict)
+
+
+def build_context(
+    graph: Graph, settings: Settings, request: Request | WebSocket, response: Response | WebSocket | None
+) -> Context:
+    long_lived = isinstance(request, WebSocket)
+    return Context(graph, settings, request, response, create_loaders(graph, cache=not long_lived))

@@ -1,0 +1,1 @@
+"""The GraphQL schema: strawberry types wrapping what resolvers return."""

@@ -1,0 +1,59 @@
+"""Every setting of civgraph, read from `CIVGRAPH_*` environment variables (or `.env`)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Settings with small defaults that fit a 2-core machine next to the tests."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CIVGRAPH_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    mode: Mode = Mode.DEVELOPMENT
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=0, le=65535)
+    log_format: str = Field(default="console", pattern="^(console|json)$")
+    log_level: str = "info"
+    load_demo_data: bool = True
+
+    # An external Neo4j (bolt:// or neo4j:// for a cluster): when set, nothing is started.
+    # NEO4J_URI is accepted too, as the name operators of Neo4j already use.
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("CIVGRAPH_NEO4J_URI", "NEO4J_URI")
+    )
+    neo4j_user: str = "neo4j"
+    # None: the managed server generates one and keeps it in `<neo4j_home>/password`.
+    neo4j_password: SecretStr | None = None
+    neo4j_database: str = "neo4j"
+
+    # The embedded server that civgraph starts when neo4j_uri is not set.
+    neo4j_home: Path = PROJECT_ROOT / "var" / "neo4j"
+    neo4j_port: int = Field(default=7687, ge=0, le=65535)  # 0 picks a free port
+    neo4j_heap: str = Field(default="768m", pattern=r"^\d+[kmg]$")
+    neo4j_pagecache: str = Field(default="256m", pattern=r"^\d+[kmg]$")
+    neo4j_tx_memory: str = Field(default="256m", pattern=r"^\d+[kmg]$")
+    neo4j_start_timeout: float = Field(default=120.0, gt=0)
+    java: str = "java"
+    maven: str = "mvn"
+
+    max_page_size: int = Field(default=100, ge=1)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
