@@ -40,7 +40,9 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.graph: Graph | None = None
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         if self.graph is None:
             raise RuntimeError("the graph is opened by the application's lifespan")
         return build_context(self.graph, self.settings, request, response)
@@ -70,7 +72,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     async def readyz(request: Request) -> JSONResponse:
         ready = await request.app.state.graph.ping()
-        return JSONResponse({"status": "ready" if ready else "neo4j unavailable"}, 200 if ready else 503)
+        return JSONResponse(
+            {"status": "ready" if ready else "neo4j unavailable"}, 200 if ready else 503
+        )
 
     app = Starlette(
         routes=[

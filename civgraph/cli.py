@@ -12,12 +12,14 @@ import typer
 import uvicorn
 from rich.console import Console
 
+from civgraph.app import create_app
 from civgraph.graph import connection
 from civgraph.graph.errors import GraphError
 from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.logs import configure_logging
+from civgraph.schema.schema import sdl
 from civgraph.settings import Settings, get_settings
 
 app = typer.Typer(
@@ -27,7 +29,7 @@ app = typer.Typer(
 )
 neo4j_app = typer.Typer(help="The embedded Neo4j that civgraph manages.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def api_pid_file(settings: Settings) -> Path:
@@ -112,8 +114,6 @@ def serve() -> None:
 
 
 def serve_api(settings: Settings) -> None:
-    from civgraph.app import create_app  # imported late: the CLI's other commands need no app
-
     pid_file = api_pid_file(settings)
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
@@ -161,8 +161,6 @@ def stop() -> None:
 @app.command("export-schema")
 def export_schema() -> None:
     """Prints the GraphQL SDL (the committed schema.graphql is this output)."""
-    from civgraph.schema.schema import sdl
-
     sys.stdout.write(sdl())
 
 

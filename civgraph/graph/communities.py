@@ -38,7 +38,9 @@ RETURN key, c {.*} AS community
 """
 
 
-async def upsert_communities(graph: Graph, communities: Sequence[CommunityInput], source: str) -> None:
+async def upsert_communities(
+    graph: Graph, communities: Sequence[CommunityInput], source: str
+) -> None:
     """Creates or updates communities; their townships must exist already."""
     rows = [{"props": community.properties()} for community in communities]
     await graph.write(UPSERT_COMMUNITIES, rows=rows, source=source)

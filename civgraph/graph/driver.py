@@ -46,9 +46,11 @@ class Graph:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def _execute(self, query: LiteralString, params: Mapping[str, Any], *, write: bool) -> list[Row]:
+    async def _execute(
+        self, query: LiteralString, params: Mapping[str, Any], *, write: bool
+    ) -> list[Row]:
         async def rows(tx: neo4j.AsyncManagedTransaction) -> list[Row]:
-            result = await tx.run(query, params)
+            result = await tx.run(query, dict(params))
             return [to_native(row) for row in await result.data()]
 
         try:

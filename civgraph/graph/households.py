@@ -58,13 +58,17 @@ RETURN key, {person: p {.*}, householdId: h.id, relation: m.relation,
 """
 
 
-async def upsert_households(graph: Graph, households: Sequence[HouseholdInput], source: str) -> None:
+async def upsert_households(
+    graph: Graph, households: Sequence[HouseholdInput], source: str
+) -> None:
     """Creates or updates households; their communities must exist already."""
     rows = [{"props": household.properties()} for household in households]
     await graph.write(UPSERT_HOUSEHOLDS, rows=rows, source=source)
 
 
-async def upsert_memberships(graph: Graph, memberships: Sequence[MembershipInput], source: str) -> None:
+async def upsert_memberships(
+    graph: Graph, memberships: Sequence[MembershipInput], source: str
+) -> None:
     rows = [membership.properties() for membership in memberships]
     await graph.write(UPSERT_MEMBERSHIPS, rows=rows, source=source)
 
@@ -74,7 +78,9 @@ async def get_households_by_id(graph: Graph, ids: Sequence[str]) -> dict[str, Ho
     return by_key(rows, Household, "household")
 
 
-async def list_community_households(graph: Graph, codes: Sequence[str]) -> dict[str, list[Household]]:
+async def list_community_households(
+    graph: Graph, codes: Sequence[str]
+) -> dict[str, list[Household]]:
     rows = await graph.read(LIST_COMMUNITY_HOUSEHOLDS, keys=list(codes))
     return grouped(rows, codes, Household, "household")
 

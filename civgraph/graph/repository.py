@@ -17,7 +17,9 @@ def by_key(rows: Iterable[Row], model: type[M], field: str) -> dict[str, M]:
     return {row["key"]: model.model_validate(row[field]) for row in rows}
 
 
-def grouped(rows: Iterable[Row], keys: Sequence[str], model: type[M], field: str) -> dict[str, list[M]]:
+def grouped(
+    rows: Iterable[Row], keys: Sequence[str], model: type[M], field: str
+) -> dict[str, list[M]]:
     """Every asked key mapped to its records, in row order; keys with none get []."""
     groups: dict[str, list[M]] = {key: [] for key in keys}
     for row in rows:

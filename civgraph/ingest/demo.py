@@ -30,7 +30,9 @@ REGIONS = (
     RegionInput(code="340100", name="合肥市", level=RegionLevel.CITY, parent_code="340000"),
     RegionInput(code="340111", name="包河区", level=RegionLevel.COUNTY, parent_code="340100"),
     RegionInput(code="340104", name="蜀山区", level=RegionLevel.COUNTY, parent_code="340100"),
-    RegionInput(code="340111001", name="演示街道", level=RegionLevel.TOWNSHIP, parent_code="340111"),
+    RegionInput(
+        code="340111001", name="演示街道", level=RegionLevel.TOWNSHIP, parent_code="340111"
+    ),
     RegionInput(code="340111100", name="演示镇", level=RegionLevel.TOWNSHIP, parent_code="340111"),
 )
 COMMUNITIES = (
@@ -40,9 +42,15 @@ COMMUNITIES = (
                    township_code="340111100"),
 )  # fmt: skip
 HOUSEHOLDS = (
-    HouseholdInput(number="340111001001-0001", address="演示社区1栋101室", community_code="340111001001"),
-    HouseholdInput(number="340111001001-0002", address="演示社区2栋202室", community_code="340111001001"),
-    HouseholdInput(number="340111100201-0001", address="演示村一组8号", community_code="340111100201"),
+    HouseholdInput(
+        number="340111001001-0001", address="演示社区1栋101室", community_code="340111001001"
+    ),
+    HouseholdInput(
+        number="340111001001-0002", address="演示社区2栋202室", community_code="340111001001"
+    ),
+    HouseholdInput(
+        number="340111100201-0001", address="演示村一组8号", community_code="340111100201"
+    ),
 )
 
 

@@ -18,15 +18,19 @@ from civgraph.settings import Settings
 class Context:
     graph: Graph
     settings: Settings
-    request: Request | WebSocket
-    response: Response | WebSocket | None
     loaders: Loaders
+    request: Request | WebSocket | None = None
+    response: Response | WebSocket | None = None
     # Filled by strawberry from the graphql-transport-ws connection_init payload.
     connection_params: dict[str, Any] = field(default_factory=dict)
 
 
 def build_context(
-    graph: Graph, settings: Settings, request: Request | WebSocket, response: Response | WebSocket | None
+    graph: Graph,
+    settings: Settings,
+    request: Request | WebSocket | None = None,
+    response: Response | WebSocket | None = None,
 ) -> Context:
     long_lived = isinstance(request, WebSocket)
-    return Context(graph, settings, request, response, create_loaders(graph, cache=not long_lived))
+    loaders = create_loaders(graph, cache=not long_lived)
+    return Context(graph, settings, loaders, request, response)

@@ -49,7 +49,7 @@ class Loaders:
 
 
 def create_loaders(graph: Graph, *, cache: bool = True) -> Loaders:
-    """Fresh loaders; `cache=False` for long-lived (WebSocket) contexts, whose cache would go stale."""
+    """Fresh loaders; `cache=False` for long-lived (WebSocket) contexts, whose cache goes stale."""
     return Loaders(
         region_by_id=loader(graph, regions.get_regions_by_id, cache=cache),
         region_by_code=loader(graph, regions.get_regions_by_code, cache=cache),

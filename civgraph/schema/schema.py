@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
@@ -15,16 +17,20 @@ MAX_ALIASES = 30
 MAX_TOKENS = 4000
 
 
+@cache
 def build_schema() -> strawberry.Schema:
+    """The schema, built once per process: strawberry 0.341 cannot put a type whose fields
+    use `relay.node()` into a second Schema (its field extension asserts on re-application)."""
     return strawberry.Schema(
         query=Query,
         subscription=Subscription,
         types=[Region, Community, Household, Person],
+        # Factories, not instances: extensions keep per-operation state.
         extensions=[
-            QueryDepthLimiter(max_depth=MAX_DEPTH),
-            MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
-            MaxTokensLimiter(max_token_count=MAX_TOKENS),
-            MaskUnexpectedErrors(),
+            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            MaskUnexpectedErrors,
         ],
     )
 

@@ -14,7 +14,9 @@ from civgraph.schema.context import Info
 from civgraph.schema.enums import CommunityKind, MemberRelation, RegionLevel, Sex
 
 
-@strawberry.type(description="Where a record came from: source registry, record key, first and last seen.")
+@strawberry.type(
+    description="Where a record came from: source registry, record key, first and last seen."
+)
 class Provenance:
     source: str
     record_key: str
@@ -31,7 +33,9 @@ class Provenance:
         )
 
 
-@strawberry.type(description="An administrative region (行政区划): province, city, county or township.")
+@strawberry.type(
+    description="An administrative region (行政区划): province, city, county or township."
+)
 class Region(relay.Node):
     id: relay.NodeID[str]
     code: str = strawberry.field(description="GB/T 2260 code (6 digits); townships 9 digits.")
@@ -48,7 +52,7 @@ class Region(relay.Node):
         )  # fmt: skip
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         ids = list(node_ids)
@@ -72,7 +76,9 @@ class Region(relay.Node):
         return [Community.of(record) for record in records]
 
 
-@strawberry.type(description="A community: residents' committee (居委会) or villagers' committee (村委会).")
+@strawberry.type(
+    description="A community: residents' committee (居委会) or villagers' committee (村委会)."
+)
 class Community(relay.Node):
     id: relay.NodeID[str]
     code: str = strawberry.field(description="12-digit statistical division code (统计用区划代码).")
@@ -89,7 +95,7 @@ class Community(relay.Node):
         )  # fmt: skip
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         found = await info.context.loaders.community_by_id.load_many(list(node_ids))
@@ -100,13 +106,17 @@ class Community(relay.Node):
         record = await info.context.loaders.region_by_code.load(self.township_code)
         return Region.of(record) if record else None
 
-    @strawberry.field(description="Households registered (户籍) in this community, by household number.")
+    @strawberry.field(
+        description="Households registered (户籍) in this community, by household number."
+    )
     async def households(self, info: Info) -> list[Household]:
         records = await info.context.loaders.community_households.load(self.code)
         return [Household.of(record) for record in records]
 
 
-@strawberry.type(description="A registered household (户), identified by its household number (户号).")
+@strawberry.type(
+    description="A registered household (户), identified by its household number (户号)."
+)
 class Household(relay.Node):
     id: relay.NodeID[str]
     number: str = strawberry.field(description="Household number (户号).")
@@ -122,7 +132,7 @@ class Household(relay.Node):
         )  # fmt: skip
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         found = await info.context.loaders.household_by_id.load_many(list(node_ids))
@@ -156,7 +166,7 @@ class Person(relay.Node):
         )  # fmt: skip
 
     @classmethod
-    async def resolve_nodes(
+    async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Self | None]:
         found = await info.context.loaders.person_by_id.load_many(list(node_ids))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -70,7 +71,7 @@ def to_bytes(size: str) -> int:
     match = SIZE.match(size)
     if not match:
         raise LauncherError(f"size {size!r} is not like 256m, 1g or 512k")
-    return int(match[1]) * 1024 ** ("kmg".index(match[2]) + 1)
+    return int(match[1]) * int(1024 ** ("kmg".index(match[2]) + 1))
 
 
 def password_of(config: ServerConfig) -> str:
@@ -87,7 +88,11 @@ def password_of(config: ServerConfig) -> str:
 
 def build(config: ServerConfig) -> None:
     """Runs Maven when the launcher jar is missing or older than its sources."""
-    if JAR.exists() and LIB.exists() and JAR.stat().st_mtime >= max(p.stat().st_mtime for p in SOURCES):
+    if (
+        JAR.exists()
+        and LIB.exists()
+        and JAR.stat().st_mtime >= max(p.stat().st_mtime for p in SOURCES)
+    ):
         return
     maven = shutil.which(config.maven)
     if maven is None:
@@ -95,7 +100,9 @@ def build(config: ServerConfig) -> None:
     command = [maven, "-B", "-q", "package", "-f", str(SERVER_DIR / "pom.xml")]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
-        raise LauncherError("building the Neo4j launcher failed:\n" + tail(done.stdout + done.stderr))
+        raise LauncherError(
+            "building the Neo4j launcher failed:\n" + tail(done.stdout + done.stderr)
+        )
 
 
 def command(config: ServerConfig, *, attached: bool) -> list[str]:
@@ -117,7 +124,9 @@ def command(config: ServerConfig, *, attached: bool) -> list[str]:
     return [*args, "--exit-on-stdin-eof"] if attached else args
 
 
-def start(config: ServerConfig, *, attached: bool = False) -> tuple[RunningServer, subprocess.Popen[bytes]]:
+def start(
+    config: ServerConfig, *, attached: bool = False
+) -> tuple[RunningServer, subprocess.Popen[bytes]]:
     """Starts Neo4j and waits for its READY line.
 
     `attached` ties the JVM to this process: it exits when this process closes its stdin
@@ -198,10 +207,8 @@ def terminate(pid: int, timeout: float) -> None:
 
 
 def alive(pid: int) -> bool:
-    try:
+    with contextlib.suppress(ChildProcessError):
         os.waitpid(pid, os.WNOHANG)  # reap it if it is our own exited child
-    except ChildProcessError:
-        pass
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

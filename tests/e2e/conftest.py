@@ -1,0 +1,90 @@
+"""A real uvicorn server (`civgraph serve`) on a free port, against the session's Neo4j."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+from civgraph.graph.connection import Target
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class Api:
+    url: str
+    log: Path
+
+    @property
+    def graphql(self) -> str:
+        return f"{self.url}/graphql"
+
+    @property
+    def websocket(self) -> str:
+        return self.graphql.replace("http://", "ws://")
+
+
+def wait_for_health(
+    url: str, child: subprocess.Popen[bytes], log: Path, timeout: float = 120
+) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if child.poll() is not None:
+            pytest.fail(f"the server exited with {child.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.2)
+    pytest.fail(f"the server did not answer /healthz in {timeout}s:\n{log.read_text()}")
+
+
+def server_env(home: Path, port: int, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
+    env |= {
+        "CIVGRAPH_NEO4J_HOME": str(home),
+        "CIVGRAPH_PORT": str(port),
+        "CIVGRAPH_LOG_FORMAT": "json",
+    }
+    return env | extra
+
+
+@pytest.fixture(scope="session")
+def api(neo4j: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    home = tmp_path_factory.mktemp("api")
+    port = free_port()
+    env = server_env(
+        home / "neo4j",
+        port,
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+        CIVGRAPH_LOAD_DEMO_DATA="false",
+    )
+    log = home / "server.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "civgraph", "serve"],
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    api = Api(f"http://127.0.0.1:{port}", log)
+    try:
+        wait_for_health(api.url, child, log)
+        yield api
+    finally:
+        child.terminate()
+        child.wait(30)

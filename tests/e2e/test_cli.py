@@ -1,0 +1,77 @@
+"""The `civgraph` commands as a user runs them: `run` end to end, and clear failures."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+
+from civgraph.graph.server import process
+from tests.e2e.conftest import Api, free_port, server_env, wait_for_health
+
+DEMO = '{ region(code: "340111") { name children { communities { households { number } } } } }'
+
+
+def civgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "civgraph", *args],
+        env=env,
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: Path) -> None:
+    home = tmp_path / "neo4j"
+    env = server_env(home, free_port(), CIVGRAPH_NEO4J_PORT="0", CIVGRAPH_NEO4J_HEAP="384m")
+    log = tmp_path / "run.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "civgraph", "run"], env=env, stdout=out, stderr=out
+        )
+    api = Api(f"http://127.0.0.1:{env['CIVGRAPH_PORT']}", log)
+    try:
+        wait_for_health(api.url, child, log, timeout=180)
+        neo4j = process.running(process.ServerConfig(home=home))
+        assert neo4j is not None
+
+        body = httpx.post(api.graphql, json={"query": DEMO}, timeout=30).json()
+
+        assert body["data"]["region"]["name"] == "包河区"
+        assert "loaded the synthetic demo dataset (7 people)" in log.read_text()
+    finally:
+        child.send_signal(signal.SIGTERM)
+        child.wait(120)
+    assert not process.alive(neo4j.pid), "Neo4j outlived `civgraph run`"
+    assert "Neo4j stopped" in log.read_text()
+    assert not (home / "civgraph-neo4j.pid").exists()
+
+
+def test_status_says_how_to_start_neo4j_when_it_is_not_running(tmp_path: Path) -> None:
+    done = civgraph("neo4j", "status", env=server_env(tmp_path, free_port()))
+
+    assert done.returncode == 1
+    assert "civgraph neo4j start" in done.stderr
+
+
+def test_a_jvm_that_cannot_start_is_reported_with_its_output(tmp_path: Path) -> None:
+    env = server_env(tmp_path, free_port(), CIVGRAPH_NEO4J_HEAP="1k", CIVGRAPH_NEO4J_PORT="0")
+
+    done = civgraph("neo4j", "start", env=env)
+
+    assert done.returncode == 1
+    assert "before it was ready" in done.stderr
+    assert "heap" in done.stderr.lower()  # the JVM's own complaint, from the log's tail
+
+
+def test_export_schema_prints_the_sdl(api: Api) -> None:
+    done = civgraph("export-schema", env=server_env(Path("/nonexistent"), 0))
+
+    assert done.returncode == 0
+    assert "type Query {" in done.stdout
+    assert (Path(__file__).resolve().parents[2] / "schema.graphql").read_text() == done.stdout

@@ -1,0 +1,134 @@
+"""GraphQL over real HTTP against `civgraph serve`."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any
+
+import httpx
+
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import MemberRelation
+from tests import builders
+from tests.e2e.conftest import Api
+
+COMMUNITY_TREE = """
+query Tree($code: String!) {
+  region(code: $code) {
+    name level
+    children { code communities { code kind households {
+      number members { relation person { name sex birthDate } }
+    } } }
+  }
+}
+"""
+PERSON = (
+    "query P($n: String!) { person(idNumber: $n) { id name households { household { number } } } }"
+)
+NODE = "query N($id: ID!) { node(id: $id) { __typename id ... on Person { name } } }"
+NODES = "query N($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } } }"
+
+
+def post(api: Api, query: str, **variables: Any) -> dict[str, Any]:
+    response = httpx.post(api.graphql, json={"query": query, "variables": variables}, timeout=30)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def global_id(type_name: str, key: str) -> str:
+    return base64.b64encode(f"{type_name}:{key}".encode()).decode()
+
+
+async def family(graph: Graph) -> list[str]:
+    await builders.county_with_community(graph)
+    return await builders.household(
+        graph,
+        "H-100",
+        [
+            ("户主", date(1950, 6, 1), MemberRelation.HEAD),
+            ("配偶", date(1952, 7, 2), MemberRelation.SPOUSE),
+        ],
+    )
+
+
+def test_health_and_readiness(api: Api) -> None:
+    assert httpx.get(f"{api.url}/healthz").json() == {"status": "ok"}
+    assert httpx.get(f"{api.url}/readyz").json() == {"status": "ready"}
+
+
+def test_every_response_carries_a_request_id_and_a_clients_own_is_kept(api: Api) -> None:
+    generated = httpx.get(f"{api.url}/healthz").headers["x-request-id"]
+    kept = httpx.get(f"{api.url}/healthz", headers={"x-request-id": "trace-42"}).headers[
+        "x-request-id"
+    ]
+    refused = httpx.get(f"{api.url}/healthz", headers={"x-request-id": "bad id!"}).headers[
+        "x-request-id"
+    ]
+
+    assert len(generated) == 32
+    assert kept == "trace-42"
+    assert refused not in ("bad id!", generated)
+
+
+async def test_a_region_subtree_with_its_households_in_one_request(api: Api, graph: Graph) -> None:
+    await family(graph)
+
+    body = post(api, COMMUNITY_TREE, code=builders.COUNTY)
+
+    assert "errors" not in body
+    region = body["data"]["region"]
+    assert (region["name"], region["level"]) == ("长丰县", "COUNTY")
+    [township] = region["children"]
+    [community] = township["communities"]
+    [household] = community["households"]
+    assert household["members"] == [
+        {"relation": "HEAD", "person": {"name": "户主", "sex": "MALE", "birthDate": "1950-06-01"}},
+        {
+            "relation": "SPOUSE",
+            "person": {"name": "配偶", "sex": "FEMALE", "birthDate": "1952-07-02"},
+        },
+    ]
+
+
+async def test_a_node_found_by_natural_key_is_found_again_by_its_global_id(
+    api: Api, graph: Graph
+) -> None:
+    head, _ = await family(graph)
+    person = post(api, PERSON, n=head)["data"]["person"]
+
+    node = post(api, NODE, id=person["id"])["data"]["node"]
+
+    assert node == {"__typename": "Person", "id": person["id"], "name": "户主"}
+    assert person["households"] == [{"household": {"number": "H-100"}}]
+
+
+async def test_nodes_come_in_the_order_asked_with_null_for_the_missing(
+    api: Api, graph: Graph
+) -> None:
+    head, spouse = await family(graph)
+    ids = [post(api, PERSON, n=n)["data"]["person"]["id"] for n in (spouse, head)]
+
+    body = post(api, NODES, ids=[ids[0], global_id("Person", "no-such-id"), ids[1]])
+
+    assert body["data"]["nodes"] == [
+        {"id": ids[0], "name": "配偶"},
+        None,
+        {"id": ids[1], "name": "户主"},
+    ]
+
+
+def test_a_malformed_global_id_is_reported_not_masked(api: Api) -> None:
+    body = post(api, NODE, id="not-a-global-id")
+
+    assert body["data"] is None or body["data"]["node"] is None
+    assert "INTERNAL" not in str(body["errors"])
+
+
+def test_queries_deeper_than_the_limit_are_refused_before_running(api: Api) -> None:
+    deep = '{ region(code: "340000") { ' + "children { " * 12 + "code" + " }" * 12 + " } }"
+
+    body = post(api, deep)
+
+    assert "exceeds maximum operation depth" in body["errors"][0]["message"]

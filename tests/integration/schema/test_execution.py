@@ -1,0 +1,90 @@
+"""The schema executed in-process against the real Neo4j: batching and error masking."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, LiteralString
+
+import pytest
+import structlog
+
+from civgraph.graph.driver import Graph, Row
+from civgraph.graph.models import MemberRelation
+from civgraph.resolvers.context import build_context
+from civgraph.schema.schema import build_schema
+from civgraph.settings import Settings
+from tests import builders
+
+NESTED = """
+query {
+  region(code: "340000") {
+    children { children { children { communities { households {
+      number members { relation person { name households { household { number } } } }
+    } } } } }
+  }
+}
+"""
+
+
+class CountingGraph(Graph):
+    """The real graph, counting the statements it sends."""
+
+    def __init__(self, graph: Graph) -> None:
+        super().__init__(graph.driver, graph.database)
+        self.statements: list[str] = []
+
+    async def read(self, query: LiteralString, **params: Any) -> list[Row]:
+        self.statements.append(query)
+        return await super().read(query, **params)
+
+
+async def households_of(graph: Graph, count: int) -> None:
+    await builders.county_with_community(graph)
+    for h in range(count):
+        members = [
+            ("户主", date(1960, 1, 1 + h), MemberRelation.HEAD),
+            ("配偶", date(1962, 2, 1 + h), MemberRelation.SPOUSE),
+        ]
+        await builders.household(graph, f"H-{h:03d}", members, start=10 * h + 1)
+
+
+@pytest.mark.parametrize("households", [1, 12])
+async def test_round_trips_depend_on_query_depth_not_on_rows(graph: Graph, households: int) -> None:
+    await households_of(graph, households)
+    counting = CountingGraph(graph)
+
+    result = await build_schema().execute(NESTED, context_value=build_context(counting, Settings()))
+
+    assert result.errors is None
+    assert result.data is not None
+    # region, 3 levels of children, communities, households, members, memberships, household
+    assert len(counting.statements) == 9
+
+
+async def test_an_unexpected_failure_reaches_the_client_masked_with_the_request_id(
+    graph: Graph,
+) -> None:
+    broken = CountingGraph(graph)
+    broken.database = "no-such-database"
+    structlog.contextvars.bind_contextvars(request_id="test-request-1")
+    try:
+        result = await build_schema().execute(
+            '{ region(code: "340000") { name } }', context_value=build_context(broken, Settings())
+        )
+    finally:
+        structlog.contextvars.unbind_contextvars("request_id")
+
+    assert result.errors is not None
+    [error] = result.errors
+    assert error.message == "Internal error; quote request id test-request-1 when reporting it."
+    assert error.extensions == {"code": "INTERNAL", "requestId": "test-request-1"}
+    assert "no-such-database" not in str(error.formatted)
+
+
+async def test_a_malformed_id_number_is_the_clients_error_shown_as_is(graph: Graph) -> None:
+    result = await build_schema().execute(
+        '{ person(idNumber: "12345") { name } }', context_value=build_context(graph, Settings())
+    )
+
+    assert result.errors is not None
+    assert "invalid resident ID '12345'" in result.errors[0].message
