@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup run stop test lint typecheck pytest schema clean
+.PHONY: setup browser run stop test lint typecheck pytest schema clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -29,13 +29,16 @@ $(GRAPHIQL): scripts/vendor-graphiql.sh
 	scripts/vendor-graphiql.sh civgraph/static/graphiql
 	touch $@
 
+browser:
+	scripts/ensure-chromium.sh
+
 run: setup
 	$(BIN)/civgraph run
 
 stop:
 	$(BIN)/civgraph stop
 
-test: setup lint typecheck pytest
+test: setup browser lint typecheck pytest
 
 lint:
 	$(BIN)/ruff check .

@@ -16,6 +16,8 @@ from civgraph.graph.driver import Graph, connect
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 
+pytest_plugins = ["tests.servers"]
+
 TESTS = Path(__file__).resolve().parent
 WIPE: LiteralString = (
     "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS"

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 
 from civgraph.graph.server import process
-from tests.e2e.conftest import Api, free_port, server_env, wait_for_health
+from tests.servers import Api, free_port, server_env, wait_for_health
 
 DEMO = '{ region(code: "340111") { name children { communities { households { number } } } } }'
 

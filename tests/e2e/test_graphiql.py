@@ -7,7 +7,7 @@ from urllib.parse import urljoin, urlparse
 
 import httpx
 
-from tests.e2e.conftest import Api
+from tests.servers import Api
 
 ASSET = re.compile(r"""\b(?:src|href)\s*=\s*["']([^"']+)["']""")
 

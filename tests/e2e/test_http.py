@@ -11,7 +11,7 @@ import httpx
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import MemberRelation
 from tests import builders
-from tests.e2e.conftest import Api
+from tests.servers import Api
 
 COMMUNITY_TREE = """
 query Tree($code: String!) {

@@ -7,7 +7,7 @@ from typing import Any
 
 from websockets.asyncio.client import ClientConnection, connect
 
-from tests.e2e.conftest import Api
+from tests.servers import Api
 
 HEARTBEAT = "subscription { heartbeat(count: 3, intervalMs: 20) { sequence at } }"
 

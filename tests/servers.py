@@ -1,4 +1,7 @@
-"""A real uvicorn server (`civgraph serve`) on a free port, against the session's Neo4j."""
+"""A real uvicorn server (`civgraph serve`) on a free port, against the session's Neo4j.
+
+A pytest plugin of the root conftest, so e2e and browser tests share one server.
+"""
 
 from __future__ import annotations
 
