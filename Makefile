@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -50,6 +50,10 @@ typecheck:
 # The test session starts a throwaway Neo4j (temporary folder, free port) and stops it.
 pytest:
 	$(BIN)/pytest
+
+# Benchmarks print figures; they are never timed assertions.
+bench-startup: setup
+	$(BIN)/python -m bench.startup
 
 schema: setup
 	$(BIN)/civgraph export-schema > schema.graphql
