@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, LiteralString
 
@@ -29,6 +29,19 @@ class Graph:
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one idempotent write statement in a managed transaction."""
         return await self._execute(query, params, write=True)
+
+    async def write_all(self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]) -> None:
+        """Runs several write statements in one managed transaction: all or none."""
+
+        async def run_all(tx: neo4j.AsyncManagedTransaction) -> None:
+            for query, params in statements:
+                await (await tx.run(query, dict(params))).consume()
+
+        try:
+            async with self.driver.session(database=self.database) as session:
+                await session.execute_write(run_all)
+        except neo4j.exceptions.ServiceUnavailable as error:
+            raise DatabaseUnavailable(str(error)) from error
 
     async def run_schema(self, query: LiteralString) -> None:
         """Runs a schema statement, which Neo4j only accepts in an auto-commit transaction."""

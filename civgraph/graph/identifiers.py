@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from stdnum.cn import ric
+from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from civgraph.graph.errors import InvalidIdentifier
@@ -61,6 +61,36 @@ def validate_community_code(value: str) -> str:
     if not COMMUNITY_CODE.match(value) or value.endswith("000"):
         raise InvalidIdentifier("community code", value, "must be 12 digits, not ending in 000")
     return value
+
+
+def validate_division_code(value: str) -> str:
+    """Any level's code: region (6 or 9 digits) or community (12)."""
+    if len(value) == 12:
+        return validate_community_code(value)
+    return validate_region_code(value)
+
+
+def region_prefix(code: str) -> str:
+    """The prefix every division code inside a region starts with: 340000 → 34,
+    340100 → 3401, 340104 → 340104, and 9- or 12-digit codes as they are."""
+    validate_division_code(code)
+    if len(code) != 6:
+        return code
+    if code.endswith("0000"):
+        return code[:2]
+    return code[:4] if code.endswith("00") else code
+
+
+def validate_uscc(value: str) -> str:
+    """A unified social credit code (GB 32100): 18 characters with a check character."""
+    try:
+        return str(uscc.validate(value))
+    except ValidationError as error:
+        raise InvalidIdentifier("USCC", value, str(error)) from error
+
+
+def uscc_check_character(first17: str) -> str:
+    return str(uscc.calc_check_digit(first17))
 
 
 def parent_region_code(code: str) -> str | None:

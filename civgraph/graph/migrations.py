@@ -7,6 +7,7 @@ from typing import LiteralString
 
 import structlog
 
+from civgraph.graph.catalog import INDEXED, KEY, LABEL_TEXT, Label
 from civgraph.graph.driver import Graph
 
 log = structlog.get_logger(__name__)
@@ -18,29 +19,54 @@ class Migration:
     statements: tuple[LiteralString, ...]
 
 
+def unique(label: LiteralString, prop: LiteralString) -> LiteralString:
+    return (
+        "CREATE CONSTRAINT " + label.lower() + "_" + prop.lower() + " IF NOT EXISTS "
+        "FOR (n:" + label + ") REQUIRE n." + prop + " IS UNIQUE"
+    )
+
+
+def indexed(label: LiteralString, prop: LiteralString) -> LiteralString:
+    return (
+        "CREATE INDEX " + label.lower() + "_" + prop.lower() + " IF NOT EXISTS "
+        "FOR (n:" + label + ") ON (n." + prop + ")"
+    )
+
+
+def rel_indexed(rel: LiteralString, prop: LiteralString) -> LiteralString:
+    return (
+        "CREATE INDEX rel_" + rel.lower() + "_" + prop.lower() + " IF NOT EXISTS "
+        "FOR ()-[r:" + rel + "]-() ON (r." + prop + ")"
+    )
+
+
+# Chinese names and addresses: the cjk analyzer indexes character bigrams.
+FULLTEXT: LiteralString = (
+    "CREATE FULLTEXT INDEX entity_text IF NOT EXISTS "
+    "FOR (n:Person|Organization|Facility|Community) ON EACH [n.name, n.address] "
+    "OPTIONS {indexConfig: {`fulltext.analyzer`: 'cjk'}}"
+)
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(
-        "0001-natural-keys",
+        "0001-unique-keys",
         (
-            "CREATE CONSTRAINT region_id IF NOT EXISTS FOR (n:Region) REQUIRE n.id IS UNIQUE",
-            "CREATE CONSTRAINT region_code IF NOT EXISTS FOR (n:Region) REQUIRE n.code IS UNIQUE",
-            "CREATE CONSTRAINT community_id IF NOT EXISTS FOR (n:Community) REQUIRE n.id IS UNIQUE",
-            "CREATE CONSTRAINT community_code IF NOT EXISTS "
-            "FOR (n:Community) REQUIRE n.code IS UNIQUE",
-            "CREATE CONSTRAINT household_id IF NOT EXISTS FOR (n:Household) REQUIRE n.id IS UNIQUE",
-            "CREATE CONSTRAINT household_number IF NOT EXISTS "
-            "FOR (n:Household) REQUIRE n.number IS UNIQUE",
-            "CREATE CONSTRAINT person_id IF NOT EXISTS FOR (n:Person) REQUIRE n.id IS UNIQUE",
-            "CREATE CONSTRAINT person_id_number IF NOT EXISTS "
-            "FOR (n:Person) REQUIRE n.idNumber IS UNIQUE",
-            "CREATE CONSTRAINT migration_id IF NOT EXISTS "
+            *(unique(LABEL_TEXT[label], "id") for label in Label),
+            *(unique(LABEL_TEXT[label], KEY[label]) for label in Label),
+            "CREATE CONSTRAINT schemamigration_id IF NOT EXISTS "
             "FOR (n:SchemaMigration) REQUIRE n.id IS UNIQUE",
         ),
     ),
     Migration(
-        "0002-person-name",
-        ("CREATE INDEX person_name IF NOT EXISTS FOR (n:Person) ON (n.name)",),
+        "0002-filter-indexes",
+        (
+            *(indexed(LABEL_TEXT[label], prop) for label in Label for prop in INDEXED[label]),
+            rel_indexed("ENROLLED_IN", "since"),
+            rel_indexed("ENROLLED_IN", "until"),
+            rel_indexed("HOLDS_POST", "leading"),
+        ),
     ),
+    Migration("0003-fulltext-cjk", (FULLTEXT,)),
 )
 
 LIST_APPLIED: LiteralString = "MATCH (m:SchemaMigration) RETURN m.id AS id"

@@ -9,19 +9,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from civgraph.graph import communities, households, people, regions
+from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.driver import Graph
 from civgraph.graph.identifiers import resident_id_check_digit
+from civgraph.graph.links import LinkInput, upsert_links
 from civgraph.graph.models import (
-    CommunityInput,
+    CommunityFields as CommunityInput,
+)
+from civgraph.graph.models import (
     CommunityKind,
-    HouseholdInput,
     MemberRelation,
-    MembershipInput,
-    PersonInput,
-    RegionInput,
+    Membership,
     RegionLevel,
 )
+from civgraph.graph.models import (
+    HouseholdFields as HouseholdInput,
+)
+from civgraph.graph.models import (
+    PersonFields as PersonInput,
+)
+from civgraph.graph.models import (
+    RegionFields as RegionInput,
+)
+from civgraph.graph.nodes import upsert_nodes
 
 SOURCE = "demo (synthetic)"
 
@@ -79,15 +89,16 @@ MEMBERS = (
 
 async def load_demo(graph: Graph) -> int:
     """Loads the demo dataset (idempotently); returns the number of people."""
-    await regions.upsert_regions(graph, REGIONS, SOURCE)
-    await communities.upsert_communities(graph, COMMUNITIES, SOURCE)
-    await households.upsert_households(graph, HOUSEHOLDS, SOURCE)
+    for level in RegionLevel:  # parents before children
+        await upsert_nodes(graph, [r for r in REGIONS if r.level is level], SOURCE)
+    await upsert_nodes(graph, COMMUNITIES, SOURCE)
+    await upsert_nodes(graph, HOUSEHOLDS, SOURCE)
     ids = [resident_id(ISSUED_IN, born, seq) for _, born, seq, *_ in MEMBERS]
     persons = [PersonInput(id_number=i, name=m[0]) for i, m in zip(ids, MEMBERS, strict=True)]
-    await people.upsert_people(graph, persons, SOURCE)
+    await upsert_nodes(graph, persons, SOURCE)
     memberships = [
-        MembershipInput(id_number=i, household_number=m[3], relation=m[4], since=m[5])
+        LinkInput(i, m[3], Membership(relation=m[4]), since=m[5])
         for i, m in zip(ids, MEMBERS, strict=True)
     ]
-    await households.upsert_memberships(graph, memberships, SOURCE)
+    await upsert_links(graph, relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD), memberships, SOURCE)
     return len(persons)

@@ -1,0 +1,168 @@
+"""The graph's vocabulary: node labels with their natural keys, relationship types with their
+endpoints. Cypher is assembled only from these literals, never from user strings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import LiteralString
+
+
+class Label(StrEnum):
+    REGION = "Region"
+    COMMUNITY = "Community"
+    HOUSEHOLD = "Household"
+    PERSON = "Person"
+    ORGANIZATION = "Organization"
+    FACILITY = "Facility"
+    PROGRAM = "Program"
+    SERVICE_PROJECT = "ServiceProject"
+    ASSET = "Asset"
+    SOURCE_RECORD = "SourceRecord"
+
+
+class Rel(StrEnum):
+    PART_OF = "PART_OF"
+    MEMBER_OF = "MEMBER_OF"
+    REGISTERED_IN = "REGISTERED_IN"
+    RESIDES_IN = "RESIDES_IN"
+    ENROLLED_IN = "ENROLLED_IN"
+    HOLDS_POST = "HOLDS_POST"
+    INVESTED_IN = "INVESTED_IN"
+    EMPLOYED_BY = "EMPLOYED_BY"
+    SERVES = "SERVES"
+    SUPERVISED_BY = "SUPERVISED_BY"
+    OPERATES = "OPERATES"
+    LOCATED_IN = "LOCATED_IN"
+    RESIDENT_OF = "RESIDENT_OF"
+    DONATED_TO = "DONATED_TO"
+    VOLUNTEERS_FOR = "VOLUNTEERS_FOR"
+    FUNDS = "FUNDS"
+    DELIVERS = "DELIVERS"
+    DELIVERED_IN = "DELIVERED_IN"
+    MARRIED_TO = "MARRIED_TO"
+    CREMATED_AT = "CREMATED_AT"
+    OWNS = "OWNS"
+    DESCRIBES = "DESCRIBES"
+
+
+# The literal text of each name, typed so that Cypher assembled from them stays LiteralString.
+LABEL_TEXT: dict[Label, LiteralString] = {
+    Label.REGION: "Region",
+    Label.COMMUNITY: "Community",
+    Label.HOUSEHOLD: "Household",
+    Label.PERSON: "Person",
+    Label.ORGANIZATION: "Organization",
+    Label.FACILITY: "Facility",
+    Label.PROGRAM: "Program",
+    Label.SERVICE_PROJECT: "ServiceProject",
+    Label.ASSET: "Asset",
+    Label.SOURCE_RECORD: "SourceRecord",
+}
+REL_TEXT: dict[Rel, LiteralString] = {
+    Rel.PART_OF: "PART_OF",
+    Rel.MEMBER_OF: "MEMBER_OF",
+    Rel.REGISTERED_IN: "REGISTERED_IN",
+    Rel.RESIDES_IN: "RESIDES_IN",
+    Rel.ENROLLED_IN: "ENROLLED_IN",
+    Rel.HOLDS_POST: "HOLDS_POST",
+    Rel.INVESTED_IN: "INVESTED_IN",
+    Rel.EMPLOYED_BY: "EMPLOYED_BY",
+    Rel.SERVES: "SERVES",
+    Rel.SUPERVISED_BY: "SUPERVISED_BY",
+    Rel.OPERATES: "OPERATES",
+    Rel.LOCATED_IN: "LOCATED_IN",
+    Rel.RESIDENT_OF: "RESIDENT_OF",
+    Rel.DONATED_TO: "DONATED_TO",
+    Rel.VOLUNTEERS_FOR: "VOLUNTEERS_FOR",
+    Rel.FUNDS: "FUNDS",
+    Rel.DELIVERS: "DELIVERS",
+    Rel.DELIVERED_IN: "DELIVERED_IN",
+    Rel.MARRIED_TO: "MARRIED_TO",
+    Rel.CREMATED_AT: "CREMATED_AT",
+    Rel.OWNS: "OWNS",
+    Rel.DESCRIBES: "DESCRIBES",
+}
+
+# The natural key of each label: unique, validated on the way in.
+KEY: dict[Label, LiteralString] = {
+    Label.REGION: "code",
+    Label.COMMUNITY: "code",
+    Label.HOUSEHOLD: "number",
+    Label.PERSON: "idNumber",
+    Label.ORGANIZATION: "uscc",
+    Label.FACILITY: "code",
+    Label.PROGRAM: "code",
+    Label.SERVICE_PROJECT: "code",
+    Label.ASSET: "registration",
+    Label.SOURCE_RECORD: "key",
+}
+
+# Properties a root connection may be filtered or sorted on (each has a range index).
+INDEXED: dict[Label, tuple[LiteralString, ...]] = {
+    Label.REGION: ("name", "level"),
+    Label.COMMUNITY: ("name", "kind", "divisionCode"),
+    Label.HOUSEHOLD: ("divisionCode",),
+    Label.PERSON: ("name", "birthDate", "sex", "divisionCode", "deathDate"),
+    Label.ORGANIZATION: ("name", "kind", "status", "divisionCode", "grade"),
+    Label.FACILITY: ("name", "kind", "divisionCode", "ownership"),
+    Label.PROGRAM: (),
+    Label.SERVICE_PROJECT: ("year", "divisionCode"),
+    Label.ASSET: ("kind",),
+    Label.SOURCE_RECORD: ("source",),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RelSpec:
+    """A relationship type between two labels, and whether it has a period (since/until)."""
+
+    rel: Rel
+    source: Label
+    target: Label
+    period: bool
+
+
+def spec(rel: Rel, source: Label, target: Label, *, period: bool = True) -> RelSpec:
+    return RelSpec(rel, source, target, period)
+
+
+L = Label
+RELATIONSHIPS: tuple[RelSpec, ...] = (
+    spec(Rel.PART_OF, L.REGION, L.REGION, period=False),
+    spec(Rel.PART_OF, L.COMMUNITY, L.REGION, period=False),
+    spec(Rel.MEMBER_OF, L.PERSON, L.HOUSEHOLD),
+    spec(Rel.REGISTERED_IN, L.HOUSEHOLD, L.COMMUNITY, period=False),
+    spec(Rel.RESIDES_IN, L.PERSON, L.COMMUNITY),
+    spec(Rel.ENROLLED_IN, L.HOUSEHOLD, L.PROGRAM),
+    spec(Rel.ENROLLED_IN, L.PERSON, L.PROGRAM),
+    spec(Rel.HOLDS_POST, L.PERSON, L.ORGANIZATION),
+    spec(Rel.INVESTED_IN, L.PERSON, L.ORGANIZATION),
+    spec(Rel.INVESTED_IN, L.ORGANIZATION, L.ORGANIZATION),
+    spec(Rel.EMPLOYED_BY, L.PERSON, L.ORGANIZATION),
+    spec(Rel.SERVES, L.PERSON, L.COMMUNITY),
+    spec(Rel.SERVES, L.ORGANIZATION, L.COMMUNITY),
+    spec(Rel.SUPERVISED_BY, L.ORGANIZATION, L.ORGANIZATION),
+    spec(Rel.OPERATES, L.ORGANIZATION, L.FACILITY),
+    spec(Rel.LOCATED_IN, L.FACILITY, L.COMMUNITY, period=False),
+    spec(Rel.LOCATED_IN, L.ORGANIZATION, L.REGION, period=False),
+    spec(Rel.RESIDENT_OF, L.PERSON, L.FACILITY),
+    spec(Rel.DONATED_TO, L.PERSON, L.ORGANIZATION, period=False),
+    spec(Rel.DONATED_TO, L.ORGANIZATION, L.ORGANIZATION, period=False),
+    spec(Rel.VOLUNTEERS_FOR, L.PERSON, L.ORGANIZATION),
+    spec(Rel.VOLUNTEERS_FOR, L.PERSON, L.COMMUNITY),
+    spec(Rel.FUNDS, L.ORGANIZATION, L.SERVICE_PROJECT, period=False),
+    spec(Rel.DELIVERS, L.ORGANIZATION, L.SERVICE_PROJECT, period=False),
+    spec(Rel.DELIVERED_IN, L.SERVICE_PROJECT, L.COMMUNITY, period=False),
+    spec(Rel.MARRIED_TO, L.PERSON, L.PERSON),
+    spec(Rel.CREMATED_AT, L.PERSON, L.FACILITY, period=False),
+    spec(Rel.OWNS, L.PERSON, L.ASSET),
+    spec(Rel.OWNS, L.ORGANIZATION, L.ASSET),
+)
+
+
+def relationship(rel: Rel, source: Label, target: Label) -> RelSpec:
+    for candidate in RELATIONSHIPS:
+        if (candidate.rel, candidate.source, candidate.target) == (rel, source, target):
+            return candidate
+    raise KeyError(f"no relationship ({source})-[:{rel}]->({target}) in the catalog")

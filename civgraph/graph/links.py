@@ -1,0 +1,158 @@
+"""Relationships of every type: upserts between natural keys, batched reads by platform id.
+
+A relationship is identified by its endpoints, its type and its `key`: the start of its
+period (ISO date) or `-` when it has none, so the same two entities can be linked again
+for a later period (re-enrolled, re-appointed, remarried) without losing the earlier one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import Link, LinkFields
+
+STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
+NO_PERIOD = "-"
+
+# Facts derived from a relationship when it is written.
+DERIVED: dict[Rel, LiteralString] = {
+    # A person's division code is that of the household they currently belong to.
+    Rel.MEMBER_OF: """
+        UNWIND $rows AS row
+        MATCH (p:Person {idNumber: row.sourceKey})-[m:MEMBER_OF]->(h:Household {number: row.targetKey})
+        WHERE m.until IS NULL
+        SET p.divisionCode = h.divisionCode""",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkInput:
+    source_key: str
+    target_key: str
+    props: LinkFields | None = None
+    since: date | None = None
+    until: date | None = None
+    record_key: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.since.isoformat() if self.since else NO_PERIOD
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "sourceKey": self.source_key,
+            "targetKey": self.target_key,
+            "key": self.key,
+            "props": self.props.properties() if self.props else {},
+            "since": self.since,
+            "until": self.until,
+            "recordKey": self.record_key or f"{self.source_key}>{self.target_key}@{self.key}",
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class LinkQuery:
+    """Which relationships to read from a batch of nodes, and which page of them."""
+
+    spec: RelSpec
+    outgoing: bool = True  # from spec.source to spec.target; False reads them backwards
+    as_of: date | None = None
+    first: int = 1000
+    after: tuple[str, str] | None = None  # (other node's natural key, relationship key)
+
+    @property
+    def near(self) -> Label:
+        return self.spec.source if self.outgoing else self.spec.target
+
+    @property
+    def far(self) -> Label:
+        return self.spec.target if self.outgoing else self.spec.source
+
+
+@cache
+def upsert_statement(spec: RelSpec) -> LiteralString:
+    source, target = LABEL_TEXT[spec.source], LABEL_TEXT[spec.target]
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (s:" + source + " {" + KEY[spec.source] + ": row.sourceKey}) "
+        "MATCH (t:" + target + " {" + KEY[spec.target] + ": row.targetKey}) "
+        "MERGE (s)-[r:" + REL_TEXT[spec.rel] + " {key: row.key}]->(t) "
+        "ON CREATE SET r.firstSeen = datetime() "
+        "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
+        "r.recordKey = row.recordKey, r.lastSeen = datetime() "
+        "RETURN count(r) AS linked"
+    )
+
+
+@cache
+def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
+    near = LABEL_TEXT[spec.source] if outgoing else LABEL_TEXT[spec.target]
+    far = LABEL_TEXT[spec.target] if outgoing else LABEL_TEXT[spec.source]
+    far_key = KEY[spec.target] if outgoing else KEY[spec.source]
+    arrow: LiteralString = (
+        "-[r:" + REL_TEXT[spec.rel] + "]->" if outgoing else "<-[r:" + REL_TEXT[spec.rel] + "]-"
+    )
+    return (
+        "UNWIND $keys AS key MATCH (n:" + near + " {id: key}) "
+        "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
+        "WHERE ($asOf IS NULL OR ((r.since IS NULL OR r.since <= $asOf) "
+        "AND (r.until IS NULL OR r.until >= $asOf))) "
+        "AND ($afterKey IS NULL OR o." + far_key + " > $afterKey "
+        "OR (o." + far_key + " = $afterKey AND r.key > $afterRel)) "
+        "RETURN r, o ORDER BY o." + far_key + ", r.key LIMIT $limit } "
+        "RETURN key, r {.*} AS rel, o {.*} AS other"
+    )
+
+
+async def upsert_links(
+    graph: Graph, spec: RelSpec, links: Sequence[LinkInput], source: str
+) -> None:
+    """Creates or updates relationships between existing nodes, in one transaction.
+
+    A link whose endpoint does not exist is not created; ingest checks endpoints first.
+    """
+    if not links:
+        return
+    rows = [link.row() for link in links]
+    statements: list[tuple[LiteralString, dict[str, Any]]] = [
+        (upsert_statement(spec), {"rows": rows, "source": source})
+    ]
+    if spec.rel in DERIVED:
+        statements.append((DERIVED[spec.rel], {"rows": rows}))
+    await graph.write_all(statements)
+
+
+async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:
+    """The relationships of each node (by platform id), ordered by the other node's natural
+    key; at most `query.first + 1` each, so a caller can tell whether more follow."""
+    after_key, after_rel = query.after or (None, None)
+    rows = await graph.read(
+        list_statement(query.spec, query.outgoing),
+        keys=list(ids),
+        asOf=query.as_of,
+        afterKey=after_key,
+        afterRel=after_rel,
+        limit=query.first + 1,
+    )
+    found: dict[str, list[Link]] = {key: [] for key in ids}
+    for row in rows:
+        rel: dict[str, Any] = row["rel"]
+        found[row["key"]].append(
+            Link(
+                key=rel.get("key", NO_PERIOD),
+                props={k: v for k, v in rel.items() if k not in STANDARD},
+                since=rel.get("since"),
+                until=rel.get("until"),
+                source=rel.get("source", ""),
+                record_key=rel.get("recordKey", ""),
+                other_label=query.far,
+                other=row["other"],
+            )
+        )
+    return found

@@ -1,0 +1,98 @@
+"""Nodes of every label: upserts by natural key, lookups by platform id or natural key."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import STORED, NodeFields, Stored
+
+# Structural relationships drawn from a node's own properties when it is upserted; they
+# carry the node's provenance.
+PROVENANCE: LiteralString = (
+    " SET r.source = n.source, r.recordKey = n.recordKey, "
+    "r.firstSeen = coalesce(r.firstSeen, datetime()), r.lastSeen = datetime()"
+)
+STRUCTURE: dict[Label, LiteralString] = {
+    Label.REGION: "UNWIND $keys AS key MATCH (n:Region {code: key}) "
+    "MATCH (o:Region {code: n.parentCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)" + PROVENANCE,
+    Label.COMMUNITY: "UNWIND $keys AS key MATCH (n:Community {code: key}) "
+    "MATCH (o:Region {code: n.townshipCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)" + PROVENANCE,
+    Label.HOUSEHOLD: "UNWIND $keys AS key MATCH (n:Household {number: key}) "
+    "MATCH (o:Community {code: n.communityCode}) MERGE (n)-[r:REGISTERED_IN {key: '-'}]->(o)"
+    + PROVENANCE,
+    Label.FACILITY: "UNWIND $keys AS key MATCH (n:Facility {code: key}) "
+    "MATCH (o:Community {code: n.divisionCode}) MERGE (n)-[r:LOCATED_IN {key: '-'}]->(o)"
+    + PROVENANCE,
+    # An organization is located in its region (a community's township for 12-digit codes).
+    Label.ORGANIZATION: "UNWIND $keys AS key MATCH (n:Organization {uscc: key}) "
+    "MATCH (o:Region {code: CASE size(n.divisionCode) WHEN 12 THEN left(n.divisionCode, 9) "
+    "ELSE n.divisionCode END}) MERGE (n)-[r:LOCATED_IN {key: '-'}]->(o)" + PROVENANCE,
+}
+
+
+@cache
+def upsert_statement(label: Label) -> LiteralString:
+    name, key = LABEL_TEXT[label], KEY[label]
+    return (
+        "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
+        "ON CREATE SET n.id = randomUUID(), n.firstSeen = datetime() "
+        "SET n += row.props, n.source = $source, n.recordKey = row.recordKey, "
+        "n.lastSeen = datetime()"
+    )
+
+
+@cache
+def by_id_statement(label: Label) -> LiteralString:
+    return (
+        "UNWIND $keys AS key MATCH (n:" + LABEL_TEXT[label] + " {id: key}) "
+        "RETURN key, n {.*} AS node"
+    )
+
+
+@cache
+def by_key_statement(label: Label) -> LiteralString:
+    name, key = LABEL_TEXT[label], KEY[label]
+    return "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) RETURN key, n {.*} AS node"
+
+
+def natural_key(record: NodeFields) -> str:
+    return str(record.properties()[KEY[record.label]])
+
+
+async def upsert_nodes(
+    graph: Graph, records: Sequence[NodeFields], source: str, record_keys: Sequence[str] | None = None
+) -> None:
+    """Creates or updates nodes of one label by natural key, in one transaction; `record_keys`
+    name the source records (the natural keys by default)."""
+    if not records:
+        return
+    label = records[0].label
+    keys = [natural_key(record) for record in records]
+    rows = [
+        {"props": record.properties(), "recordKey": record_key}
+        for record, record_key in zip(records, record_keys or keys, strict=True)
+    ]
+    statements: list[tuple[LiteralString, dict[str, Any]]] = [
+        (upsert_statement(label), {"rows": rows, "source": source})
+    ]
+    if label in STRUCTURE:
+        statements.append((STRUCTURE[label], {"keys": keys}))
+    await graph.write_all(statements)
+
+
+async def get_nodes(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, Stored]:
+    """Nodes of `label` by platform id; ids with no such node are absent."""
+    rows = await graph.read(by_id_statement(label), keys=list(ids))
+    model = STORED[label]
+    return {row["key"]: model.model_validate(row["node"]) for row in rows}
+
+
+async def get_nodes_by_key(graph: Graph, label: Label, keys: Sequence[str]) -> dict[str, Stored]:
+    """Nodes of `label` by natural key (resident ID, USCC, code, …)."""
+    rows = await graph.read(by_key_statement(label), keys=list(keys))
+    model = STORED[label]
+    return {row["key"]: model.model_validate(row["node"]) for row in rows}

@@ -1,0 +1,102 @@
+"""Root connections: keyset-paginated, filtered, sorted lists of one label, and their counts.
+
+Pages are cut by the sort value and the platform id of the last row (never SKIP), so rows
+inserted between two requests neither repeat nor hide rows of the next page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import LABEL_TEXT, Label
+from civgraph.graph.driver import Graph
+from civgraph.graph.errors import GraphError
+from civgraph.graph.filters import Compiled, Condition, compile_conditions
+from civgraph.graph.models import STORED, Stored
+
+
+class InvalidCursor(GraphError, ValueError):
+    """A cursor that this server did not issue, or issued for another sort order."""
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    prop: LiteralString  # must be present on every node of the label
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    nodes: list[Stored]
+    cursors: list[str]
+    has_next: bool
+
+
+def encode_cursor(order: Order, value: Any, node_id: str) -> str:
+    kind = "date" if isinstance(value, date) else "value"
+    payload = [order.prop, kind, value.isoformat() if kind == "date" else value, node_id]
+    return base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).decode()
+
+
+def decode_cursor(order: Order, cursor: str) -> tuple[Any, str]:
+    try:
+        prop, kind, value, node_id = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor(f"cursor {cursor!r} is not one this API issued") from error
+    if prop != order.prop:
+        raise InvalidCursor(f"cursor {cursor!r} belongs to another sort order")
+    return (date.fromisoformat(value) if kind == "date" else value), str(node_id)
+
+
+@cache
+def page_statement(label: Label, order: Order, where: LiteralString, keyset: bool) -> LiteralString:
+    prop, direction = order.prop, ("DESC" if order.descending else "ASC")
+    beyond: LiteralString = "<" if order.descending else ">"
+    cut: LiteralString = (
+        " AND (n." + prop + " " + beyond + " $afterValue OR "
+        "(n." + prop + " = $afterValue AND n.id " + beyond + " $afterId))"
+        if keyset
+        else ""
+    )
+    return (
+        "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where + cut + " "
+        "RETURN n {.*} AS node ORDER BY n." + prop + " " + direction + ", n.id " + direction + " "
+        "LIMIT $limit"
+    )
+
+
+@cache
+def count_statement(label: Label, where: LiteralString) -> LiteralString:
+    return "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where + " RETURN count(n) AS total"
+
+
+async def list_page(
+    graph: Graph,
+    label: Label,
+    conditions: Sequence[Condition],
+    order: Order,
+    first: int,
+    after: str | None = None,
+) -> Page:
+    compiled: Compiled = compile_conditions(conditions)
+    params = dict(compiled.params, limit=first + 1)
+    if after is not None:
+        params["afterValue"], params["afterId"] = decode_cursor(order, after)
+    statement = page_statement(label, order, compiled.where, after is not None)
+    rows = await graph.read(statement, **params)
+    model = STORED[label]
+    nodes = [model.model_validate(row["node"]) for row in rows[:first]]
+    cursors = [encode_cursor(order, row["node"][order.prop], row["node"]["id"]) for row in rows[:first]]
+    return Page(nodes, cursors, has_next=len(rows) > first)
+
+
+async def count(graph: Graph, label: Label, conditions: Sequence[Condition]) -> int:
+    compiled = compile_conditions(conditions)
+    rows = await graph.read(count_statement(label, compiled.where), **compiled.params)
+    return int(rows[0]["total"])
