@@ -1,27 +1,29 @@
-"""Builders for test data: small synthetic graphs with valid natural keys."""
+"""Builders for test data: exactly the graph a test needs, with valid natural keys.
+
+Everything is synthetic. Names are placeholders; ID numbers are issued in 340121 长丰县
+(valid for every birth year in python-stdnum) and live in the test community.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from civgraph.graph import communities, households, people, regions
+from civgraph.graph import models as m
+from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import resident_id_check_digit
-from civgraph.graph.models import (
-    CommunityInput,
-    CommunityKind,
-    HouseholdInput,
-    MemberRelation,
-    MembershipInput,
-    PersonInput,
-    RegionInput,
-    RegionLevel,
-)
+from civgraph.graph.identifiers import resident_id_check_digit, uscc_check_character
+from civgraph.graph.links import LinkInput, upsert_links
+from civgraph.graph.nodes import upsert_nodes
 
 SOURCE = "test (synthetic)"
-COUNTY = "340121"  # 长丰县: valid in stdnum for every birth year
+PROVINCE, CITY = "340000", "340100"
+COUNTY = "340121"  # 长丰县
 TOWNSHIP = "340121001"
 COMMUNITY = "340121001001"
+OTHER_COUNTY = "340104"  # 蜀山区
+OTHER_TOWNSHIP = "340104001"
+OTHER_COMMUNITY = "340104001001"
 
 
 def resident_id(born: date, sequence: int, county: str = COUNTY) -> str:
@@ -29,53 +31,151 @@ def resident_id(born: date, sequence: int, county: str = COUNTY) -> str:
     return first17 + resident_id_check_digit(first17)
 
 
-async def county_with_community(graph: Graph) -> None:
-    """Province → city → county 340121 → township 340121001 → community 340121001001."""
-    await regions.upsert_regions(
+def uscc(county: str, serial: int, prefix: str = "51") -> str:
+    """A valid USCC: registration authority/kind `prefix`, county code, a serial."""
+    first17 = f"{prefix}{county}{serial:09d}"
+    return first17 + uscc_check_character(first17)
+
+
+async def regions(graph: Graph) -> None:
+    """Province → city → counties 340121 and 340104 → one township and community each."""
+    levels = m.RegionLevel
+    await upsert_nodes(
+        graph, [m.RegionFields(code=PROVINCE, name="安徽省", level=levels.PROVINCE)], SOURCE
+    )
+    city = m.RegionFields(code=CITY, name="合肥市", level=levels.CITY, parent_code=PROVINCE)
+    await upsert_nodes(graph, [city], SOURCE)
+    await upsert_nodes(
         graph,
         [
-            RegionInput(code="340000", name="安徽省", level=RegionLevel.PROVINCE),
-            RegionInput(code="340100", name="合肥市", level=RegionLevel.CITY, parent_code="340000"),
-            RegionInput(code=COUNTY, name="长丰县", level=RegionLevel.COUNTY, parent_code="340100"),
-            RegionInput(
-                code=TOWNSHIP, name="测试镇", level=RegionLevel.TOWNSHIP, parent_code=COUNTY
+            m.RegionFields(code=COUNTY, name="长丰县", level=levels.COUNTY, parent_code=CITY),
+            m.RegionFields(code=OTHER_COUNTY, name="蜀山区", level=levels.COUNTY, parent_code=CITY),
+        ],
+        SOURCE,
+    )
+    await upsert_nodes(
+        graph,
+        [
+            m.RegionFields(code=TOWNSHIP, name="测试镇", level=levels.TOWNSHIP, parent_code=COUNTY),
+            m.RegionFields(
+                code=OTHER_TOWNSHIP,
+                name="测试街道",
+                level=levels.TOWNSHIP,
+                parent_code=OTHER_COUNTY,
             ),
         ],
         SOURCE,
     )
-    await communities.upsert_communities(
+    await upsert_nodes(
         graph,
         [
-            CommunityInput(
-                code=COMMUNITY, name="测试社区", kind=CommunityKind.URBAN, township_code=TOWNSHIP
-            )
+            m.CommunityFields(
+                code=COMMUNITY, name="测试社区", kind=m.CommunityKind.URBAN, township_code=TOWNSHIP
+            ),
+            m.CommunityFields(
+                code=OTHER_COMMUNITY, name="测试村", kind=m.CommunityKind.VILLAGE,
+                township_code=OTHER_TOWNSHIP,
+            ),
         ],
         SOURCE,
-    )
+    )  # fmt: skip
+
+
+# Backwards-compatible name used by the older tests.
+county_with_community = regions
 
 
 async def household(
-    graph: Graph, number: str, members: list[tuple[str, date, MemberRelation]], start: int = 1
+    graph: Graph,
+    number: str,
+    members: Sequence[tuple[str, date, m.MemberRelation]],
+    start: int = 1,
+    community: str = COMMUNITY,
 ) -> list[str]:
-    """A household in the test community with the given (name, birth date, relation) members;
-    returns their resident ID numbers."""
-    await households.upsert_households(
+    """A household with (name, birth date, relation) members; returns their ID numbers."""
+    await upsert_nodes(
         graph,
-        [HouseholdInput(number=number, address=f"{number}号", community_code=COMMUNITY)],
+        [m.HouseholdFields(number=number, address=f"{number}号", community_code=community)],
         SOURCE,
     )
     ids = [resident_id(born, start + i) for i, (_, born, _) in enumerate(members)]
-    await people.upsert_people(
-        graph,
-        [PersonInput(id_number=i, name=m[0]) for i, m in zip(ids, members, strict=True)],
-        SOURCE,
-    )
-    await households.upsert_memberships(
-        graph,
-        [
-            MembershipInput(id_number=i, household_number=number, relation=m[2])
-            for i, m in zip(ids, members, strict=True)
-        ],
-        SOURCE,
+    people = [
+        m.PersonFields(id_number=i, name=member[0]) for i, member in zip(ids, members, strict=True)
+    ]
+    await upsert_nodes(graph, people, SOURCE)
+    links = [
+        LinkInput(i, number, m.Membership(relation=member[2]))
+        for i, member in zip(ids, members, strict=True)
+    ]
+    await upsert_links(
+        graph, relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD), links, SOURCE
     )
     return ids
+
+
+async def programs(graph: Graph) -> None:
+    records = [
+        m.ProgramFields(
+            code=code,
+            name=code.value,
+            beneficiary=m.Beneficiary.HOUSEHOLD
+            if code.value.startswith("DIBAO")
+            else m.Beneficiary.PERSON,
+        )
+        for code in m.ProgramCode
+    ]
+    await upsert_nodes(graph, records, SOURCE)
+
+
+async def enroll(
+    graph: Graph,
+    beneficiary: Label,
+    key: str,
+    program: m.ProgramCode,
+    since: date | None = None,
+    until: date | None = None,
+    amount: float | None = None,
+    county: str = COUNTY,
+) -> None:
+    """Enrolls a household (by number) or person (by ID number) in a program."""
+    status = m.EnrollmentStatus.ENDED if until else m.EnrollmentStatus.ACTIVE
+    link = LinkInput(
+        key,
+        program.value,
+        m.Enrollment(status=status, amount=amount, region_code=county),
+        since,
+        until,
+    )
+    await upsert_links(
+        graph, relationship(Rel.ENROLLED_IN, beneficiary, Label.PROGRAM), [link], SOURCE
+    )
+
+
+async def organization(
+    graph: Graph,
+    name: str,
+    kind: m.OrganizationKind,
+    serial: int,
+    county: str = COUNTY,
+    **fields: object,
+) -> str:
+    """An organization in `county`; returns its USCC."""
+    code = uscc(county, serial, "11" if kind is m.OrganizationKind.GOVERNMENT_AGENCY else "51")
+    record = m.OrganizationFields.model_validate(
+        {"uscc": code, "name": name, "kind": kind, "division_code": county, **fields}
+    )
+    await upsert_nodes(graph, [record], SOURCE)
+    return code
+
+
+async def link(
+    graph: Graph,
+    rel: Rel,
+    source: tuple[Label, str],
+    target: tuple[Label, str],
+    props: m.LinkFields | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> None:
+    spec = relationship(rel, source[0], target[0])
+    await upsert_links(graph, spec, [LinkInput(source[1], target[1], props, since, until)], SOURCE)

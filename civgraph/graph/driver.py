@@ -30,7 +30,9 @@ class Graph:
         """Runs one idempotent write statement in a managed transaction."""
         return await self._execute(query, params, write=True)
 
-    async def write_all(self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]) -> None:
+    async def write_all(
+        self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]
+    ) -> None:
         """Runs several write statements in one managed transaction: all or none."""
 
         async def run_all(tx: neo4j.AsyncManagedTransaction) -> None:

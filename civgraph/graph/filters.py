@@ -68,13 +68,13 @@ class Related:
 
     spec: RelSpec
     outgoing: bool = True
+    # A first hop, taken while current: e.g. a person's household (MEMBER_OF) for benefits
+    # the household receives.
+    through: RelSpec | None = None
     other: Sequence[Compare] = ()
     rel: Sequence[Compare] = ()
     during: tuple[date | None, date | None] | None = None
     current: bool = False
-
-
-Condition = Compare | Related
 
 
 @dataclass
@@ -107,22 +107,41 @@ def related(condition: Related, out: Compiled) -> LiteralString:
     inner: list[LiteralString] = [compare("x", c, out) for c in condition.other]
     inner += [compare("r", c, out) for c in condition.rel]
     if condition.during is not None:
-        start, end = condition.during
-        if end is not None:
-            inner.append("(r.since IS NULL OR r.since <= " + out.param(end) + ")")
-        if start is not None:
-            inner.append("(r.until IS NULL OR r.until >= " + out.param(start) + ")")
+        begins, ends = condition.during
+        if ends is not None:
+            inner.append("(r.since IS NULL OR r.since <= " + out.param(ends) + ")")
+        if begins is not None:
+            inner.append("(r.until IS NULL OR r.until >= " + out.param(begins) + ")")
     if condition.current:
         inner.append("r.until IS NULL")
+    start: LiteralString = "(n)"
+    if condition.through is not None:
+        hop = condition.through
+        start = "(n)-[h:" + REL_TEXT[hop.rel] + "]->(:" + LABEL_TEXT[hop.target] + ")"
+        inner.append("h.until IS NULL")
     where: LiteralString = " WHERE " + " AND ".join(inner) if inner else ""
-    return "EXISTS { MATCH (n)" + arrow + "(x:" + far + ")" + where + " }"
+    return "EXISTS { MATCH " + start + arrow + "(x:" + far + ")" + where + " }"
+
+
+@dataclass(frozen=True, slots=True)
+class AnyOf:
+    """True when any of its conditions is."""
+
+    conditions: Sequence[Compare | Related]
+
+
+Condition = Compare | Related | AnyOf
+
+
+def clause(condition: Condition, out: Compiled) -> LiteralString:
+    if isinstance(condition, Compare):
+        return compare("n", condition, out)
+    if isinstance(condition, Related):
+        return related(condition, out)
+    return "(" + " OR ".join(clause(c, out) for c in condition.conditions) + ")"
 
 
 def compile_conditions(conditions: Sequence[Condition], out: Compiled | None = None) -> Compiled:
     out = out or Compiled()
-    for condition in conditions:
-        if isinstance(condition, Compare):
-            out.clauses.append(compare("n", condition, out))
-        else:
-            out.clauses.append(related(condition, out))
+    out.clauses += [clause(condition, out) for condition in conditions]
     return out

@@ -25,7 +25,8 @@ DERIVED: dict[Rel, LiteralString] = {
     # A person's division code is that of the household they currently belong to.
     Rel.MEMBER_OF: """
         UNWIND $rows AS row
-        MATCH (p:Person {idNumber: row.sourceKey})-[m:MEMBER_OF]->(h:Household {number: row.targetKey})
+        MATCH (p:Person {idNumber: row.sourceKey})
+              -[m:MEMBER_OF]->(h:Household {number: row.targetKey})
         WHERE m.until IS NULL
         SET p.divisionCode = h.divisionCode""",
 }
@@ -149,8 +150,10 @@ async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict
                 props={k: v for k, v in rel.items() if k not in STANDARD},
                 since=rel.get("since"),
                 until=rel.get("until"),
-                source=rel.get("source", ""),
-                record_key=rel.get("recordKey", ""),
+                source=rel["source"],
+                record_key=rel["recordKey"],
+                first_seen=rel["firstSeen"],
+                last_seen=rel["lastSeen"],
                 other_label=query.far,
                 other=row["other"],
             )

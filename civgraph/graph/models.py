@@ -331,7 +331,17 @@ NodeFields = (
     | ServiceProjectFields
     | AssetFields
 )
-Node = Region | Community | Household | Person | Organization | Facility | Program | ServiceProject | Asset
+Node = (
+    Region
+    | Community
+    | Household
+    | Person
+    | Organization
+    | Facility
+    | Program
+    | ServiceProject
+    | Asset
+)
 
 STORED: dict[Label, type[Stored]] = {
     Label.REGION: Region,
@@ -413,5 +423,7 @@ class Link(Record):
     until: date | None = None
     source: str
     record_key: str
+    first_seen: datetime
+    last_seen: datetime
     other_label: Label
     other: dict[str, object]

@@ -56,7 +56,9 @@ def by_id_statement(label: Label) -> LiteralString:
 @cache
 def by_key_statement(label: Label) -> LiteralString:
     name, key = LABEL_TEXT[label], KEY[label]
-    return "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) RETURN key, n {.*} AS node"
+    return (
+        "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) RETURN key, n {.*} AS node"
+    )
 
 
 def natural_key(record: NodeFields) -> str:
@@ -64,7 +66,10 @@ def natural_key(record: NodeFields) -> str:
 
 
 async def upsert_nodes(
-    graph: Graph, records: Sequence[NodeFields], source: str, record_keys: Sequence[str] | None = None
+    graph: Graph,
+    records: Sequence[NodeFields],
+    source: str,
+    record_keys: Sequence[str] | None = None,
 ) -> None:
     """Creates or updates nodes of one label by natural key, in one transaction; `record_keys`
     name the source records (the natural keys by default)."""

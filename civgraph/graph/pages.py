@@ -92,7 +92,9 @@ async def list_page(
     rows = await graph.read(statement, **params)
     model = STORED[label]
     nodes = [model.model_validate(row["node"]) for row in rows[:first]]
-    cursors = [encode_cursor(order, row["node"][order.prop], row["node"]["id"]) for row in rows[:first]]
+    cursors = [
+        encode_cursor(order, row["node"][order.prop], row["node"]["id"]) for row in rows[:first]
+    ]
     return Page(nodes, cursors, has_next=len(rows) > first)
 
 

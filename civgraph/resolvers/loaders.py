@@ -1,66 +1,64 @@
-"""Per-request DataLoaders: each batch is one `UNWIND $keys` query, whatever the row count."""
+"""Per-request DataLoaders: each batch is one `UNWIND $keys` query, whatever the row count.
+
+Loaders are made on first use, one per label (by id, by natural key) and one per kind of
+relationship read (a `LinkQuery` without its ids), and live as long as the request.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
-from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
-from civgraph.graph import communities, households, people, regions
+from civgraph.graph import links, nodes
+from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.models import Community, Household, Membership, Person, Region
+from civgraph.graph.links import LinkQuery
+from civgraph.graph.models import Link, Stored
 
-T = TypeVar("T")
-Fetch = Callable[[Graph, Sequence[str]], Awaitable[dict[str, T]]]
-
-
-def loader(graph: Graph, fetch: Fetch[T], *, cache: bool) -> DataLoader[str, T | None]:
-    async def load(keys: list[str]) -> list[T | None]:
-        found = await fetch(graph, keys)
-        return [found.get(key) for key in keys]
-
-    return DataLoader(load_fn=load, cache=cache)
+NodeLoader = DataLoader[str, Stored | None]
 
 
-def list_loader(graph: Graph, fetch: Fetch[list[T]], *, cache: bool) -> DataLoader[str, list[T]]:
-    async def load(keys: list[str]) -> list[list[T]]:
-        found = await fetch(graph, keys)
-        return [found.get(key, []) for key in keys]
-
-    return DataLoader(load_fn=load, cache=cache)
-
-
-@dataclass(frozen=True, slots=True)
 class Loaders:
-    region_by_id: DataLoader[str, Region | None]
-    region_by_code: DataLoader[str, Region | None]
-    region_children: DataLoader[str, list[Region]]
-    region_communities: DataLoader[str, list[Community]]
-    community_by_id: DataLoader[str, Community | None]
-    community_by_code: DataLoader[str, Community | None]
-    community_households: DataLoader[str, list[Household]]
-    household_by_id: DataLoader[str, Household | None]
-    household_members: DataLoader[str, list[Membership]]
-    person_by_id: DataLoader[str, Person | None]
-    person_by_id_number: DataLoader[str, Person | None]
-    person_memberships: DataLoader[str, list[Membership]]
+    def __init__(self, graph: Graph, *, cache: bool = True) -> None:
+        self.graph = graph
+        self.cache = cache  # False for long-lived (WebSocket) contexts, whose cache goes stale
+        self._by_id: dict[Label, NodeLoader] = {}
+        self._by_key: dict[Label, NodeLoader] = {}
+        self._links: dict[LinkQuery, DataLoader[str, list[Link]]] = {}
+
+    def _nodes(self, fetch: Callable[[Sequence[str]], Awaitable[dict[str, Stored]]]) -> NodeLoader:
+        async def load(keys: list[str]) -> list[Stored | None]:
+            found = await fetch(keys)
+            return [found.get(key) for key in keys]
+
+        return DataLoader(load_fn=load, cache=self.cache)
+
+    def node(self, label: Label) -> NodeLoader:
+        """Nodes of `label` by platform id."""
+        if label not in self._by_id:
+            fetch = lambda ids: nodes.get_nodes(self.graph, label, ids)  # noqa: E731
+            self._by_id[label] = self._nodes(fetch)
+        return self._by_id[label]
+
+    def node_by_key(self, label: Label) -> NodeLoader:
+        """Nodes of `label` by natural key."""
+        if label not in self._by_key:
+            fetch = lambda keys: nodes.get_nodes_by_key(self.graph, label, keys)  # noqa: E731
+            self._by_key[label] = self._nodes(fetch)
+        return self._by_key[label]
+
+    def links(self, query: LinkQuery) -> DataLoader[str, list[Link]]:
+        """Relationships read as `query` says, by the platform id of the near node."""
+        if query not in self._links:
+
+            async def load(ids: list[str]) -> list[list[Link]]:
+                found = await links.list_links(self.graph, query, ids)
+                return [found[node_id] for node_id in ids]
+
+            self._links[query] = DataLoader(load_fn=load, cache=self.cache)
+        return self._links[query]
 
 
 def create_loaders(graph: Graph, *, cache: bool = True) -> Loaders:
-    """Fresh loaders; `cache=False` for long-lived (WebSocket) contexts, whose cache goes stale."""
-    return Loaders(
-        region_by_id=loader(graph, regions.get_regions_by_id, cache=cache),
-        region_by_code=loader(graph, regions.get_regions_by_code, cache=cache),
-        region_children=list_loader(graph, regions.list_child_regions, cache=cache),
-        region_communities=list_loader(graph, communities.list_region_communities, cache=cache),
-        community_by_id=loader(graph, communities.get_communities_by_id, cache=cache),
-        community_by_code=loader(graph, communities.get_communities_by_code, cache=cache),
-        community_households=list_loader(graph, households.list_community_households, cache=cache),
-        household_by_id=loader(graph, households.get_households_by_id, cache=cache),
-        household_members=list_loader(graph, households.list_household_members, cache=cache),
-        person_by_id=loader(graph, people.get_people_by_id, cache=cache),
-        person_by_id_number=loader(graph, people.get_people_by_id_number, cache=cache),
-        person_memberships=list_loader(graph, households.list_person_memberships, cache=cache),
-    )
+    return Loaders(graph, cache=cache)

@@ -8,9 +8,9 @@ import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from civgraph.schema.extensions import MaskUnexpectedErrors
+from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
 from civgraph.schema.subscription import Subscription
-from civgraph.schema.types import Community, Household, Person, Region
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
@@ -24,7 +24,7 @@ def build_schema() -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         subscription=Subscription,
-        types=[Region, Community, Household, Person],
+        types=list(ENTITY_TYPES),
         # Factories, not instances: extensions keep per-operation state.
         extensions=[
             lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),

@@ -12,7 +12,7 @@ import httpx
 from civgraph.graph.server import process
 from tests.servers import Api, free_port, server_env, wait_for_health
 
-DEMO = '{ region(code: "340111") { name children { communities { households { number } } } } }'
+DEMO = '{ region(code: "340111") { name children { communities { households { items { number } } } } } }'
 
 
 def civgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -17,9 +17,9 @@ COMMUNITY_TREE = """
 query Tree($code: String!) {
   region(code: $code) {
     name level
-    children { code communities { code kind households {
+    children { code communities { code kind households { items {
       number members { relation person { name sex birthDate } }
-    } } }
+    } } } }
   }
 }
 """
@@ -82,7 +82,7 @@ async def test_a_region_subtree_with_its_households_in_one_request(api: Api, gra
     assert (region["name"], region["level"]) == ("长丰县", "COUNTY")
     [township] = region["children"]
     [community] = township["communities"]
-    [household] = community["households"]
+    [household] = community["households"]["items"]
     assert household["members"] == [
         {"relation": "HEAD", "person": {"name": "户主", "sex": "MALE", "birthDate": "1950-06-01"}},
         {

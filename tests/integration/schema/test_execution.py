@@ -2,28 +2,28 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, LiteralString
 
 import pytest
 import structlog
 
 from civgraph.graph.driver import Graph, Row
-from civgraph.graph.models import MemberRelation
+from civgraph.graph.catalog import Label, Rel
+from civgraph.graph.models import MemberRelation, OrganizationKind, Post
 from civgraph.resolvers.context import build_context
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Settings
 from tests import builders
 
-NESTED = """
+THREE_LEVELS = """
 query {
-  region(code: "340000") {
-    children { children { children { communities { households {
-      number members { relation person { name households { household { number } } } }
-    } } } } }
+  households(first: 100) {
+    nodes { number members { relation person { name posts { title organization { name } } } } }
   }
 }
 """
+WITH_TOTAL = "query { households(first: 100) { totalCount nodes { number } } }"
 
 
 class CountingGraph(Graph):
@@ -39,26 +39,51 @@ class CountingGraph(Graph):
 
 
 async def households_of(graph: Graph, count: int) -> None:
-    await builders.county_with_community(graph)
+    await builders.regions(graph)
+    agency = await builders.organization(graph, "测试局", OrganizationKind.GOVERNMENT_AGENCY, 1)
     for h in range(count):
         members = [
-            ("户主", date(1960, 1, 1 + h), MemberRelation.HEAD),
-            ("配偶", date(1962, 2, 1 + h), MemberRelation.SPOUSE),
+            ("户主", date(1960, 1, 1) + timedelta(days=h), MemberRelation.HEAD),
+            ("配偶", date(1962, 2, 1) + timedelta(days=h), MemberRelation.SPOUSE),
         ]
-        await builders.household(graph, f"H-{h:03d}", members, start=10 * h + 1)
+        head, _ = await builders.household(graph, f"H-{h:03d}", members, start=10 * (h % 50) + 1)
+        await builders.link(
+            graph,
+            Rel.HOLDS_POST,
+            (Label.PERSON, head),
+            (Label.ORGANIZATION, agency),
+            Post(title="科员"),
+        )
 
 
-@pytest.mark.parametrize("households", [1, 12])
+@pytest.mark.parametrize("households", [1, 100])
 async def test_round_trips_depend_on_query_depth_not_on_rows(graph: Graph, households: int) -> None:
     await households_of(graph, households)
     counting = CountingGraph(graph)
 
-    result = await build_schema().execute(NESTED, context_value=build_context(counting, Settings()))
+    result = await build_schema().execute(
+        THREE_LEVELS, context_value=build_context(counting, Settings())
+    )
 
     assert result.errors is None
     assert result.data is not None
-    # region, 3 levels of children, communities, households, members, memberships, household
-    assert len(counting.statements) == 9
+    assert len(result.data["households"]["nodes"]) == households
+    # the page of households, their members, the members' posts; no count unless asked
+    assert len(counting.statements) == 3
+
+
+async def test_the_total_is_counted_only_when_asked(graph: Graph) -> None:
+    await households_of(graph, 3)
+    counting = CountingGraph(graph)
+
+    result = await build_schema().execute(
+        WITH_TOTAL, context_value=build_context(counting, Settings())
+    )
+
+    assert result.data == {
+        "households": {"totalCount": 3, "nodes": [{"number": f"H-00{i}"} for i in range(3)]}
+    }
+    assert len(counting.statements) == 2
 
 
 async def test_an_unexpected_failure_reaches_the_client_masked_with_the_request_id(

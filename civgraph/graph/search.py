@@ -1,0 +1,54 @@
+"""Full-text search over names and addresses (the `entity_text` index, cjk analyzer)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import LiteralString
+
+from civgraph.graph.catalog import Label
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import STORED, Stored
+
+SEARCHABLE = (Label.PERSON, Label.ORGANIZATION, Label.FACILITY, Label.COMMUNITY)
+# Lucene's query syntax characters: user text is searched for literally.
+LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
+
+SEARCH: LiteralString = """
+CALL db.index.fulltext.queryNodes('entity_text', $text) YIELD node, score
+WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
+WHERE label IS NOT NULL
+RETURN label, node {.*} AS node, score
+ORDER BY score DESC, node.id
+LIMIT $limit
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    label: Label
+    record: Stored
+    score: float
+
+
+def lucene_literal(text: str) -> str:
+    return LUCENE_SPECIAL.sub(r"\\\1", text.strip())
+
+
+async def search(graph: Graph, text: str, labels: Sequence[Label], limit: int) -> list[Hit]:
+    """The best `limit` matches for `text` among nodes of `labels`, best first."""
+    query = lucene_literal(text)
+    if not query:
+        return []
+    rows = await graph.read(
+        SEARCH, text=query, labels=[label.value for label in labels], limit=limit
+    )
+    return [
+        Hit(
+            Label(row["label"]),
+            STORED[Label(row["label"])].model_validate(row["node"]),
+            row["score"],
+        )
+        for row in rows
+    ]

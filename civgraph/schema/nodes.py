@@ -1,0 +1,732 @@
+"""Node types of the entity graph, each with its relationships as fields in both directions.
+
+Relationship fields with a period take `asOf: Date` (only relationships in effect that day);
+those that can be large take `first`/`after` and return a page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import date
+from typing import Any, ClassVar, Self
+
+import strawberry
+from strawberry import relay
+
+from civgraph.graph import models
+from civgraph.graph.catalog import Label, Rel
+from civgraph.schema import edges
+from civgraph.schema.context import Info
+from civgraph.schema.enums import (
+    AssetKind,
+    BeneficiaryKind,
+    CommunityKind,
+    EvaluationGrade,
+    FacilityKind,
+    HouseholdKind,
+    OrganizationKind,
+    OrganizationStatus,
+    Ownership,
+    ProgramCode,
+    RegionLevel,
+    ServiceRole,
+    Sex,
+    SocialWorkerLevel,
+    Via,
+)
+from civgraph.schema.reading import (
+    NODE_TYPES,
+    LinkPage,
+    link_page,
+    one_by_key,
+    page_size,
+    related,
+)
+from civgraph.schema.scalars import Provenance
+
+AS_OF = "Only relationships in effect on this day."
+L, R = Label, Rel
+
+
+def fields_of(record: models.Stored, *names: str) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in names} | {
+        "id": record.id,
+        "provenance": Provenance.of(record),
+    }
+
+
+class Entity(relay.Node):
+    """What every node type shares: global id, provenance, batched lookup by id."""
+
+    label: ClassVar[Label]
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Self | None]:
+        found = await info.context.loaders.node(cls.label).load_many(list(node_ids))
+        return [cls.of(record) if record else None for record in found]
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        raise NotImplementedError
+
+
+@strawberry.type(
+    description="An administrative region (行政区划): province, city, county or township."
+)
+class Region(Entity):
+    label = L.REGION
+    id: relay.NodeID[str]
+    code: str = strawberry.field(description="GB/T 2260 code (6 digits); townships 9 digits.")
+    name: str
+    level: RegionLevel
+    provenance: Provenance
+    parent_code: strawberry.Private[str | None]
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(**fields_of(record, "code", "name", "level"), parent_code=record.parent_code)
+
+    @strawberry.field(description="The region one level up; null for the province.")
+    async def parent(self, info: Info) -> Region | None:
+        return await one_by_key(info, Region, self.parent_code) if self.parent_code else None
+
+    @strawberry.field(description="Regions one level down, by code.")
+    async def children(self, info: Info) -> list[Region]:
+        return [
+            n
+            for _, n in await related(info, self.id, R.PART_OF, L.REGION, L.REGION, outgoing=False)
+        ]
+
+    @strawberry.field(description="Communities (居委会/村委会) directly under this township.")
+    async def communities(self, info: Info) -> list[Community]:
+        pairs = await related(info, self.id, R.PART_OF, L.REGION, L.COMMUNITY, outgoing=False)
+        return [n for _, n in pairs]
+
+    @strawberry.field(description="Organizations located in this region (not below it).")
+    async def organizations(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> LinkPage[Organization]:
+        first = page_size(info, first)
+        pairs = await related(
+            info,
+            self.id,
+            R.LOCATED_IN,
+            L.REGION,
+            L.ORGANIZATION,
+            outgoing=False,
+            first=first,
+            after=after,
+        )
+        return link_page(pairs, first, lambda _, node: node)
+
+
+@strawberry.type(
+    description="A community: residents' committee (居委会) or villagers' committee (村委会)."
+)
+class Community(Entity):
+    label = L.COMMUNITY
+    id: relay.NodeID[str]
+    code: str = strawberry.field(description="12-digit statistical division code (统计用区划代码).")
+    name: str
+    kind: CommunityKind
+    has_service_platform: bool = strawberry.field(
+        description="Has a community public-service information platform "
+        "(社区公共服务综合信息平台)."
+    )
+    provenance: Provenance
+    township_code: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(
+            **fields_of(record, "code", "name", "kind", "has_service_platform"),
+            township_code=record.township_code,
+        )
+
+    @strawberry.field(description="The township (街道/镇/乡) the community belongs to.")
+    async def township(self, info: Info) -> Region | None:
+        return await one_by_key(info, Region, self.township_code)
+
+    @strawberry.field(description="Households registered (户籍) here, by household number.")
+    async def households(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> LinkPage[Household]:
+        first = page_size(info, first)
+        pairs = await related(
+            info,
+            self.id,
+            R.REGISTERED_IN,
+            L.COMMUNITY,
+            L.HOUSEHOLD,
+            outgoing=False,
+            first=first,
+            after=after,
+        )
+        return link_page(pairs, first, lambda _, node: node)
+
+    @strawberry.field(description="People residing (居住) in the community.")
+    async def residents(
+        self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.CommunityResidence]:
+        first = page_size(info, first)
+        pairs = await related(
+            info, self.id, R.RESIDES_IN, L.COMMUNITY, L.PERSON, outgoing=False,
+            as_of=as_of, first=first, after=after,
+        )  # fmt: skip
+        return link_page(pairs, first, lambda link, p: edges.CommunityResidence.make(link, p, self))
+
+    @strawberry.field(description="Facilities located in the community.")
+    async def facilities(self, info: Info) -> list[Facility]:
+        pairs = await related(info, self.id, R.LOCATED_IN, L.COMMUNITY, L.FACILITY, outgoing=False)
+        return [n for _, n in pairs]
+
+    @strawberry.field(description="Social organizations serving the community (三社联动).")
+    async def serving_organizations(
+        self, info: Info, as_of: date | None = None
+    ) -> list[edges.CommunityService]:
+        pairs = await related(
+            info, self.id, R.SERVES, L.COMMUNITY, L.ORGANIZATION, outgoing=False, as_of=as_of
+        )
+        return [edges.CommunityService.make(link, org, self) for link, org in pairs]
+
+    @strawberry.field(description="People serving the community: social workers (社工), case "
+                      "officers and committee members; `role` narrows it.")  # fmt: skip
+    async def staff(
+        self, info: Info, as_of: date | None = None, role: ServiceRole | None = None
+    ) -> list[edges.CommunityService]:
+        pairs = await related(
+            info, self.id, R.SERVES, L.COMMUNITY, L.PERSON, outgoing=False, as_of=as_of
+        )
+        services = [edges.CommunityService.make(link, person, self) for link, person in pairs]
+        return [s for s in services if role is None or s.role is role]
+
+    @strawberry.field(description="Government-purchased service projects delivered here.")
+    async def service_projects(self, info: Info) -> list[ServiceProject]:
+        pairs = await related(
+            info, self.id, R.DELIVERED_IN, L.COMMUNITY, L.SERVICE_PROJECT, outgoing=False
+        )
+        return [n for _, n in pairs]
+
+    @strawberry.field(description="Volunteers (志愿者) registered with the community.")
+    async def volunteers(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
+        pairs = await related(
+            info, self.id, R.VOLUNTEERS_FOR, L.COMMUNITY, L.PERSON, outgoing=False, as_of=as_of
+        )
+        return [edges.Volunteering.make(link, person, self) for link, person in pairs]
+
+
+@strawberry.type(
+    description="A registered household (户), identified by its household number (户号)."
+)
+class Household(Entity):
+    label = L.HOUSEHOLD
+    id: relay.NodeID[str]
+    number: str = strawberry.field(description="Household number (户号).")
+    address: str
+    kind: HouseholdKind
+    provenance: Provenance
+    community_code: strawberry.Private[str]
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(
+            **fields_of(record, "number", "address", "kind"), community_code=record.community_code
+        )
+
+    @strawberry.field(description="The community the household is registered in.")
+    async def community(self, info: Info) -> Community | None:
+        return await one_by_key(info, Community, self.community_code)
+
+    @strawberry.field(description="Members (MEMBER_OF), by resident ID number.")
+    async def members(self, info: Info, as_of: date | None = None) -> list[edges.Membership]:
+        pairs = await related(
+            info, self.id, R.MEMBER_OF, L.HOUSEHOLD, L.PERSON, outgoing=False, as_of=as_of
+        )
+        return [membership(link, person, self) for link, person in pairs]
+
+    @strawberry.field(description="The household's benefits (ENROLLED_IN) across all programs.")
+    async def benefits(self, info: Info, as_of: date | None = None) -> list[edges.Enrollment]:
+        pairs = await related(info, self.id, R.ENROLLED_IN, L.HOUSEHOLD, L.PROGRAM, as_of=as_of)
+        return [
+            edges.Enrollment.make(link, Via.HOUSEHOLD, program, self) for link, program in pairs
+        ]
+
+
+def membership(link: models.Link, person: Any, household: Any) -> edges.Membership:
+    relation = models.Membership.model_validate(link.props).relation
+    return edges.Membership(
+        **edges.period(link), relation=relation, person=person, household=household
+    )
+
+
+@strawberry.type(description="A person, identified by resident identity number (居民身份证号码).")
+class Person(Entity):
+    label = L.PERSON
+    id: relay.NodeID[str]
+    id_number: str = strawberry.field(description="Resident identity number (GB 11643).")
+    name: str
+    sex: Sex = strawberry.field(description="As the resident identity number encodes it.")
+    birth_date: date = strawberry.field(description="As the resident identity number encodes it.")
+    death_date: date | None = strawberry.field(description="Recorded date of death, if any.")
+    phone: str | None
+    address: str | None
+    division_code: str | None = strawberry.field(
+        description="Code of the community of the person's current household."
+    )
+    social_worker_level: SocialWorkerLevel | None = strawberry.field(
+        description="Social-worker licence level (社会工作者职业资格), if licensed."
+    )
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        names = ("id_number", "name", "sex", "birth_date", "death_date", "phone", "address")
+        return cls(**fields_of(record, *names, "division_code", "social_worker_level"))
+
+    @strawberry.field(description="Age in whole years on `asOf` (default today).")
+    def age(self, as_of: date | None = None) -> int:
+        day = as_of or date.today()
+        return (
+            day.year
+            - self.birth_date.year
+            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+        )
+
+    @strawberry.field(description="Household memberships (MEMBER_OF).")
+    async def households(self, info: Info, as_of: date | None = None) -> list[edges.Membership]:
+        pairs = await related(info, self.id, R.MEMBER_OF, L.PERSON, L.HOUSEHOLD, as_of=as_of)
+        return [membership(link, self, household) for link, household in pairs]
+
+    @strawberry.field(
+        description="Every program the person benefits from: their own enrollments "
+        "and those of their households (`via`), with periods and amounts."
+    )
+    async def programs(self, info: Info, as_of: date | None = None) -> list[edges.Enrollment]:
+        own, memberships = await asyncio.gather(
+            related(info, self.id, R.ENROLLED_IN, L.PERSON, L.PROGRAM, as_of=as_of),
+            related(info, self.id, R.MEMBER_OF, L.PERSON, L.HOUSEHOLD, as_of=as_of),
+        )
+        households = [household for _, household in memberships]
+        shared = await asyncio.gather(
+            *(
+                related(info, h.id, R.ENROLLED_IN, L.HOUSEHOLD, L.PROGRAM, as_of=as_of)
+                for h in households
+            )
+        )
+        enrollments = [
+            edges.Enrollment.make(link, Via.PERSON, program, self) for link, program in own
+        ]
+        for household, pairs in zip(households, shared, strict=True):
+            enrollments += [
+                edges.Enrollment.make(link, Via.HOUSEHOLD, p, household) for link, p in pairs
+            ]
+        return enrollments
+
+    @strawberry.field(description="Posts held (HOLDS_POST): offices, leadership posts, legal "
+                      "representative, director, supervisor.")  # fmt: skip
+    async def posts(self, info: Info, as_of: date | None = None) -> list[edges.Post]:
+        pairs = await related(info, self.id, R.HOLDS_POST, L.PERSON, L.ORGANIZATION, as_of=as_of)
+        return [edges.Post.make(link, self, org) for link, org in pairs]
+
+    @strawberry.field(description="Employers (EMPLOYED_BY), with public-payroll flag.")
+    async def employers(self, info: Info, as_of: date | None = None) -> list[edges.Employment]:
+        pairs = await related(info, self.id, R.EMPLOYED_BY, L.PERSON, L.ORGANIZATION, as_of=as_of)
+        return [edges.Employment.make(link, self, org) for link, org in pairs]
+
+    @strawberry.field(description="Investments in organizations (INVESTED_IN).")
+    async def investments(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
+        pairs = await related(info, self.id, R.INVESTED_IN, L.PERSON, L.ORGANIZATION, as_of=as_of)
+        return [edges.Investment.make(link, self, org) for link, org in pairs]
+
+    @strawberry.field(description="Residence in care facilities (RESIDENT_OF).")
+    async def facility_residences(
+        self, info: Info, as_of: date | None = None
+    ) -> list[edges.FacilityResidence]:
+        pairs = await related(info, self.id, R.RESIDENT_OF, L.PERSON, L.FACILITY, as_of=as_of)
+        return [edges.FacilityResidence.make(link, self, f) for link, f in pairs]
+
+    @strawberry.field(description="Communities the person resides in (RESIDES_IN).")
+    async def residences(
+        self, info: Info, as_of: date | None = None
+    ) -> list[edges.CommunityResidence]:
+        pairs = await related(info, self.id, R.RESIDES_IN, L.PERSON, L.COMMUNITY, as_of=as_of)
+        return [edges.CommunityResidence.make(link, self, c) for link, c in pairs]
+
+    @strawberry.field(description="Vehicles and real estate owned (OWNS).")
+    async def assets(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
+        pairs = await related(info, self.id, R.OWNS, L.PERSON, L.ASSET, as_of=as_of)
+        return [edges.AssetOwnership.make(link, self, asset) for link, asset in pairs]
+
+    @strawberry.field(description="Marriages on the register (MARRIED_TO), either side.")
+    async def marriages(self, info: Info, as_of: date | None = None) -> list[edges.Marriage]:
+        outgoing, incoming = await asyncio.gather(
+            related(info, self.id, R.MARRIED_TO, L.PERSON, L.PERSON, as_of=as_of),
+            related(info, self.id, R.MARRIED_TO, L.PERSON, L.PERSON, outgoing=False, as_of=as_of),
+        )
+        return [edges.Marriage.make(link, spouse) for link, spouse in outgoing + incoming]
+
+    @strawberry.field(description="The cremation record (火化), if any.")
+    async def cremation(self, info: Info) -> edges.Cremation | None:
+        pairs = await related(info, self.id, R.CREMATED_AT, L.PERSON, L.FACILITY)
+        return edges.Cremation.make(pairs[0][0], self, pairs[0][1]) if pairs else None
+
+    @strawberry.field(description="Communities the person serves (SERVES) as social worker, "
+                      "case officer or committee member.")  # fmt: skip
+    async def services(self, info: Info, as_of: date | None = None) -> list[edges.CommunityService]:
+        pairs = await related(info, self.id, R.SERVES, L.PERSON, L.COMMUNITY, as_of=as_of)
+        return [edges.CommunityService.make(link, self, c) for link, c in pairs]
+
+    @strawberry.field(
+        description="Volunteering (VOLUNTEERS_FOR) for organizations and communities."
+    )
+    async def volunteering(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
+        orgs, communities = await asyncio.gather(
+            related(info, self.id, R.VOLUNTEERS_FOR, L.PERSON, L.ORGANIZATION, as_of=as_of),
+            related(info, self.id, R.VOLUNTEERS_FOR, L.PERSON, L.COMMUNITY, as_of=as_of),
+        )
+        return [edges.Volunteering.make(link, self, target) for link, target in orgs + communities]
+
+    @strawberry.field(description="Donations made (DONATED_TO).")
+    async def donations(self, info: Info) -> list[edges.Donation]:
+        pairs = await related(info, self.id, R.DONATED_TO, L.PERSON, L.ORGANIZATION)
+        return [edges.Donation.make(link, self, org) for link, org in pairs]
+
+
+@strawberry.type(
+    description="An organization: social organization (社会组织), agency, party organ, "
+    "public institution or enterprise, identified by USCC (统一社会信用代码)."
+)
+class Organization(Entity):
+    label = L.ORGANIZATION
+    id: relay.NodeID[str]
+    uscc: str = strawberry.field(description="Unified social credit code (GB 32100).")
+    name: str
+    kind: OrganizationKind
+    status: OrganizationStatus
+    industry_association: bool = strawberry.field(
+        description="An industry association (行业协会商会)."
+    )
+    charity_certified: bool = strawberry.field(
+        description="Recognised as a charitable organization."
+    )
+    grade: EvaluationGrade | None
+    registered_on: date | None
+    address: str | None
+    division_code: str
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        names = ("uscc", "name", "kind", "status", "industry_association", "charity_certified")
+        return cls(
+            **fields_of(record, *names, "grade", "registered_on", "address", "division_code")
+        )
+
+    @strawberry.field(description="Posts held in the organization (HOLDS_POST): its officers.")
+    async def officers(
+        self, info: Info, as_of: date | None = None, leading: bool | None = None,
+        first: int = 50, after: str | None = None,
+    ) -> LinkPage[edges.Post]:  # fmt: skip
+        first = page_size(info, first)
+        pairs = await related(
+            info, self.id, R.HOLDS_POST, L.ORGANIZATION, L.PERSON, outgoing=False,
+            as_of=as_of, first=first, after=after,
+        )  # fmt: skip
+        page = link_page(pairs, first, lambda link, person: edges.Post.make(link, person, self))
+        if leading is not None:
+            page.items = [post for post in page.items if post.leading is leading]
+        return page
+
+    @strawberry.field(description="Supervising agencies (业务主管单位, SUPERVISED_BY).")
+    async def supervisors(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
+        pairs = await related(
+            info, self.id, R.SUPERVISED_BY, L.ORGANIZATION, L.ORGANIZATION, as_of=as_of
+        )
+        return [edges.Supervision.make(link, self, agency) for link, agency in pairs]
+
+    @strawberry.field(description="Organizations this agency supervises.")
+    async def supervised(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
+        pairs = await related(
+            info,
+            self.id,
+            R.SUPERVISED_BY,
+            L.ORGANIZATION,
+            L.ORGANIZATION,
+            outgoing=False,
+            as_of=as_of,
+        )
+        return [edges.Supervision.make(link, org, self) for link, org in pairs]
+
+    @strawberry.field(description="Facilities the organization operates (OPERATES).")
+    async def facilities(self, info: Info, as_of: date | None = None) -> list[edges.Operation]:
+        pairs = await related(info, self.id, R.OPERATES, L.ORGANIZATION, L.FACILITY, as_of=as_of)
+        return [edges.Operation.make(link, self, facility) for link, facility in pairs]
+
+    @strawberry.field(description="Service projects the organization funds (FUNDS).")
+    async def funded_projects(self, info: Info) -> list[edges.Funding]:
+        pairs = await related(info, self.id, R.FUNDS, L.ORGANIZATION, L.SERVICE_PROJECT)
+        return [edges.Funding.make(link, self, project) for link, project in pairs]
+
+    @strawberry.field(description="Service projects the organization delivers (DELIVERS).")
+    async def delivered_projects(self, info: Info) -> list[ServiceProject]:
+        return [
+            n
+            for _, n in await related(info, self.id, R.DELIVERS, L.ORGANIZATION, L.SERVICE_PROJECT)
+        ]
+
+    @strawberry.field(description="Investors (INVESTED_IN): people and organizations.")
+    async def investors(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
+        people, orgs = await asyncio.gather(
+            related(
+                info, self.id, R.INVESTED_IN, L.ORGANIZATION, L.PERSON, outgoing=False, as_of=as_of
+            ),
+            related(
+                info,
+                self.id,
+                R.INVESTED_IN,
+                L.ORGANIZATION,
+                L.ORGANIZATION,
+                outgoing=False,
+                as_of=as_of,
+            ),
+        )
+        return [edges.Investment.make(link, investor, self) for link, investor in people + orgs]
+
+    @strawberry.field(description="Investments the organization holds in others.")
+    async def investments(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
+        pairs = await related(
+            info, self.id, R.INVESTED_IN, L.ORGANIZATION, L.ORGANIZATION, as_of=as_of
+        )
+        return [edges.Investment.make(link, self, org) for link, org in pairs]
+
+    @strawberry.field(description="Employees (EMPLOYED_BY).")
+    async def employees(
+        self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.Employment]:
+        first = page_size(info, first)
+        pairs = await related(
+            info, self.id, R.EMPLOYED_BY, L.ORGANIZATION, L.PERSON, outgoing=False,
+            as_of=as_of, first=first, after=after,
+        )  # fmt: skip
+        return link_page(
+            pairs, first, lambda link, person: edges.Employment.make(link, person, self)
+        )
+
+    @strawberry.field(description="Communities the organization serves (SERVES).")
+    async def served_communities(
+        self, info: Info, as_of: date | None = None
+    ) -> list[edges.CommunityService]:
+        pairs = await related(info, self.id, R.SERVES, L.ORGANIZATION, L.COMMUNITY, as_of=as_of)
+        return [edges.CommunityService.make(link, self, c) for link, c in pairs]
+
+    @strawberry.field(description="Donations received (DONATED_TO) from people and organizations.")
+    async def donations_received(self, info: Info) -> list[edges.Donation]:
+        people, orgs = await asyncio.gather(
+            related(info, self.id, R.DONATED_TO, L.ORGANIZATION, L.PERSON, outgoing=False),
+            related(info, self.id, R.DONATED_TO, L.ORGANIZATION, L.ORGANIZATION, outgoing=False),
+        )
+        return [edges.Donation.make(link, donor, self) for link, donor in people + orgs]
+
+    @strawberry.field(description="Volunteers (VOLUNTEERS_FOR).")
+    async def volunteers(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
+        pairs = await related(
+            info, self.id, R.VOLUNTEERS_FOR, L.ORGANIZATION, L.PERSON, outgoing=False, as_of=as_of
+        )
+        return [edges.Volunteering.make(link, person, self) for link, person in pairs]
+
+    @strawberry.field(description="Vehicles and real estate owned (OWNS).")
+    async def assets(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
+        pairs = await related(info, self.id, R.OWNS, L.ORGANIZATION, L.ASSET, as_of=as_of)
+        return [edges.AssetOwnership.make(link, self, asset) for link, asset in pairs]
+
+    @strawberry.field(description="The region the organization is located in (LOCATED_IN).")
+    async def region(self, info: Info) -> Region | None:
+        pairs = await related(info, self.id, R.LOCATED_IN, L.ORGANIZATION, L.REGION)
+        return pairs[0][1] if pairs else None
+
+
+@strawberry.type(
+    description="A facility: care home, nursing home (敬老院), service center, "
+    "funeral home, …, identified by its registry code."
+)
+class Facility(Entity):
+    label = L.FACILITY
+    id: relay.NodeID[str]
+    code: str
+    name: str
+    kind: FacilityKind
+    beds: int = strawberry.field(description="Beds (床位).")
+    ownership: Ownership
+    legal_person_registered: bool = strawberry.field(
+        description="Registered as a legal person (法人登记)."
+    )
+    address: str | None
+    division_code: str
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        names = ("code", "name", "kind", "beds", "ownership", "legal_person_registered", "address")
+        return cls(**fields_of(record, *names, "division_code"))
+
+    @strawberry.field(description="Organizations operating the facility (OPERATES).")
+    async def operators(self, info: Info, as_of: date | None = None) -> list[edges.Operation]:
+        pairs = await related(
+            info, self.id, R.OPERATES, L.FACILITY, L.ORGANIZATION, outgoing=False, as_of=as_of
+        )
+        return [edges.Operation.make(link, org, self) for link, org in pairs]
+
+    @strawberry.field(description="The community the facility is located in.")
+    async def community(self, info: Info) -> Community | None:
+        pairs = await related(info, self.id, R.LOCATED_IN, L.FACILITY, L.COMMUNITY)
+        return pairs[0][1] if pairs else None
+
+    @strawberry.field(description="Residents (RESIDENT_OF).")
+    async def residents(
+        self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.FacilityResidence]:
+        first = page_size(info, first)
+        pairs = await related(
+            info, self.id, R.RESIDENT_OF, L.FACILITY, L.PERSON, outgoing=False,
+            as_of=as_of, first=first, after=after,
+        )  # fmt: skip
+        return link_page(pairs, first, lambda link, p: edges.FacilityResidence.make(link, p, self))
+
+    @strawberry.field(description="Cremations recorded here (funeral homes).")
+    async def cremations(
+        self, info: Info, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.Cremation]:
+        first = page_size(info, first)
+        pairs = await related(
+            info,
+            self.id,
+            R.CREMATED_AT,
+            L.FACILITY,
+            L.PERSON,
+            outgoing=False,
+            first=first,
+            after=after,
+        )
+        return link_page(
+            pairs, first, lambda link, person: edges.Cremation.make(link, person, self)
+        )
+
+
+@strawberry.type(description="A program of the department: 低保, 特困, allowances, assistance, …")
+class Program(Entity):
+    label = L.PROGRAM
+    id: relay.NodeID[str]
+    code: ProgramCode
+    name: str
+    beneficiary: BeneficiaryKind
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(**fields_of(record, "code", "name", "beneficiary"))
+
+    @strawberry.field(description="Enrollments in the program; for large programs page through "
+                      "them, or use the `people`/`households` filters and aggregates.")  # fmt: skip
+    async def enrollments(
+        self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.Enrollment]:
+        first = page_size(info, first)
+        near_far = (
+            L.PROGRAM,
+            L.HOUSEHOLD if self.beneficiary is BeneficiaryKind.HOUSEHOLD else L.PERSON,
+        )
+        pairs = await related(
+            info,
+            self.id,
+            R.ENROLLED_IN,
+            *near_far,
+            outgoing=False,
+            as_of=as_of,
+            first=first,
+            after=after,
+        )
+        return link_page(
+            pairs,
+            first,
+            lambda link, b: edges.Enrollment.make(
+                link, Via.PERSON if near_far[1] is L.PERSON else Via.HOUSEHOLD, self, b
+            ),
+        )
+
+
+@strawberry.type(description="A government-purchased service project (政府购买服务).")
+class ServiceProject(Entity):
+    label = L.SERVICE_PROJECT
+    id: relay.NodeID[str]
+    code: str
+    name: str
+    year: int
+    amount: float = strawberry.field(description="Contract amount, yuan.")
+    division_code: str
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(**fields_of(record, "code", "name", "year", "amount", "division_code"))
+
+    @strawberry.field(description="Funders (FUNDS), usually government agencies.")
+    async def funders(self, info: Info) -> list[edges.Funding]:
+        pairs = await related(
+            info, self.id, R.FUNDS, L.SERVICE_PROJECT, L.ORGANIZATION, outgoing=False
+        )
+        return [edges.Funding.make(link, org, self) for link, org in pairs]
+
+    @strawberry.field(description="Providers delivering the project (DELIVERS).")
+    async def providers(self, info: Info) -> list[Organization]:
+        pairs = await related(
+            info, self.id, R.DELIVERS, L.SERVICE_PROJECT, L.ORGANIZATION, outgoing=False
+        )
+        return [n for _, n in pairs]
+
+    @strawberry.field(description="Communities where it is delivered (DELIVERED_IN).")
+    async def communities(self, info: Info) -> list[Community]:
+        return [
+            n
+            for _, n in await related(info, self.id, R.DELIVERED_IN, L.SERVICE_PROJECT, L.COMMUNITY)
+        ]
+
+
+@strawberry.type(description="A vehicle or a piece of real estate from the registries.")
+class Asset(Entity):
+    label = L.ASSET
+    id: relay.NodeID[str]
+    registration: str = strawberry.field(description="Plate number or property certificate number.")
+    kind: AssetKind
+    description: str | None
+    provenance: Provenance
+
+    @classmethod
+    def of(cls, record: Any) -> Self:
+        return cls(**fields_of(record, "registration", "kind", "description"))
+
+    @strawberry.field(description="Owners (OWNS): people and organizations.")
+    async def owners(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
+        people, orgs = await asyncio.gather(
+            related(info, self.id, R.OWNS, L.ASSET, L.PERSON, outgoing=False, as_of=as_of),
+            related(info, self.id, R.OWNS, L.ASSET, L.ORGANIZATION, outgoing=False, as_of=as_of),
+        )
+        return [edges.AssetOwnership.make(link, owner, self) for link, owner in people + orgs]
+
+
+NODE_TYPES.update(
+    {
+        L.REGION: Region,
+        L.COMMUNITY: Community,
+        L.HOUSEHOLD: Household,
+        L.PERSON: Person,
+        L.ORGANIZATION: Organization,
+        L.FACILITY: Facility,
+        L.PROGRAM: Program,
+        L.SERVICE_PROJECT: ServiceProject,
+        L.ASSET: Asset,
+    }
+)
+ENTITY_TYPES = tuple(NODE_TYPES.values())

@@ -1,0 +1,99 @@
+"""How node types read their relationships: through the request's DataLoaders, as pairs of
+(relationship, the node type at the other end)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from civgraph.graph.catalog import KEY, Label, Rel, relationship
+from civgraph.graph.links import LinkQuery
+from civgraph.graph.models import STORED, Link, Stored
+from civgraph.resolvers.errors import UserError
+from civgraph.schema.context import Info
+from civgraph.schema.scalars import PageInfo
+
+T = TypeVar("T")
+N = TypeVar("N")
+LIST_LIMIT = 500  # a plain list field's bound; relationships that can be larger paginate
+
+# Filled by civgraph.schema.nodes: the node type of each label.
+NODE_TYPES: dict[Label, Any] = {}
+
+
+def wrap(label: Label, record: Stored) -> Any:
+    return NODE_TYPES[label].of(record)
+
+
+def wrap_props(label: Label, props: dict[str, object]) -> Any:
+    return wrap(label, STORED[label].model_validate(props))
+
+
+def link_cursor(link: Link) -> str:
+    payload = [str(link.other[KEY[link.other_label]]), link.key]
+    return base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).decode()
+
+
+def decode_link_cursor(cursor: str) -> tuple[str, str]:
+    try:
+        other_key, rel_key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
+    return str(other_key), str(rel_key)
+
+
+def page_size(info: Info, first: int) -> int:
+    cap = info.context.settings.max_page_size
+    if not 0 <= first <= cap:
+        raise UserError(f"first must be between 0 and {cap}, not {first}")
+    return first
+
+
+async def related(
+    info: Info,
+    node_id: str,
+    rel: Rel,
+    near: Label,
+    far: Label,
+    *,
+    outgoing: bool = True,
+    as_of: date | None = None,
+    first: int = LIST_LIMIT,
+    after: str | None = None,
+) -> list[tuple[Link, Any]]:
+    """The relationships of one node (batched with every other node asking the same), each
+    with the node type at the other end; at most `first + 1`."""
+    spec = relationship(rel, near, far) if outgoing else relationship(rel, far, near)
+    query = LinkQuery(spec, outgoing, as_of, first, decode_link_cursor(after) if after else None)
+    found = await info.context.loaders.links(query).load(node_id)
+    return [(link, wrap_props(far, link.other)) for link in found]
+
+
+@strawberry.type(description="A page of relationships.")
+class LinkPage(Generic[T]):
+    items: list[T]
+    page_info: PageInfo
+
+
+def link_page(
+    pairs: list[tuple[Link, Any]], first: int, make: Callable[[Link, Any], T]
+) -> LinkPage[T]:
+    shown = pairs[:first]
+    return LinkPage(
+        items=[make(link, node) for link, node in shown],
+        page_info=PageInfo(
+            has_next_page=len(pairs) > first,
+            end_cursor=link_cursor(shown[-1][0]) if shown else None,
+        ),
+    )
+
+
+async def one_by_key(info: Info, node_type: type[N], key: str) -> N | None:
+    """The node of `node_type` (a class with a `label` and `of`) with this natural key."""
+    record = await info.context.loaders.node_by_key(node_type.label).load(key)  # type: ignore[attr-defined]
+    return node_type.of(record) if record else None  # type: ignore[attr-defined]
