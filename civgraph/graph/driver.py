@@ -32,16 +32,20 @@ class Graph:
 
     async def write_all(
         self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]
-    ) -> None:
-        """Runs several write statements in one managed transaction: all or none."""
+    ) -> list[list[Row]]:
+        """Runs several write statements in one managed transaction (all or none); returns
+        each statement's rows."""
 
-        async def run_all(tx: neo4j.AsyncManagedTransaction) -> None:
+        async def run_all(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
+            results = []
             for query, params in statements:
-                await (await tx.run(query, dict(params))).consume()
+                result = await tx.run(query, dict(params))
+                results.append([to_native(row) for row in await result.data()])
+            return results
 
         try:
             async with self.driver.session(database=self.database) as session:
-                await session.execute_write(run_all)
+                return await session.execute_write(run_all)
         except neo4j.exceptions.ServiceUnavailable as error:
             raise DatabaseUnavailable(str(error)) from error
 

@@ -22,13 +22,15 @@ NO_PERIOD = "-"
 
 # Facts derived from a relationship when it is written.
 DERIVED: dict[Rel, LiteralString] = {
-    # A person's division code is that of the household they currently belong to.
+    # A person's division code is that of the household they belong to now (the latest
+    # current membership), and none when they belong to none.
     Rel.MEMBER_OF: """
         UNWIND $rows AS row
         MATCH (p:Person {idNumber: row.sourceKey})
-              -[m:MEMBER_OF]->(h:Household {number: row.targetKey})
-        WHERE m.until IS NULL
-        SET p.divisionCode = h.divisionCode""",
+        OPTIONAL MATCH (p)-[m:MEMBER_OF]->(h:Household) WHERE m.until IS NULL
+        WITH p, h ORDER BY m.since DESC
+        WITH p, collect(h)[0] AS current
+        SET p.divisionCode = current.divisionCode""",
 }
 
 
@@ -40,9 +42,14 @@ class LinkInput:
     since: date | None = None
     until: date | None = None
     record_key: str | None = None
+    # What tells two relationships between the same nodes apart: the start of the period
+    # by default; events without a period (donations, funding) pass their date or record.
+    distinct_by: str | None = None
 
     @property
     def key(self) -> str:
+        if self.distinct_by is not None:
+            return self.distinct_by
         return self.since.isoformat() if self.since else NO_PERIOD
 
     def row(self) -> dict[str, Any]:
@@ -111,22 +118,20 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     )
 
 
-async def upsert_links(
-    graph: Graph, spec: RelSpec, links: Sequence[LinkInput], source: str
-) -> None:
-    """Creates or updates relationships between existing nodes, in one transaction.
-
-    A link whose endpoint does not exist is not created; ingest checks endpoints first.
-    """
+async def upsert_links(graph: Graph, spec: RelSpec, links: Sequence[LinkInput], source: str) -> int:
+    """Creates or updates relationships between existing nodes, in one transaction;
+    returns how many were written. A link whose endpoint does not exist is not created
+    (the count says so)."""
     if not links:
-        return
+        return 0
     rows = [link.row() for link in links]
     statements: list[tuple[LiteralString, dict[str, Any]]] = [
         (upsert_statement(spec), {"rows": rows, "source": source})
     ]
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))
-    await graph.write_all(statements)
+    results = await graph.write_all(statements)
+    return int(results[0][0]["linked"])
 
 
 async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:

@@ -16,21 +16,34 @@ PROVENANCE: LiteralString = (
     " SET r.source = n.source, r.recordKey = n.recordKey, "
     "r.firstSeen = coalesce(r.firstSeen, datetime()), r.lastSeen = datetime()"
 )
+# A structural relationship follows the node's code: the one to an old target goes.
+REPLACE_STALE: LiteralString = (
+    " WITH n, o CALL (n, o) { MATCH (n)-[stale:PART_OF|REGISTERED_IN|LOCATED_IN]->(old) "
+    "WHERE old <> o DELETE stale }"
+)
 STRUCTURE: dict[Label, LiteralString] = {
     Label.REGION: "UNWIND $keys AS key MATCH (n:Region {code: key}) "
-    "MATCH (o:Region {code: n.parentCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)" + PROVENANCE,
+    "MATCH (o:Region {code: n.parentCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)"
+    + PROVENANCE
+    + REPLACE_STALE,
     Label.COMMUNITY: "UNWIND $keys AS key MATCH (n:Community {code: key}) "
-    "MATCH (o:Region {code: n.townshipCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)" + PROVENANCE,
+    "MATCH (o:Region {code: n.townshipCode}) MERGE (n)-[r:PART_OF {key: '-'}]->(o)"
+    + PROVENANCE
+    + REPLACE_STALE,
     Label.HOUSEHOLD: "UNWIND $keys AS key MATCH (n:Household {number: key}) "
     "MATCH (o:Community {code: n.communityCode}) MERGE (n)-[r:REGISTERED_IN {key: '-'}]->(o)"
-    + PROVENANCE,
+    + PROVENANCE
+    + REPLACE_STALE,
     Label.FACILITY: "UNWIND $keys AS key MATCH (n:Facility {code: key}) "
     "MATCH (o:Community {code: n.divisionCode}) MERGE (n)-[r:LOCATED_IN {key: '-'}]->(o)"
-    + PROVENANCE,
+    + PROVENANCE
+    + REPLACE_STALE,
     # An organization is located in its region (a community's township for 12-digit codes).
     Label.ORGANIZATION: "UNWIND $keys AS key MATCH (n:Organization {uscc: key}) "
     "MATCH (o:Region {code: CASE size(n.divisionCode) WHEN 12 THEN left(n.divisionCode, 9) "
-    "ELSE n.divisionCode END}) MERGE (n)-[r:LOCATED_IN {key: '-'}]->(o)" + PROVENANCE,
+    "ELSE n.divisionCode END}) MERGE (n)-[r:LOCATED_IN {key: '-'}]->(o)"
+    + PROVENANCE
+    + REPLACE_STALE,
 }
 
 
@@ -76,6 +89,8 @@ async def upsert_nodes(
     if not records:
         return
     label = records[0].label
+    if any(record.label is not label for record in records):
+        raise ValueError("upsert_nodes takes records of one label at a time")
     keys = [natural_key(record) for record in records]
     rows = [
         {"props": record.properties(), "recordKey": record_key}

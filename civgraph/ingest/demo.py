@@ -1,104 +1,319 @@
-"""A small demo dataset, loaded by `make run` into an empty database.
+"""The demo dataset, loaded by `make run` into an empty database.
 
-Everything here is synthetic: the townships, communities, households and people do not
-exist; the names are the customary placeholder names (张三, 李四, …). Only the province,
-city and district names and codes are real (GB/T 2260).
+Everything in it is synthetic. Only the province, the city and the two districts are real
+(安徽省 340000, 合肥市 340100, 包河区 340111, 蜀山区 340104; GB/T 2260), and the agencies are
+real kinds of bodies; the townships, communities, households, people, organizations,
+facilities, projects and assets do not exist. Names are drawn from common surnames and
+given-name characters, and numbers at random: they describe no one, though a valid ID number
+or USCC may match a real one by chance.
+
+A few hundred people are drawn from one seeded generator, so every load writes the same
+graph (nodes by natural key, relationships by endpoints and start date): loading it again
+changes nothing but `lastSeen`. Every label but SourceRecord and every relationship of the
+catalog appear, and so do the situations the platform exists to find: benefits still paid
+after a death, a dibao household member who runs a company, owns a car or two homes, or is
+on the public payroll, a serving cadre leading an industry association their bureau
+supervises, a care home with more residents than beds, people in several programs at once.
 """
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from civgraph.graph.catalog import Label, Rel, relationship
+from civgraph.graph.catalog import RELATIONSHIPS, Label, Rel, RelSpec
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import resident_id_check_digit
 from civgraph.graph.links import LinkInput, upsert_links
 from civgraph.graph.models import (
-    CommunityFields as CommunityInput,
-)
-from civgraph.graph.models import (
+    AssetFields,
+    AssetKind,
+    Beneficiary,
     CommunityKind,
+    Cremation,
+    Enrollment,
+    EnrollmentStatus,
+    HouseholdKind,
     MemberRelation,
-    Membership,
+    NodeFields,
+    ProgramCode,
+    ProgramFields,
     RegionLevel,
-)
-from civgraph.graph.models import (
-    HouseholdFields as HouseholdInput,
-)
-from civgraph.graph.models import (
-    PersonFields as PersonInput,
-)
-from civgraph.graph.models import (
-    RegionFields as RegionInput,
+    Residence,
 )
 from civgraph.graph.nodes import upsert_nodes
-
-SOURCE = "demo (synthetic)"
-
-REGIONS = (
-    RegionInput(code="340000", name="安徽省", level=RegionLevel.PROVINCE),
-    RegionInput(code="340100", name="合肥市", level=RegionLevel.CITY, parent_code="340000"),
-    RegionInput(code="340111", name="包河区", level=RegionLevel.COUNTY, parent_code="340100"),
-    RegionInput(code="340104", name="蜀山区", level=RegionLevel.COUNTY, parent_code="340100"),
-    RegionInput(
-        code="340111001", name="演示街道", level=RegionLevel.TOWNSHIP, parent_code="340111"
-    ),
-    RegionInput(code="340111100", name="演示镇", level=RegionLevel.TOWNSHIP, parent_code="340111"),
+from civgraph.ingest.demo_organizations import (
+    FACILITIES,
+    ORGANIZATIONS,
+    PROJECTS,
+    org,
+    organization_links,
+    people_at_work,
 )
-COMMUNITIES = (
-    CommunityInput(code="340111001001", name="演示社区居委会", kind=CommunityKind.URBAN,
-                   township_code="340111001"),
-    CommunityInput(code="340111100201", name="演示村村委会", kind=CommunityKind.VILLAGE,
-                   township_code="340111100"),
-)  # fmt: skip
-HOUSEHOLDS = (
-    HouseholdInput(
-        number="340111001001-0001", address="演示社区1栋101室", community_code="340111001001"
-    ),
-    HouseholdInput(
-        number="340111001001-0002", address="演示社区2栋202室", community_code="340111001001"
-    ),
-    HouseholdInput(
-        number="340111100201-0001", address="演示村一组8号", community_code="340111100201"
-    ),
+from civgraph.ingest.demo_people import (
+    AS_OF,
+    COMMUNITIES,
+    COMMUNITY,
+    ISSUED_IN,
+    MEMBERS,
+    REGIONS,
+    SEED,
+    SOURCE,
+    Links,
+    Population,
+    Resident,
+    draw_population,
+    people_links,
+    person_inputs,
+    resident_id,
 )
 
+__all__ = ["ISSUED_IN", "MEMBERS", "Dataset", "build_dataset", "load_demo", "resident_id"]
 
-# 长丰县: a county code valid for every birth year since 1949. stdnum rejects an ID number whose
-# county code did not exist in the birth year (包河区's 340111 only dates from 2002).
-ISSUED_IN = "340121"
-
-
-def resident_id(region: str, born: date, sequence: int) -> str:
-    """A valid resident ID: odd `sequence` for a man, even for a woman."""
-    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
-    return first17 + resident_id_check_digit(first17)
-
-
-# (name, birth date, sequence, household, relation, member since)
-MEMBERS = (
-    ("张三", date(1968, 3, 14), 11, "340111001001-0001", MemberRelation.HEAD, date(1995, 6, 1)),
-    ("李四", date(1970, 9, 2), 22, "340111001001-0001", MemberRelation.SPOUSE, date(1995, 6, 1)),
-    ("张小五", date(1998, 1, 20), 31, "340111001001-0001", MemberRelation.CHILD, date(1998, 1, 20)),
-    ("王五", date(1941, 12, 5), 42, "340111001001-0002", MemberRelation.HEAD, date(1980, 4, 1)),
-    ("赵六", date(1955, 7, 30), 51, "340111100201-0001", MemberRelation.HEAD, date(1976, 1, 1)),
-    ("孙七", date(1957, 2, 11), 62, "340111100201-0001", MemberRelation.SPOUSE, date(1978, 10, 1)),
-    ("赵八", date(1936, 5, 9), 71, "340111100201-0001", MemberRelation.PARENT, date(1976, 1, 1)),
+PC, HOUSEHOLD, PERSON = ProgramCode, Beneficiary.HOUSEHOLD, Beneficiary.PERSON
+PROGRAMS = (
+    ProgramFields(code=PC.DIBAO_URBAN, name="城市最低生活保障 (低保)", beneficiary=HOUSEHOLD),
+    ProgramFields(code=PC.DIBAO_RURAL, name="农村最低生活保障 (低保)", beneficiary=HOUSEHOLD),
+    ProgramFields(code=PC.TEKUN, name="特困人员救助供养 (特困)", beneficiary=PERSON),
+    ProgramFields(code=PC.TEMPORARY_ASSISTANCE, name="临时救助", beneficiary=PERSON),
+    ProgramFields(code=PC.MEDICAL_ASSISTANCE, name="医疗救助", beneficiary=PERSON),
+    ProgramFields(code=PC.ORPHAN_SUPPORT, name="孤儿基本生活保障", beneficiary=PERSON),
+    ProgramFields(code=PC.OLD_AGE_ALLOWANCE, name="高龄津贴", beneficiary=PERSON),
+    ProgramFields(code=PC.CARE_SUBSIDY, name="困难老年人护理补贴", beneficiary=PERSON),
+    ProgramFields(code=PC.BURIAL_SUBSIDY, name="惠民殡葬补贴", beneficiary=PERSON),
+    ProgramFields(code=PC.SOCIAL_WORK_SERVICE, name="社会工作服务", beneficiary=PERSON),
+    ProgramFields(code=PC.CHARITY_AID, name="慈善救助", beneficiary=PERSON),
 )
+CASE_PREFIX = {  # of case numbers: the pinyin initials of the program's name
+    PC.DIBAO_URBAN: "DB", PC.DIBAO_RURAL: "DB", PC.TEKUN: "TK", PC.TEMPORARY_ASSISTANCE: "LS",
+    PC.MEDICAL_ASSISTANCE: "YL", PC.ORPHAN_SUPPORT: "GE", PC.OLD_AGE_ALLOWANCE: "GL",
+    PC.CARE_SUBSIDY: "HL", PC.BURIAL_SUBSIDY: "BZ", PC.SOCIAL_WORK_SERVICE: "SG",
+    PC.CHARITY_AID: "CS",
+}  # fmt: skip
+# Yuan a month (synthetic): dibao per household member, the others per person.
+AMOUNT = {PC.DIBAO_URBAN: 850, PC.DIBAO_RURAL: 700, PC.TEKUN: 1100, PC.ORPHAN_SUPPORT: 1500,
+          PC.CARE_SUBSIDY: 200, PC.BURIAL_SUBSIDY: 1000}  # fmt: skip
+# Monthly benefits whose first enrollee to die is still paid: the planted oversight.
+STILL_PAID = (PC.TEKUN, PC.OLD_AGE_ALLOWANCE)
+
+FUNERAL_HOME = "F-340104-006"
+NURSING_HOME = {"340111": "F-340111-003", "340104": "F-340104-002"}  # where rural tekun live
+# Elderly-care homes and how many residents each has: F-340104-001 has beds for 6.
+CARE_HOME_RESIDENTS = (("F-340111-001", 5), ("F-340111-002", 4), ("F-340104-001", 8))
+PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+ORGANIZATION_ASSETS = (
+    ("builder", AssetKind.VEHICLE, "重型自卸货车"),
+    ("builder", AssetKind.VEHICLE, "小型普通客车"),
+    ("bh-social-work", AssetKind.VEHICLE, "助老服务车"),
+    ("foundation", AssetKind.REAL_ESTATE, "办公用房"),
+    ("trading", AssetKind.REAL_ESTATE, "商铺"),
+)
+CAR_OWNERS, HOME_OWNERS = 12, 15
+
+
+class Enrollments:
+    """Enrollments with case numbers. A person's end with their death, except the first
+    death in each program of STILL_PAID: the planted oversight."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.links = rng, Links()
+        self.unstopped: list[ProgramCode] = []
+
+    def day(self, first: date, last: date = AS_OF) -> date:
+        return first + timedelta(days=self.rng.randint(0, max(0, (last - first).days)))
+
+    def add(
+        self,
+        node: tuple[Label, str],
+        county: str,
+        program: ProgramCode,
+        since: date,
+        amount: float | None = None,
+        until: date | None = None,
+    ) -> None:
+        status = EnrollmentStatus.ENDED if until and until <= AS_OF else EnrollmentStatus.ACTIVE
+        case_no = f"{CASE_PREFIX[program]}{county}{since:%Y}{len(self.links) + 1:04d}"
+        props = Enrollment(status=status, amount=amount, case_no=case_no, region_code=county)
+        self.links.add(Rel.ENROLLED_IN, node, (Label.PROGRAM, program.value), props, since, until)
+
+    def person(
+        self, r: Resident, program: ProgramCode, since: date, amount: float | None = None
+    ) -> None:
+        until = r.died
+        if r.died and program in STILL_PAID and program not in self.unstopped:
+            self.unstopped.append(program)
+            until = None
+        self.add(r.node, r.county, program, min(since, r.died or since), amount, until)
+
+    def drawn(
+        self, r: Resident, program: ProgramCode, first: date, amount: float | None = None
+    ) -> None:
+        """Enrolled on a day drawn from `first` (or birth) to today (or death)."""
+        self.person(r, program, self.day(max(first, r.born), r.died or AS_OF), amount)
+
+    def one_off(self, r: Resident, program: ProgramCode, on: date, amount: float) -> None:
+        self.add(r.node, r.county, program, on, amount, until=on)
+
+
+def dibao(population: Population, enroll: Enrollments) -> None:
+    """Dibao for ~15% of households (a quarter of them since ended), urban or rural by the
+    household; members over 75 get the care subsidy, parents and some others medical aid."""
+    kinds = {household.number: household.kind for household in population.households}
+    for number in population.dibao + population.former_dibao:
+        urban = kinds[number] is HouseholdKind.URBAN
+        urban = urban and COMMUNITY[number[:12]].kind is CommunityKind.URBAN
+        program = PC.DIBAO_URBAN if urban else PC.DIBAO_RURAL
+        members = population.members(number)
+        amount = round(len(members) * AMOUNT[program] * enroll.rng.uniform(0.4, 1.0), -1)
+        ended = number in population.former_dibao
+        since = enroll.day(date(2015, 1, 1), date(2020, 12, 31) if ended else AS_OF)
+        until = since + timedelta(days=365 * enroll.rng.randint(1, 3)) if ended else None
+        enroll.add((Label.HOUSEHOLD, number), number[:6], program, since, amount, until)
+        for member in [] if ended else members:
+            if member.died is None and member.age >= 75:
+                enroll.drawn(member, PC.CARE_SUBSIDY, since, AMOUNT[PC.CARE_SUBSIDY])
+            if member.relation is MemberRelation.PARENT or enroll.rng.random() < 0.3:
+                enroll.drawn(member, PC.MEDICAL_ASSISTANCE, since)
+
+
+def enrollments(population: Population, rng: random.Random) -> Links:
+    """Dibao households, then the person-level programs: old-age allowance from 80, burial
+    subsidy for the cremated, tekun, orphan support, temporary assistance, …"""
+    enroll, p = Enrollments(rng), population
+    dibao(population, enroll)
+    for r in p.residents:
+        if r.age >= 80:
+            since = max(date(r.born.year + 80, r.born.month, 1), date(2014, 1, 1))
+            enroll.person(r, PC.OLD_AGE_ALLOWANCE, since, 100 if r.age >= 90 else 50)
+        if r.cremated:
+            enroll.one_off(r, PC.BURIAL_SUBSIDY, r.cremated, AMOUNT[PC.BURIAL_SUBSIDY])
+    for r in p.tekun:
+        enroll.drawn(r, PC.TEKUN, date(2012, 1, 1), AMOUNT[PC.TEKUN])
+        enroll.drawn(r, PC.MEDICAL_ASSISTANCE, date(2016, 1, 1))
+        if r.age >= 75:
+            enroll.drawn(r, PC.CARE_SUBSIDY, date(2018, 1, 1), AMOUNT[PC.CARE_SUBSIDY])
+    grandchildren = [r for r in p.residents if r.relation is MemberRelation.GRANDCHILD]
+    for r in rng.sample(grandchildren, 3):
+        enroll.drawn(r, PC.ORPHAN_SUPPORT, date(2016, 1, 1), AMOUNT[PC.ORPHAN_SUPPORT])
+    for r in rng.sample(p.living(18, 70), 8):
+        amount = rng.randint(5, 50) * 100
+        enroll.one_off(r, PC.TEMPORARY_ASSISTANCE, enroll.day(date(2019, 1, 1)), amount)
+    for r in rng.sample(p.living(5, 14) + p.living(70, 120), 6):
+        enroll.drawn(r, PC.SOCIAL_WORK_SERVICE, date(2022, 1, 1))
+    for r in rng.sample([r for r in p.living(0, 120) if r.household in p.dibao], 4):
+        amount = rng.randint(5, 30) * 100
+        enroll.one_off(r, PC.CHARITY_AID, enroll.day(date(2021, 1, 1)), amount)
+    return enroll.links
+
+
+def care_and_cremation(population: Population, rng: random.Random) -> Links:
+    """Rural tekun people in their county's nursing home, elderly people in care homes (one
+    over capacity), and the cremations of the dead."""
+    links = Links()
+    rural_tekun = [r for r in population.tekun if r.died is None]
+    rural_tekun = [r for r in rural_tekun if COMMUNITY[r.community].kind is CommunityKind.VILLAGE]
+    homes = [(NURSING_HOME[r.county], r) for r in rural_tekun]
+    elderly = [r for r in population.living(75, 120) if r not in population.tekun]
+    elderly = rng.sample(population.generated(elderly), sum(n for _, n in CARE_HOME_RESIDENTS))
+    for code, count in CARE_HOME_RESIDENTS:
+        homes += [(code, elderly.pop()) for _ in range(count)]
+    for bed, (code, r) in enumerate(homes, start=1):
+        since = date(rng.randint(2018, 2024), rng.randint(1, 12), 1)
+        residence = Residence(bed=f"{bed // 10 + 1}-{bed % 10 + 1:02d}")
+        links.add(Rel.RESIDENT_OF, r.node, (Label.FACILITY, code), residence, since)
+    for r in population.residents:
+        if r.cremated:
+            cremation = Cremation(cremated_on=r.cremated)
+            links.add(Rel.CREMATED_AT, r.node, (Label.FACILITY, FUNERAL_HOME), cremation)
+    return links
+
+
+def assets(population: Population, rng: random.Random) -> tuple[list[AssetFields], Links]:
+    """Cars (皖A plates) and homes (property certificates) of people, including a dibao
+    member with a car and one with two homes, and the organizations' vehicles and premises."""
+    found: dict[str, AssetFields] = {}
+    links = Links()
+
+    def own(owner: tuple[Label, str], kind: AssetKind, description: str, since: date) -> None:
+        registration = registration_for(kind, rng)
+        while registration in found:
+            registration = registration_for(kind, rng)
+        found[registration] = AssetFields(
+            registration=registration, kind=kind, description=description
+        )
+        links.add(Rel.OWNS, owner, (Label.ASSET, registration), since=since)
+
+    adults = population.outside_dibao(population.living(25, 70))
+    _, _, car_owner, home_owner, *_ = population.dibao_adults()
+    for r in [*rng.sample(adults, CAR_OWNERS), car_owner]:
+        own(r.node, AssetKind.VEHICLE, "小型轿车", bought(rng, date(r.born.year + 22, 1, 1)))
+    for r in [*rng.sample(adults, HOME_OWNERS), home_owner, home_owner]:
+        own(r.node, AssetKind.REAL_ESTATE, "住宅", bought(rng, date(r.born.year + 22, 1, 1)))
+    for handle, kind, description in ORGANIZATION_ASSETS:
+        since = bought(rng, ORGANIZATIONS[handle].registered_on or date(2008, 1, 1))
+        own(org(handle), kind, description, since)
+    return list(found.values()), links
+
+
+def bought(rng: random.Random, first: date) -> date:
+    """A first of a month from 2008 (or the year of `first`) to 2024."""
+    return date(rng.randint(max(first.year, 2008), 2024), rng.randint(1, 12), 1)
+
+
+def registration_for(kind: AssetKind, rng: random.Random) -> str:
+    if kind is AssetKind.VEHICLE:
+        return f"皖A·{rng.choice(PLATE_LETTERS)}{rng.randint(0, 9999):04d}"
+    return f"皖({rng.randint(2008, 2024)})合肥市不动产权第{rng.randint(1, 9_999_999):07d}号"
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    nodes: tuple[Sequence[NodeFields], ...]  # in load order, one label each
+    links: dict[RelSpec, list[LinkInput]]  # in the catalog's order
+
+    @property
+    def people(self) -> int:
+        return sum(len(batch) for batch in self.nodes if batch and batch[0].label is Label.PERSON)
+
+
+def build_dataset() -> Dataset:
+    """The whole dataset, the same on every call."""
+    rng = random.Random(SEED)  # noqa: S311 - synthetic data, not secrets
+    population = draw_population(rng)
+    owned, ownership = assets(population, rng)
+    links = [
+        *people_links(population, rng),
+        *organization_links(),
+        *people_at_work(population, rng),
+        *enrollments(population, rng),
+        *care_and_cremation(population, rng),
+        *ownership,
+    ]
+    by_spec: dict[RelSpec, list[LinkInput]] = {spec: [] for spec in RELATIONSHIPS}
+    for spec, link in links:
+        by_spec[spec].append(link)
+    regions = tuple([r for r in REGIONS if r.level is level] for level in RegionLevel)
+    nodes: tuple[Sequence[NodeFields], ...] = (
+        *regions,
+        COMMUNITIES,
+        population.households,
+        person_inputs(population),
+        tuple(ORGANIZATIONS.values()),
+        FACILITIES,
+        PROGRAMS,
+        PROJECTS,
+        owned,
+    )
+    return Dataset(nodes, by_spec)
 
 
 async def load_demo(graph: Graph) -> int:
-    """Loads the demo dataset (idempotently); returns the number of people."""
-    for level in RegionLevel:  # parents before children
-        await upsert_nodes(graph, [r for r in REGIONS if r.level is level], SOURCE)
-    await upsert_nodes(graph, COMMUNITIES, SOURCE)
-    await upsert_nodes(graph, HOUSEHOLDS, SOURCE)
-    ids = [resident_id(ISSUED_IN, born, seq) for _, born, seq, *_ in MEMBERS]
-    persons = [PersonInput(id_number=i, name=m[0]) for i, m in zip(ids, MEMBERS, strict=True)]
-    await upsert_nodes(graph, persons, SOURCE)
-    memberships = [
-        LinkInput(i, m[3], Membership(relation=m[4]), since=m[5])
-        for i, m in zip(ids, MEMBERS, strict=True)
-    ]
-    await upsert_links(graph, relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD), memberships, SOURCE)
-    return len(persons)
+    """Loads the demo dataset (idempotently): nodes (parents first), then relationships;
+    returns the number of people."""
+    dataset = build_dataset()
+    for batch in dataset.nodes:
+        await upsert_nodes(graph, batch, SOURCE)
+    for spec, links in dataset.links.items():  # derived ones (PART_OF, …) have none
+        await upsert_links(graph, spec, links, SOURCE)
+    return dataset.people

@@ -12,7 +12,9 @@ import httpx
 from civgraph.graph.server import process
 from tests.servers import Api, free_port, server_env, wait_for_health
 
-DEMO = '{ region(code: "340111") { name children { communities { households { items { number } } } } } }'
+DEMO = """
+{ region(code: "340111") { name children { communities { households { items { number } } } } } }
+"""
 
 
 def civgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -43,7 +45,7 @@ def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: P
         body = httpx.post(api.graphql, json={"query": DEMO}, timeout=30).json()
 
         assert body["data"]["region"]["name"] == "包河区"
-        assert "loaded the synthetic demo dataset (7 people)" in log.read_text()
+        assert "loaded the synthetic demo dataset (359 people)" in log.read_text()
     finally:
         child.send_signal(signal.SIGTERM)
         child.wait(120)

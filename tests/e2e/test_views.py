@@ -14,7 +14,9 @@ from tests.servers import Api
 
 DIBAO_PEOPLE = """
 query Page($after: String) {
-  people(filter: {inRegion: "340121", enrolledIn: {programs: [DIBAO_RURAL]}}, first: 2, after: $after) {
+  people(
+    filter: {inRegion: "340121", enrolledIn: {programs: [DIBAO_RURAL]}}, first: 2, after: $after
+  ) {
     totalCount
     nodes { name programs { program { code } via } }
     pageInfo { hasNextPage endCursor }
@@ -22,7 +24,9 @@ query Page($after: String) {
 }
 """
 OVERLAP = """
-{ programOverlap(programs: [DIBAO_RURAL, MEDICAL_ASSISTANCE], regionCode: "340100", asOf: "2024-06-01") {
+{ programOverlap(
+    programs: [DIBAO_RURAL, MEDICAL_ASSISTANCE], regionCode: "340100", asOf: "2024-06-01"
+  ) {
     count entries { person { name } programs } } }
 """
 STATISTICS = """

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from civgraph.graph import pages
@@ -15,7 +16,7 @@ HOUSEHOLD_ENROLLED = relationship(Rel.ENROLLED_IN, Label.HOUSEHOLD, Label.PROGRA
 MEMBER_OF = relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD)
 
 
-async def names(graph: Graph, label: Label, conditions: list[Condition]) -> list[str]:
+async def names(graph: Graph, label: Label, conditions: Sequence[Condition]) -> list[str]:
     page = await pages.list_page(graph, label, conditions, ORDER, 100)
     return [node.name for node in page.nodes]  # type: ignore[attr-defined]
 
@@ -23,8 +24,11 @@ async def names(graph: Graph, label: Label, conditions: list[Condition]) -> list
 async def two_counties(graph: Graph) -> None:
     await builders.regions(graph)
     await builders.programs(graph)
-    await builders.household(graph, "H-1", [("长丰甲", date(1940, 1, 1), MemberRelation.HEAD),
-                                            ("长丰乙", date(1990, 1, 1), MemberRelation.CHILD)])  # fmt: skip
+    members = [
+        ("长丰甲", date(1940, 1, 1), MemberRelation.HEAD),
+        ("长丰乙", date(1990, 1, 1), MemberRelation.CHILD),
+    ]
+    await builders.household(graph, "H-1", members)
     await builders.household(
         graph, "H-2", [("蜀山丙", date(1950, 1, 1), MemberRelation.HEAD)], start=10,
         community=builders.OTHER_COMMUNITY,

@@ -2,10 +2,20 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from civgraph.graph import links, nodes
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.driver import Graph
-from civgraph.graph.models import MemberRelation, Person
+from civgraph.graph.models import (
+    CommunityFields,
+    CommunityKind,
+    HouseholdFields,
+    MemberRelation,
+    Person,
+    RegionFields,
+    RegionLevel,
+)
 from tests import builders
 
 
@@ -60,3 +70,26 @@ async def test_every_label_has_unique_id_and_natural_key_constraints(graph: Grap
     constrained = {(row["labelsOrTypes"][0], row["properties"][0]) for row in rows}
     for label in Label:
         assert (label.value, "id") in constrained
+
+
+async def test_a_changed_code_moves_the_structural_relationship(graph: Graph) -> None:
+    await builders.regions(graph)
+    await builders.household(graph, "H-1", [("户主", date(1960, 1, 1), MemberRelation.HEAD)])
+
+    moved = HouseholdFields(number="H-1", address="新址", community_code=builders.OTHER_COMMUNITY)
+    await nodes.upsert_nodes(graph, [moved], builders.SOURCE)
+
+    rows = await graph.read(
+        "MATCH (:Household {number: 'H-1'})-[:REGISTERED_IN]->(c) RETURN c.code AS code"
+    )
+    assert rows == [{"code": builders.OTHER_COMMUNITY}]
+
+
+async def test_a_batch_is_of_one_label(graph: Graph) -> None:
+    region = RegionFields(code="340000", name="安徽省", level=RegionLevel.PROVINCE)
+    community = CommunityFields(
+        code=builders.COMMUNITY, name="x", kind=CommunityKind.URBAN, township_code=builders.TOWNSHIP
+    )
+
+    with pytest.raises(ValueError, match="one label"):
+        await nodes.upsert_nodes(graph, [region, community], builders.SOURCE)

@@ -8,8 +8,8 @@ from typing import Any, LiteralString
 import pytest
 import structlog
 
-from civgraph.graph.driver import Graph, Row
 from civgraph.graph.catalog import Label, Rel
+from civgraph.graph.driver import Graph, Row
 from civgraph.graph.models import MemberRelation, OrganizationKind, Post
 from civgraph.resolvers.context import build_context
 from civgraph.schema.schema import build_schema
