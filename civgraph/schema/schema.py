@@ -7,6 +7,7 @@ from functools import cache
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from civgraph.schema.descriptions import describe
 from civgraph.schema.extensions import MaskUnexpectedErrors
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
@@ -21,7 +22,7 @@ MAX_TOKENS = 4000
 def build_schema() -> strawberry.Schema:
     """The schema, built once per process: strawberry 0.341 cannot put a type whose fields
     use `relay.node()` into a second Schema (its field extension asserts on re-application)."""
-    return strawberry.Schema(
+    schema = strawberry.Schema(
         query=Query,
         subscription=Subscription,
         types=list(ENTITY_TYPES),
@@ -33,6 +34,8 @@ def build_schema() -> strawberry.Schema:
             MaskUnexpectedErrors,
         ],
     )
+    describe(schema._schema)
+    return schema
 
 
 def sdl() -> str:
