@@ -427,18 +427,14 @@ class Organization(Entity):
 
     @strawberry.field(description="Posts held in the organization (HOLDS_POST): its officers.")
     async def officers(
-        self, info: Info, as_of: date | None = None, leading: bool | None = None,
-        first: int = 50, after: str | None = None,
-    ) -> LinkPage[edges.Post]:  # fmt: skip
+        self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
+    ) -> LinkPage[edges.Post]:
         first = page_size(info, first)
         pairs = await related(
             info, self.id, R.HOLDS_POST, L.ORGANIZATION, L.PERSON, outgoing=False,
             as_of=as_of, first=first, after=after,
         )  # fmt: skip
-        page = link_page(pairs, first, lambda link, person: edges.Post.make(link, person, self))
-        if leading is not None:
-            page.items = [post for post in page.items if post.leading is leading]
-        return page
+        return link_page(pairs, first, lambda link, person: edges.Post.make(link, person, self))
 
     @strawberry.field(description="Supervising agencies (业务主管单位, SUPERVISED_BY).")
     async def supervisors(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
@@ -634,27 +630,13 @@ class Program(Entity):
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Enrollment]:
         first = page_size(info, first)
-        near_far = (
-            L.PROGRAM,
-            L.HOUSEHOLD if self.beneficiary is BeneficiaryKind.HOUSEHOLD else L.PERSON,
-        )
+        households = self.beneficiary is BeneficiaryKind.HOUSEHOLD
+        far, via = (L.HOUSEHOLD, Via.HOUSEHOLD) if households else (L.PERSON, Via.PERSON)
         pairs = await related(
-            info,
-            self.id,
-            R.ENROLLED_IN,
-            *near_far,
-            outgoing=False,
-            as_of=as_of,
-            first=first,
-            after=after,
-        )
-        return link_page(
-            pairs,
-            first,
-            lambda link, b: edges.Enrollment.make(
-                link, Via.PERSON if near_far[1] is L.PERSON else Via.HOUSEHOLD, self, b
-            ),
-        )
+            info, self.id, R.ENROLLED_IN, L.PROGRAM, far, outgoing=False,
+            as_of=as_of, first=first, after=after,
+        )  # fmt: skip
+        return link_page(pairs, first, lambda link, b: edges.Enrollment.make(link, via, self, b))
 
 
 @strawberry.type(description="A government-purchased service project (政府购买服务).")
