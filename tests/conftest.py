@@ -15,6 +15,7 @@ from civgraph.graph.connection import Target
 from civgraph.graph.driver import Graph, connect
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
+from civgraph.ingest.demo import load_demo
 
 pytest_plugins = ["tests.servers"]
 
@@ -72,4 +73,14 @@ async def graph(session_graph: Graph) -> Graph:
     """The session's graph, emptied of data (the schema stays) before the test."""
     async with session_graph.driver.session(database=session_graph.database) as session:
         await (await session.run(WIPE)).consume()
+    return session_graph
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def demo_graph(session_graph: Graph) -> Graph:
+    """The session's graph holding exactly the demo dataset, loaded once per module: for
+    tests that only read."""
+    async with session_graph.driver.session(database=session_graph.database) as session:
+        await (await session.run(WIPE)).consume()
+    await load_demo(session_graph)
     return session_graph
