@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -54,6 +54,11 @@ pytest:
 # Benchmarks print figures; they are never timed assertions.
 bench-startup: setup
 	$(BIN)/python -m bench.startup
+
+# GraphQL against hand-written Cypher on a synthetic graph of $(PEOPLE) people (kept in var/bench).
+PEOPLE ?= 100000
+bench-read: setup
+	$(BIN)/python -m bench.read_api --people $(PEOPLE)
 
 schema: setup
 	$(BIN)/civgraph export-schema > schema.graphql
