@@ -119,7 +119,15 @@ def serve_api(settings: Settings) -> None:
     pid_file.write_text(str(os.getpid()))
     console.print(f"civgraph serves http://{settings.host}:{settings.port}/graphql")
     try:
-        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+        if settings.workers > 1:  # worker processes import the app and read the same settings
+            uvicorn.run(
+                "civgraph.app:create_app", factory=True, workers=settings.workers,
+                host=settings.host, port=settings.port, log_config=None,
+            )  # fmt: skip
+        else:
+            uvicorn.run(
+                create_app(settings), host=settings.host, port=settings.port, log_config=None
+            )
     finally:
         pid_file.unlink(missing_ok=True)
 

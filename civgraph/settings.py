@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     mode: Mode = Mode.DEVELOPMENT
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)
+    # API processes; each has its own driver. Several use more cores (Neo4j needs some too).
+    workers: int = Field(default=1, ge=1, le=64)
     log_format: str = Field(default="console", pattern="^(console|json)$")
     log_level: str = "info"
     load_demo_data: bool = True

@@ -7,11 +7,12 @@ provenance) that reads return. Field names are snake_case here and camelCase in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic.alias_generators import to_camel
 
 from civgraph.graph.catalog import Label
@@ -24,11 +25,25 @@ from civgraph.graph.identifiers import (
     validate_uscc,
 )
 
-RegionCode = Annotated[str, AfterValidator(validate_region_code)]
-CommunityCode = Annotated[str, AfterValidator(validate_community_code)]
-DivisionCode = Annotated[str, AfterValidator(validate_division_code)]
-ResidentIdNumber = Annotated[str, AfterValidator(lambda value: parse_resident_id(value).number)]
-Uscc = Annotated[str, AfterValidator(validate_uscc)]
+# Records read back from the graph were validated on the way in: reads pass this context
+# and skip the identifier checks (stdnum's are the costliest part of reading a person).
+STORED_CONTEXT = {"stored": True}
+
+
+def unless_stored(check: Callable[[str], str]) -> Callable[[str, ValidationInfo], str]:
+    def validate(value: str, info: ValidationInfo) -> str:
+        return value if info.context is STORED_CONTEXT else check(value)
+
+    return validate
+
+
+RegionCode = Annotated[str, AfterValidator(unless_stored(validate_region_code))]
+CommunityCode = Annotated[str, AfterValidator(unless_stored(validate_community_code))]
+DivisionCode = Annotated[str, AfterValidator(unless_stored(validate_division_code))]
+ResidentIdNumber = Annotated[
+    str, AfterValidator(unless_stored(lambda value: parse_resident_id(value).number))
+]
+Uscc = Annotated[str, AfterValidator(unless_stored(validate_uscc))]
 
 
 class Record(BaseModel):
@@ -342,6 +357,12 @@ Node = (
     | ServiceProject
     | Asset
 )
+
+
+def stored(label: Label, properties: dict[str, object]) -> Stored:
+    """A record as read from the graph (identifiers not checked again)."""
+    return STORED[label].model_validate(properties, context=STORED_CONTEXT)
+
 
 STORED: dict[Label, type[Stored]] = {
     Label.REGION: Region,

@@ -8,7 +8,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.models import STORED, NodeFields, Stored
+from civgraph.graph.models import NodeFields, Stored, stored
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
 # carry the node's provenance.
@@ -107,12 +107,10 @@ async def upsert_nodes(
 async def get_nodes(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, Stored]:
     """Nodes of `label` by platform id; ids with no such node are absent."""
     rows = await graph.read(by_id_statement(label), keys=list(ids))
-    model = STORED[label]
-    return {row["key"]: model.model_validate(row["node"]) for row in rows}
+    return {row["key"]: stored(label, row["node"]) for row in rows}
 
 
 async def get_nodes_by_key(graph: Graph, label: Label, keys: Sequence[str]) -> dict[str, Stored]:
     """Nodes of `label` by natural key (resident ID, USCC, code, …)."""
     rows = await graph.read(by_key_statement(label), keys=list(keys))
-    model = STORED[label]
-    return {row["key"]: model.model_validate(row["node"]) for row in rows}
+    return {row["key"]: stored(label, row["node"]) for row in rows}

@@ -18,7 +18,7 @@ from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import GraphError
 from civgraph.graph.filters import Compiled, Condition, compile_conditions
-from civgraph.graph.models import STORED, Stored
+from civgraph.graph.models import Stored, stored
 
 
 class InvalidCursor(GraphError, ValueError):
@@ -90,8 +90,7 @@ async def list_page(
         params["afterValue"], params["afterId"] = decode_cursor(order, after)
     statement = page_statement(label, order, compiled.where, after is not None)
     rows = await graph.read(statement, **params)
-    model = STORED[label]
-    nodes = [model.model_validate(row["node"]) for row in rows[:first]]
+    nodes = [stored(label, row["node"]) for row in rows[:first]]
     cursors = [
         encode_cursor(order, row["node"][order.prop], row["node"]["id"]) for row in rows[:first]
     ]

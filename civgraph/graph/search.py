@@ -9,19 +9,19 @@ from typing import LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.models import STORED, Stored
+from civgraph.graph.models import Stored, stored
 
 SEARCHABLE = (Label.PERSON, Label.ORGANIZATION, Label.FACILITY, Label.COMMUNITY)
 # Lucene's query syntax characters: user text is searched for literally.
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
+# Properties are projected only for the hits kept.
 SEARCH: LiteralString = """
 CALL db.index.fulltext.queryNodes('entity_text', $text) YIELD node, score
 WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
 WHERE label IS NOT NULL
+WITH node, score, label ORDER BY score DESC, node.id LIMIT $limit
 RETURN label, node {.*} AS node, score
-ORDER BY score DESC, node.id
-LIMIT $limit
 """
 
 
@@ -47,7 +47,7 @@ async def search(graph: Graph, text: str, labels: Sequence[Label], limit: int) -
     return [
         Hit(
             Label(row["label"]),
-            STORED[Label(row["label"])].model_validate(row["node"]),
+            stored(Label(row["label"]), row["node"]),
             row["score"],
         )
         for row in rows

@@ -69,7 +69,7 @@ def period(link: models.Link) -> dict[str, Any]:
 
 
 def props(link: models.Link, model: type[models.LinkFields]) -> Any:
-    return model.model_validate(link.props)
+    return model.model_validate(link.props, context=models.STORED_CONTEXT)
 
 
 SINCE = "Start of the period (inclusive); null when not recorded."

@@ -256,7 +256,7 @@ class Household(Entity):
 
 
 def membership(link: models.Link, person: Any, household: Any) -> edges.Membership:
-    relation = models.Membership.model_validate(link.props).relation
+    relation = edges.props(link, models.Membership).relation
     return edges.Membership(
         **edges.period(link), relation=relation, person=person, household=household
     )

@@ -13,7 +13,7 @@ import strawberry
 
 from civgraph.graph.catalog import KEY, Label, Rel, relationship
 from civgraph.graph.links import LinkQuery
-from civgraph.graph.models import STORED, Link, Stored
+from civgraph.graph.models import Link, Stored, stored
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.scalars import PageInfo
@@ -31,7 +31,7 @@ def wrap(label: Label, record: Stored) -> Any:
 
 
 def wrap_props(label: Label, props: dict[str, object]) -> Any:
-    return wrap(label, STORED[label].model_validate(props))
+    return wrap(label, stored(label, props))
 
 
 def link_cursor(link: Link) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any
@@ -13,7 +14,7 @@ from civgraph.graph import search as full_text
 from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
 from civgraph.graph.identifiers import region_prefix
-from civgraph.graph.models import Person as PersonRecord
+from civgraph.graph.models import stored
 from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
@@ -52,9 +53,13 @@ class OverlapEntry:
 
 @strawberry.type(description="People in several programs at once.")
 class ProgramOverlap:
-    count: int = strawberry.field(description="How many people, in the whole region.")
     entries: list[OverlapEntry] = strawberry.field(description="One page, by platform id.")
     page_info: PageInfo
+    counter: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many people, in the whole region; counted only when asked.")
+    async def count(self) -> int:
+        return await self.counter()
 
 
 @strawberry.enum(description="Dimensions to group statistics by.")
@@ -123,14 +128,13 @@ class Views:
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = base64.urlsafe_b64decode(after.encode()).decode() if after else None
-        total = await statistics.overlap_count(graph, codes, prefix, day, min_programs)
         rows = await statistics.overlap_page(
             graph, codes, prefix, day, min_programs, first, after_id
         )
         entries = [overlap_entry(row) for row in rows[:first]]
         end = rows[:first][-1]["person"]["id"] if rows[:first] else None
         return ProgramOverlap(
-            count=total,
+            counter=lambda: statistics.overlap_count(graph, codes, prefix, day, min_programs),
             entries=entries,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,
@@ -156,7 +160,7 @@ class Views:
 
 
 def overlap_entry(row: dict[str, Any]) -> OverlapEntry:
-    person = Person.of(PersonRecord.model_validate(row["person"]))
+    person = Person.of(stored(Label.PERSON, row["person"]))
     return OverlapEntry(
         person=person, programs=[ProgramCode(code) for code in sorted(row["codes"])]
     )
