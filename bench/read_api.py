@@ -464,6 +464,7 @@ def api_env(server: process.RunningServer, port: int, home: Path) -> dict[str, s
         "CIVGRAPH_PORT": str(port),
         "CIVGRAPH_LOAD_DEMO_DATA": "false",
         "CIVGRAPH_LOG_LEVEL": "warning",
+        "CIVGRAPH_WORKERS": os.environ.get("CIVGRAPH_WORKERS", "1"),  # passed through
     }
 
 
