@@ -7,10 +7,13 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import Annotated
 
+import structlog
 import typer
 import uvicorn
 from rich.console import Console
+from rich.table import Table
 
 from civgraph.app import create_app
 from civgraph.graph import connection
@@ -18,6 +21,11 @@ from civgraph.graph.errors import GraphError
 from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
+from civgraph.ingest.loader import Summary
+from civgraph.ingest.readers import UnreadableFile
+from civgraph.ingest.run import UnknownSource, files_in
+from civgraph.ingest.run import run as run_ingest
+from civgraph.ingest.sources import SOURCES
 from civgraph.logs import configure_logging
 from civgraph.schema.schema import sdl
 from civgraph.settings import Settings, get_settings
@@ -30,6 +38,7 @@ app = typer.Typer(
 neo4j_app = typer.Typer(help="The embedded Neo4j that civgraph manages.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 console = Console(stderr=True, soft_wrap=True)
+log = structlog.get_logger(__name__)
 
 
 def api_pid_file(settings: Settings) -> Path:
@@ -164,6 +173,59 @@ def stop() -> None:
         pid_file.unlink(missing_ok=True)
     if not connection.is_external(settings) and process.stop(connection.server_config(settings)):
         console.print("Neo4j stopped")
+
+
+@app.command("ingest")
+def ingest_command(
+    source: Annotated[str | None, typer.Argument(help="Source name (see --list).")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Its files (CSV, JSONL, XLSX).")
+    ] = None,
+    directory: Annotated[
+        Path | None, typer.Option("--dir", help="Load every <source>.* file found here.")
+    ] = None,
+    rejects: Annotated[Path, typer.Option(help="Where the reject report goes.")] = Path(
+        "rejects.csv"
+    ),
+    batch: Annotated[int, typer.Option(min=1, help="Rows written per transaction.")] = 2000,
+) -> None:
+    """Loads registry exports: every row is loaded or written to the reject report."""
+    if directory is not None:
+        found = files_in(directory)
+    elif source is not None and files:
+        found = {source: list(files)}
+    else:
+        raise fail("give a SOURCE and its FILES, or --dir DIR; sources: " + ", ".join(SOURCES))
+    try:
+        summaries, seconds = asyncio.run(ingest_files(get_settings(), found, rejects, batch))
+    except (GraphError, UnknownSource, UnreadableFile, OSError) as error:
+        raise fail(str(error)) from error
+    print_summary(summaries, seconds, rejects)
+
+
+async def ingest_files(
+    settings: Settings, found: dict[str, list[Path]], report: Path, batch: int
+) -> tuple[list[Summary], float]:
+    graph = await connection.open_graph(settings)
+    try:
+        await migrate(graph)
+        return await run_ingest(graph, found, report, batch, progress=log_progress)
+    finally:
+        await graph.close()
+
+
+def log_progress(summary: Summary) -> None:
+    log.info("ingest progress", source=summary.source, read=summary.read, rejected=summary.rejected)
+
+
+def print_summary(summaries: list[Summary], seconds: float, report: Path) -> None:
+    table = Table("source", "files", "read", "loaded", "rejected", title="ingest")
+    for s in summaries:
+        table.add_row(s.source, str(len(s.files)), str(s.read), str(s.loaded), str(s.rejected))
+    console.print(table)
+    rows = sum(s.read for s in summaries)
+    console.print(f"{rows} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):.0f} rows/s); "
+                  f"rejects in {report}")  # fmt: skip
 
 
 @app.command("export-schema")

@@ -94,7 +94,7 @@ def upsert_statement(spec: RelSpec) -> LiteralString:
         "ON CREATE SET r.firstSeen = datetime() "
         "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
         "r.recordKey = row.recordKey, r.lastSeen = datetime() "
-        "RETURN count(r) AS linked"
+        "RETURN row.index AS linked"
     )
 
 
@@ -122,16 +122,23 @@ async def upsert_links(graph: Graph, spec: RelSpec, links: Sequence[LinkInput], 
     """Creates or updates relationships between existing nodes, in one transaction;
     returns how many were written. A link whose endpoint does not exist is not created
     (the count says so)."""
+    return len(await link_all(graph, spec, links, source))
+
+
+async def link_all(
+    graph: Graph, spec: RelSpec, links: Sequence[LinkInput], source: str
+) -> set[int]:
+    """As `upsert_links`, returning the positions (in `links`) of those written."""
     if not links:
-        return 0
-    rows = [link.row() for link in links]
+        return set()
+    rows = [link.row() | {"index": index} for index, link in enumerate(links)]
     statements: list[tuple[LiteralString, dict[str, Any]]] = [
         (upsert_statement(spec), {"rows": rows, "source": source})
     ]
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))
     results = await graph.write_all(statements)
-    return int(results[0][0]["linked"])
+    return {int(row["linked"]) for row in results[0]}
 
 
 async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import httpx
 
+from civgraph.graph.connection import Target
 from civgraph.graph.server import process
+from tests.integration.ingest.test_loader import write_files
 from tests.servers import Api, free_port, server_env, wait_for_health
 
 DEMO = """
@@ -77,3 +79,28 @@ def test_export_schema_prints_the_sdl(api: Api) -> None:
     assert done.returncode == 0
     assert "type Query {" in done.stdout
     assert (Path(__file__).resolve().parents[2] / "schema.graphql").read_text() == done.stdout
+
+
+def test_ingest_loads_a_directory_and_prints_a_summary(neo4j: Target, tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_files(exports)
+    env = server_env(
+        tmp_path / "home",
+        free_port(),
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+    )
+
+    done = civgraph("ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env)
+
+    assert done.returncode == 0, done.stderr
+    assert "household_registration" in done.stderr
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 7  # header + 6
+
+
+def test_ingest_without_files_says_how_to_call_it(tmp_path: Path) -> None:
+    done = civgraph("ingest", env=server_env(tmp_path, free_port()))
+
+    assert done.returncode == 1
+    assert "give a SOURCE and its FILES, or --dir DIR" in done.stderr

@@ -1,0 +1,174 @@
+"""Loading a source's files into the graph: parse, validate, write in batches, and account
+for every row: loaded, or rejected with file, line, field and reason."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from pydantic import ValidationError
+
+from civgraph.graph.driver import Graph
+from civgraph.graph.errors import InvalidIdentifier
+from civgraph.graph.links import LinkInput, link_all
+from civgraph.graph.models import LinkFields, NodeFields
+from civgraph.graph.nodes import upsert_nodes
+from civgraph.ingest.fields import BadValue, Column
+from civgraph.ingest.readers import Row, read_rows
+from civgraph.ingest.reference import PROGRAMS
+from civgraph.ingest.sources import LinkMap, Source
+
+BATCH = 2000
+REFERENCE = "reference"
+
+
+class RowError(Exception):
+    def __init__(self, column: str, value: str, reason: str) -> None:
+        super().__init__(reason)
+        self.column, self.value, self.reason = column, value, reason
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    row: Row
+    record_key: str
+    nodes: list[NodeFields]
+    links: list[LinkInput]
+
+
+@dataclass
+class Summary:
+    source: str
+    read: int = 0
+    loaded: int = 0
+    rejected: int = 0
+    files: list[str] = field(default_factory=list)
+
+
+class Rejects:
+    """The reject report: one CSV line per rejected row (file, line, column, value, reason)."""
+
+    HEADER = ("source", "file", "line", "column", "value", "reason")
+
+    def __init__(self, out: TextIO) -> None:
+        self.writer = csv.writer(out)
+        self.writer.writerow(self.HEADER)
+
+    def add(self, source: str, row: Row, error: RowError) -> None:
+        self.writer.writerow((source, row.file, row.line, error.column, error.value, error.reason))
+
+
+def cell(column: Column, row: Row) -> Any:
+    try:
+        return column.value(row.values)
+    except (BadValue, InvalidIdentifier) as error:
+        raise RowError(
+            column.name or "", row.values.get(column.name or "", ""), str(error)
+        ) from error
+
+
+def build(model: type[Any], columns: Mapping[str, Column], row: Row) -> Any:
+    values = {
+        name: value for name, column in columns.items() if (value := cell(column, row)) is not None
+    }
+    try:
+        return model.model_validate(values)
+    except ValidationError as error:
+        first = error.errors()[0]
+        name = str(first["loc"][0]) if first["loc"] else ""
+        column = columns[name].name if name in columns else name
+        reason = "missing" if first["type"] == "missing" else str(first["msg"])
+        raise RowError(column or name, row.values.get(column or "", ""), reason) from error
+
+
+def link_of(link: LinkMap, row: Row, record_key: str) -> LinkInput:
+    source, target = cell(link.source, row), cell(link.target, row)
+    for column, value in ((link.source, source), (link.target, target)):
+        if value is None:
+            raise RowError(column.name or "", "", "missing")
+    props: LinkFields | None = build(link.props, link.fields, row) if link.props else None
+    since = cell(link.since, row) if link.since else None
+    until = cell(link.until, row) if link.until else None
+    if since and until and until < since:
+        raise RowError(
+            link.until.name or "" if link.until else "", str(until), "ends before it starts"
+        )
+    return LinkInput(str(source), str(target), props, since, until, record_key=record_key)
+
+
+def parse(source: Source, row: Row) -> Parsed:
+    if "__error__" in row.values:
+        raise RowError("", "", row.values["__error__"])
+    record_key = str(cell(source.record_key, row) or f"{row.file}:{row.line}")
+    nodes = [build(node.model, node.fields, row) for node in source.nodes]
+    links = [link_of(link, row, f"{source.name}:{record_key}") for link in source.links]
+    return Parsed(row, record_key, nodes, links)
+
+
+async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, str]:
+    """Writes a batch; returns the rows (by position) whose relationships found no endpoint."""
+    record_keys = [parsed.record_key for parsed in batch]
+    for index in range(len(source.nodes)):
+        await upsert_nodes(graph, [p.nodes[index] for p in batch], source.name, record_keys)
+    unlinked: dict[int, str] = {}
+    for index, link in enumerate(source.links):
+        linked = await link_all(graph, link.spec, [p.links[index] for p in batch], source.name)
+        for position in set(range(len(batch))) - linked:
+            unlinked.setdefault(position, missing_endpoint(link, batch[position].links[index]))
+    return unlinked
+
+
+def missing_endpoint(link: LinkMap, row: LinkInput) -> str:
+    source, target = link.spec.source.value, link.spec.target.value
+    return f"no {source} {row.source_key!r} or no {target} {row.target_key!r} in the graph"
+
+
+def batches(rows: Iterable[Row], size: int) -> Iterator[list[Row]]:
+    batch: list[Row] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+async def load_reference(graph: Graph) -> None:
+    await upsert_nodes(graph, PROGRAMS, REFERENCE)
+
+
+async def ingest(
+    graph: Graph,
+    source: Source,
+    paths: Iterable[Path],
+    rejects: Rejects,
+    batch_size: int = BATCH,
+    progress: Callable[[Summary], None] | None = None,
+) -> Summary:
+    """Loads the files of one source, streaming; idempotent (upserts by natural key)."""
+    summary = Summary(source.name)
+    await load_reference(graph)
+    for path in paths:
+        summary.files.append(str(path))
+        for rows in batches(read_rows(path), batch_size):
+            summary.read += len(rows)
+            good: list[Parsed] = []
+            for row in rows:
+                try:
+                    good.append(parse(source, row))
+                except RowError as error:
+                    rejects.add(source.name, row, error)
+                    summary.rejected += 1
+            unlinked = await write(graph, source, good)
+            for position, reason in sorted(unlinked.items()):
+                column = source.links[0].target.name or "" if source.links else ""
+                rejects.add(source.name, good[position].row, RowError(column, "", reason))
+            summary.loaded += len(good) - len(unlinked)
+            summary.rejected += len(unlinked)
+            if progress:
+                progress(summary)
+    return summary

@@ -1,0 +1,64 @@
+"""A whole ingest run: sources in dependency order, one reject report, one summary."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from civgraph.graph.driver import Graph
+from civgraph.ingest.loader import Rejects, Summary, ingest
+from civgraph.ingest.readers import READERS
+from civgraph.ingest.sources import SOURCES, Source
+
+
+class UnknownSource(Exception):
+    """A source name that no mapping has."""
+
+
+def ordered(names: Sequence[str]) -> list[Source]:
+    """The named sources, each after the sources it depends on (when those are named too)."""
+    unknown = [name for name in names if name not in SOURCES]
+    if unknown:
+        raise UnknownSource(f"unknown source {', '.join(unknown)}; known: {', '.join(SOURCES)}")
+    result: list[Source] = []
+
+    def visit(source: Source) -> None:
+        if source in result:
+            return
+        for dependency in source.depends_on:
+            if dependency in names:
+                visit(SOURCES[dependency])
+        result.append(source)
+
+    for name in names:
+        visit(SOURCES[name])
+    return result
+
+
+def files_in(directory: Path) -> dict[str, list[Path]]:
+    """`<source>.<ext>` and `<source>-<part>.<ext>` files of a directory, by source."""
+    found: dict[str, list[Path]] = {}
+    for path in sorted(directory.iterdir()):
+        name = path.stem.split("-")[0]
+        if path.suffix.lower() in READERS and name in SOURCES:
+            found.setdefault(name, []).append(path)
+    return found
+
+
+async def run(
+    graph: Graph,
+    files: dict[str, list[Path]],
+    report: Path,
+    batch_size: int,
+    progress: Callable[[Summary], None] | None = None,
+) -> tuple[list[Summary], float]:
+    started = time.perf_counter()
+    summaries = []
+    with report.open("w", encoding="utf-8", newline="") as out:
+        rejects = Rejects(out)
+        for source in ordered(list(files)):
+            summaries.append(
+                await ingest(graph, source, files[source.name], rejects, batch_size, progress)
+            )
+    return summaries, time.perf_counter() - started
