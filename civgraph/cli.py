@@ -22,10 +22,10 @@ from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.ingest.loader import Summary
+from civgraph.ingest.mappings import SOURCES
 from civgraph.ingest.readers import UnreadableFile
 from civgraph.ingest.run import UnknownSource, files_in
 from civgraph.ingest.run import run as run_ingest
-from civgraph.ingest.sources import SOURCES
 from civgraph.logs import configure_logging
 from civgraph.schema.schema import sdl
 from civgraph.settings import Settings, get_settings

@@ -17,9 +17,9 @@ from civgraph.graph.links import LinkInput, link_all
 from civgraph.graph.models import LinkFields, NodeFields
 from civgraph.graph.nodes import upsert_nodes
 from civgraph.ingest.fields import BadValue, Column
+from civgraph.ingest.mappings import LinkMap, Source
 from civgraph.ingest.readers import Row, read_rows
 from civgraph.ingest.reference import PROGRAMS
-from civgraph.ingest.sources import LinkMap, Source
 
 BATCH = 2000
 REFERENCE = "reference"
@@ -36,7 +36,7 @@ class Parsed:
     row: Row
     record_key: str
     nodes: list[NodeFields]
-    links: list[LinkInput]
+    links: list[LinkInput | None]  # None: an optional relationship the row does not have
 
 
 @dataclass
@@ -84,8 +84,10 @@ def build(model: type[Any], columns: Mapping[str, Column], row: Row) -> Any:
         raise RowError(column or name, row.values.get(column or "", ""), reason) from error
 
 
-def link_of(link: LinkMap, row: Row, record_key: str) -> LinkInput:
+def link_of(link: LinkMap, row: Row, record_key: str) -> LinkInput | None:
     source, target = cell(link.source, row), cell(link.target, row)
+    if link.optional and (source is None or target is None):
+        return None
     for column, value in ((link.source, source), (link.target, target)):
         if value is None:
             raise RowError(column.name or "", "", "missing")
@@ -115,9 +117,12 @@ async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, 
         await upsert_nodes(graph, [p.nodes[index] for p in batch], source.name, record_keys)
     unlinked: dict[int, str] = {}
     for index, link in enumerate(source.links):
-        linked = await link_all(graph, link.spec, [p.links[index] for p in batch], source.name)
-        for position in set(range(len(batch))) - linked:
-            unlinked.setdefault(position, missing_endpoint(link, batch[position].links[index]))
+        present = [(position, p.links[index]) for position, p in enumerate(batch)]
+        wanted = [(position, row) for position, row in present if row is not None]
+        linked = await link_all(graph, link.spec, [row for _, row in wanted], source.name)
+        for offset, (position, row) in enumerate(wanted):
+            if offset not in linked:
+                unlinked.setdefault(position, missing_endpoint(link, row))
     return unlinked
 
 

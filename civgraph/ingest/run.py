@@ -8,8 +8,8 @@ from pathlib import Path
 
 from civgraph.graph.driver import Graph
 from civgraph.ingest.loader import Rejects, Summary, ingest
+from civgraph.ingest.mappings import SOURCES, Source
 from civgraph.ingest.readers import READERS
-from civgraph.ingest.sources import SOURCES, Source
 
 
 class UnknownSource(Exception):
