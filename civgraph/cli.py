@@ -6,6 +6,7 @@ import asyncio
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -13,6 +14,7 @@ import structlog
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from civgraph.app import create_app
@@ -209,13 +211,36 @@ async def ingest_files(
     graph = await connection.open_graph(settings)
     try:
         await migrate(graph)
-        return await run_ingest(graph, found, report, batch, progress=log_progress)
+        progress = IngestProgress()
+        if progress.bar is None:
+            return await run_ingest(graph, found, report, batch, progress=progress)
+        with progress.bar:
+            return await run_ingest(graph, found, report, batch, progress=progress)
     finally:
         await graph.close()
 
 
-def log_progress(summary: Summary) -> None:
-    log.info("ingest progress", source=summary.source, read=summary.read, rejected=summary.rejected)
+class IngestProgress:
+    """Rows and rows/s per source: a live line on a terminal, a log line per batch otherwise."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description}"), TextColumn("{task.completed} rows"),
+            TextColumn("{task.fields[rate]:.0f} rows/s"), TimeElapsedColumn(), console=console,
+        ) if console.is_terminal else None  # fmt: skip
+        self.tasks: dict[str, TaskID] = {}
+        self.started: dict[str, float] = {}  # when each source's first batch was written
+
+    def __call__(self, summary: Summary) -> None:
+        started = self.started.setdefault(summary.source, time.perf_counter())
+        rate = summary.read / max(time.perf_counter() - started, 1e-3)
+        if self.bar is None:
+            log.info("ingest progress", source=summary.source, read=summary.read,
+                     rejected=summary.rejected, rows_per_second=round(rate))  # fmt: skip
+            return
+        if summary.source not in self.tasks:
+            self.tasks[summary.source] = self.bar.add_task(summary.source, total=None, rate=0.0)
+        self.bar.update(self.tasks[summary.source], completed=summary.read, rate=rate)
 
 
 def print_summary(summaries: list[Summary], seconds: float, report: Path) -> None:

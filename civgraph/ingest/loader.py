@@ -156,6 +156,8 @@ async def ingest(
 ) -> Summary:
     """Loads the files of one source, streaming; idempotent (upserts by natural key)."""
     summary = Summary(source.name)
+    if progress:
+        progress(summary)  # the source starts: rates count from here
     await load_reference(graph)
     for path in paths:
         summary.files.append(str(path))

@@ -127,7 +127,7 @@ class Views:
         graph, day, prefix = info.context.graph, as_of or date.today(), prefix_of(region_code)
         codes = [p.value for p in programs]
         first = page_size(info, first)
-        after_id = base64.urlsafe_b64decode(after.encode()).decode() if after else None
+        after_id = overlap_cursor(after) if after else None
         rows = await statistics.overlap_page(
             graph, codes, prefix, day, min_programs, first, after_id
         )
@@ -157,6 +157,16 @@ class Views:
         )
         length = statistics.child_code_length(prefix)
         return [group_of(group, length) for group in groups]
+
+
+def overlap_cursor(cursor: str) -> str:
+    try:
+        node_id = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
+    except ValueError as error:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
+    if not node_id:
+        raise UserError(f"cursor {cursor!r} is not one this API issued")
+    return node_id
 
 
 def overlap_entry(row: dict[str, Any]) -> OverlapEntry:

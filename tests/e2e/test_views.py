@@ -123,3 +123,9 @@ def test_bad_arguments_are_the_clients_errors_not_masked(api: Api) -> None:
     assert errors(too_many) == ["first must be between 0 and 100, not 1000"]
     assert "not one this API issued" in errors(bad_cursor)[0]
     assert "invalid region code '34x'" in errors(bad_region)[0]
+
+
+def test_a_foreign_overlap_cursor_is_the_clients_error(api: Api) -> None:
+    body = post(api, '{ programOverlap(programs: [TEKUN], after: "%%%") { count } }')
+
+    assert "not one this API issued" in errors(body)[0]
