@@ -28,6 +28,7 @@ from civgraph.ingest.mappings import SOURCES
 from civgraph.ingest.readers import UnreadableFile
 from civgraph.ingest.run import UnknownSource, files_in
 from civgraph.ingest.run import run as run_ingest
+from civgraph.ingest.synth import synthesize
 from civgraph.logs import configure_logging
 from civgraph.schema.schema import sdl
 from civgraph.settings import Settings, get_settings
@@ -251,6 +252,23 @@ def print_summary(summaries: list[Summary], seconds: float, report: Path) -> Non
     rows = sum(s.read for s in summaries)
     console.print(f"{rows} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):.0f} rows/s); "
                   f"rejects in {report}")  # fmt: skip
+
+
+@app.command("synth")
+def synth_command(
+    out: Annotated[Path, typer.Option(help="Folder for the export files and manifest.json.")],
+    people: Annotated[int, typer.Option(min=1, help="About how many people.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 1,
+) -> None:
+    """Writes a synthetic province as registry exports (all synthetic; see docs/ingest.md)."""
+    started = time.perf_counter()
+    manifest = synthesize(people, seed, out)
+    console.print(
+        f"{manifest.people} people in {manifest.households} households and "
+        f"{manifest.communities} communities written to {out} in "
+        f"{time.perf_counter() - started:.1f} s; planted: {sum(manifest.rejects.values())} invalid "
+        f"rows, {len(manifest.benefits_after_cremation)} benefits after cremation"
+    )
 
 
 @app.command("export-schema")
