@@ -13,6 +13,7 @@ import neo4j.time
 from civgraph.graph.errors import DatabaseUnavailable
 
 Row = dict[str, Any]
+Statement = tuple[LiteralString, Mapping[str, Any]]  # Cypher and its parameters
 
 
 class Graph:
@@ -30,9 +31,7 @@ class Graph:
         """Runs one idempotent write statement in a managed transaction."""
         return await self._execute(query, params, write=True)
 
-    async def write_all(
-        self, statements: Sequence[tuple[LiteralString, Mapping[str, Any]]]
-    ) -> list[list[Row]]:
+    async def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Runs several write statements in one managed transaction (all or none); returns
         each statement's rows."""
 

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
@@ -131,14 +131,22 @@ async def link_all(
     """As `upsert_links`, returning the positions (in `links`) of those written."""
     if not links:
         return set()
+    results = await graph.write_all(link_statements(spec, links, source))
+    return written(results[0])
+
+
+def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> list[Statement]:
+    """The statements `link_all` runs; the first one's rows say which links were written."""
     rows = [link.row() | {"index": index} for index, link in enumerate(links)]
-    statements: list[tuple[LiteralString, dict[str, Any]]] = [
-        (upsert_statement(spec), {"rows": rows, "source": source})
-    ]
+    statements: list[Statement] = [(upsert_statement(spec), {"rows": rows, "source": source})]
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))
-    results = await graph.write_all(statements)
-    return {int(row["linked"]) for row in results[0]}
+    return statements
+
+
+def written(rows: Sequence[Row]) -> set[int]:
+    """Positions of the links the first of `link_statements` wrote, from its rows."""
+    return {int(row["linked"]) for row in rows}
 
 
 async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import cache
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
@@ -86,8 +86,16 @@ async def upsert_nodes(
 ) -> None:
     """Creates or updates nodes of one label by natural key, in one transaction; `record_keys`
     name the source records (the natural keys by default)."""
+    if records:
+        await graph.write_all(node_statements(records, source, record_keys))
+
+
+def node_statements(
+    records: Sequence[NodeFields], source: str, record_keys: Sequence[str] | None = None
+) -> list[Statement]:
+    """The statements `upsert_nodes` runs, for callers that batch several in a transaction."""
     if not records:
-        return
+        return []
     label = records[0].label
     if any(record.label is not label for record in records):
         raise ValueError("upsert_nodes takes records of one label at a time")
@@ -96,12 +104,10 @@ async def upsert_nodes(
         {"props": record.properties(), "recordKey": record_key}
         for record, record_key in zip(records, record_keys or keys, strict=True)
     ]
-    statements: list[tuple[LiteralString, dict[str, Any]]] = [
-        (upsert_statement(label), {"rows": rows, "source": source})
-    ]
+    statements: list[Statement] = [(upsert_statement(label), {"rows": rows, "source": source})]
     if label in STRUCTURE:
         statements.append((STRUCTURE[label], {"keys": keys}))
-    await graph.write_all(statements)
+    return statements
 
 
 async def get_nodes(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, Stored]:

@@ -11,11 +11,11 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.errors import InvalidIdentifier
-from civgraph.graph.links import LinkInput, link_all
+from civgraph.graph.links import LinkInput, link_statements, written
 from civgraph.graph.models import LinkFields, NodeFields
-from civgraph.graph.nodes import upsert_nodes
+from civgraph.graph.nodes import node_statements, upsert_nodes
 from civgraph.ingest.fields import BadValue, Column
 from civgraph.ingest.mappings import LinkMap, Source
 from civgraph.ingest.readers import Row, read_rows
@@ -111,16 +111,26 @@ def parse(source: Source, row: Row) -> Parsed:
 
 
 async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, str]:
-    """Writes a batch; returns the rows (by position) whose relationships found no endpoint."""
+    """Writes a batch in one transaction (nodes first, then relationships); returns the rows
+    (by position) whose relationships found no endpoint."""
     record_keys = [parsed.record_key for parsed in batch]
+    statements: list[Statement] = []
     for index in range(len(source.nodes)):
-        await upsert_nodes(graph, [p.nodes[index] for p in batch], source.name, record_keys)
-    unlinked: dict[int, str] = {}
+        statements += node_statements([p.nodes[index] for p in batch], source.name, record_keys)
+    wanted: list[list[tuple[int, LinkInput]]] = []
+    starts: list[int] = []  # where each relationship's statements start in `statements`
     for index, link in enumerate(source.links):
-        present = [(position, p.links[index]) for position, p in enumerate(batch)]
-        wanted = [(position, row) for position, row in present if row is not None]
-        linked = await link_all(graph, link.spec, [row for _, row in wanted], source.name)
-        for offset, (position, row) in enumerate(wanted):
+        rows = [(position, p.links[index]) for position, p in enumerate(batch)]
+        present = [(position, row) for position, row in rows if row is not None]
+        wanted.append(present)
+        starts.append(len(statements))
+        if present:
+            statements += link_statements(link.spec, [row for _, row in present], source.name)
+    results = await graph.write_all(statements) if statements else []
+    unlinked: dict[int, str] = {}
+    for link, present, start in zip(source.links, wanted, starts, strict=True):
+        linked = written(results[start]) if present else set()
+        for offset, (position, row) in enumerate(present):
             if offset not in linked:
                 unlinked.setdefault(position, missing_endpoint(link, row))
     return unlinked
