@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import lru_cache
 
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
@@ -28,6 +29,7 @@ class ResidentId:
     region_code: str
 
 
+@lru_cache(maxsize=1 << 16)  # a row checks the same number several times (fields, links)
 def parse_resident_id(value: str) -> ResidentId:
     """Validates a resident ID (check digit, birth date, issuing county) and decodes it."""
     try:
