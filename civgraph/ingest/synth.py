@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from faker import Faker
 from openpyxl import Workbook
 
-from civgraph.graph.identifiers import resident_id_check_digit
+from civgraph.graph.identifiers import resident_id_check_digit, uscc_check_character
 
 AS_OF = date(2026, 11, 1)  # the day the exports are taken
 HOUSEHOLDS_PER_COMMUNITY = 300
@@ -79,6 +79,8 @@ class Manifest:
     rejects: dict[str, int] = field(default_factory=dict)
     duplicates: dict[str, int] = field(default_factory=dict)
     benefits_after_cremation: list[dict[str, str]] = field(default_factory=list)
+    # Serving leading cadres who lead a social organization their agency supervises.
+    concurrent_posts: list[dict[str, str]] = field(default_factory=list)
 
     def reject(self, file: str) -> None:
         self.rejects[file] = self.rejects.get(file, 0) + 1
@@ -101,6 +103,40 @@ HEADERS: dict[str, tuple[str, list[str]]] = {
     "old_age_allowance": ("utf-8", roll_header("发放编号")),
     "facilities": ("utf-8", [*FACILITY, "运营单位信用代码", "运营开始日期"]),
     "cremations": ("utf-8", ["火化证号", "身份证号", "殡仪馆代码", "火化日期"]),
+    "social_organizations": (
+        "utf-8",
+        [
+            "统一社会信用代码",
+            "名称",
+            "类型",
+            "状态",
+            "登记日期",
+            "住所",
+            "区划代码",
+            "行业协会商会",
+            "慈善组织",
+            "评估等级",
+            "业务主管单位信用代码",
+        ],
+    ),
+    "cadres": (
+        "utf-8",
+        ["记录号", "身份证号", "单位信用代码", "职务", "职级", "任职日期", "离任日期"],
+    ),
+    "organization_officers": (
+        "utf-8",
+        [
+            "记录号",
+            "身份证号",
+            "单位信用代码",
+            "职务",
+            "领导职务",
+            "已审批备案",
+            "领取报酬",
+            "任职日期",
+            "离任日期",
+        ],
+    ),
 }
 
 
@@ -152,6 +188,7 @@ class Generator:
         self.writers = Writers(out)
         self.manifest = Manifest(seed)
         self.sequences: dict[tuple[str, date, int], int] = {}
+        self.staff: dict[str, list[Member]] = {}
         self.case = 0
 
     def resident_id(self, county: County, born: date, male: bool) -> str:
@@ -204,6 +241,7 @@ class Generator:
             regions.writerow([county.code, county.name])
             self.funeral_home(county)
             self.county(county, per_county)
+            self.organizations(county)
             if self.manifest.people >= self.target:
                 break
         self.writers.close()
@@ -259,6 +297,7 @@ class Generator:
                 self.manifest.reject("household_registration.csv")
             else:
                 valid.append(member)
+                self.remember_adult(county, member)
                 if self.random.random() < DUPLICATE_SHARE:  # exported twice: loads once
                     registration.writerow(row)
                     self.manifest.duplicate("household_registration.csv")
@@ -267,6 +306,107 @@ class Generator:
         self.manifest.households += 1
         if valid and valid[0].relation == "HEAD":
             self.benefits(county, household, valid, urban)
+
+    def remember_adult(self, county: County, member: Member) -> None:
+        """Keeps a few registered adults of working age per county, to staff organizations."""
+        age = (AS_OF - member.born).days // 365
+        staff = self.staff.setdefault(county.code, [])
+        if 30 <= age <= 58 and len(staff) < 6:
+            staff.append(member)
+
+    def organizations(self, county: County) -> None:
+        """An agency, an industry association it still supervises (脱钩 not done) led by one of
+        its serving cadres without approval on file (planted), and a decoupled association."""
+        staff = self.staff.get(county.code, [])
+        if len(staff) < 3:
+            return
+        agency, association, decoupled = (
+            uscc(prefix, county.code, n) for prefix, n in (("11", 1), ("51", 2), ("51", 3))
+        )
+        orgs = self.writers.csv["social_organizations"]
+        orgs.writerow(
+            [
+                agency,
+                f"{county.name}民政局",
+                "机关",
+                "正常",
+                "1990-01-01",
+                "",
+                county.code,
+                "否",
+                "否",
+                "",
+                "",
+            ]
+        )
+        orgs.writerow(
+            [
+                association,
+                f"{county.name}养老服务行业协会",
+                "社会团体",
+                "正常",
+                "2010-05-01",
+                "",
+                county.code,
+                "是",
+                "否",
+                "3A",
+                agency,
+            ]
+        )
+        orgs.writerow(
+            [
+                decoupled,
+                f"{county.name}餐饮行业协会",
+                "社会团体",
+                "正常",
+                "2012-05-01",
+                "",
+                county.code,
+                "是",
+                "否",
+                "",
+                "",
+            ]
+        )
+        director, deputy, member = staff[:3]
+        cadres = self.writers.csv["cadres"]
+        cadres.writerow(
+            [f"GB-{county.code}-1", director.id_number, agency, "局长", "县处级", "2019-03-01", ""]
+        )
+        cadres.writerow(
+            [f"GB-{county.code}-2", deputy.id_number, agency, "副局长", "乡科级", "2020-03-01", ""]
+        )
+        officers = self.writers.csv["organization_officers"]
+        officers.writerow(
+            [
+                f"FZ-{county.code}-1",
+                deputy.id_number,
+                association,
+                "会长",
+                "是",
+                "否",
+                "否",
+                "2021-01-01",
+                "",
+            ]
+        )
+        officers.writerow(
+            [
+                f"FZ-{county.code}-2",
+                member.id_number,
+                decoupled,
+                "会长",
+                "是",
+                "否",
+                "否",
+                "2021-01-01",
+                "",
+            ]
+        )
+        self.manifest.concurrent_posts.append(
+            {"idNumber": deputy.id_number, "agency": agency, "association": association}
+        )
 
     def spoil(self, row: list[str]) -> None:
         """One of the ways real rows are wrong."""
@@ -325,6 +465,12 @@ class Generator:
                     "crematedOn": cremated.isoformat(),
                 }
             )
+
+
+def uscc(prefix: str, county: str, serial: int) -> str:
+    """A unified social credit code: authority and kind, county, serial, check character."""
+    first17 = f"{prefix}{county}{serial:09d}"
+    return first17 + uscc_check_character(first17)
 
 
 def synthesize(people: int, seed: int, out: Path) -> Manifest:

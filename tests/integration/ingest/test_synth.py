@@ -20,6 +20,15 @@ WHERE c.crematedOn = date(planted.crematedOn) AND r.until IS NULL AND r.since < 
 RETURN count(DISTINCT x) AS found
 """
 
+CONCURRENT_POSTS = """
+UNWIND $planted AS planted
+MATCH (x:Person {idNumber: planted.idNumber})
+      -[c:HOLDS_POST]->(agency:Organization {uscc: planted.agency})
+MATCH (x)-[o:HOLDS_POST]->(:Organization {uscc: planted.association})-[:SUPERVISED_BY]->(agency)
+WHERE c.leading AND o.leading AND c.until IS NULL AND o.until IS NULL AND NOT o.approvalFiled
+RETURN count(DISTINCT x) AS found
+"""
+
 
 def manifest(out: Path) -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -52,3 +61,6 @@ async def test_a_loaded_province_has_what_the_manifest_says(graph: Graph, tmp_pa
     assert planted["benefits_after_cremation"]
     found = await graph.read(AFTER_CREMATION, planted=planted["benefits_after_cremation"])
     assert found == [{"found": len(planted["benefits_after_cremation"])}]
+    assert planted["concurrent_posts"]
+    found = await graph.read(CONCURRENT_POSTS, planted=planted["concurrent_posts"])
+    assert found == [{"found": len(planted["concurrent_posts"])}]
