@@ -23,9 +23,10 @@ from typing import Any
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, RelSpec, relationship
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import resident_id_check_digit, uscc_check_character
+from civgraph.graph.identifiers import make_resident_id, make_uscc
 from civgraph.graph.links import LinkInput, upsert_links
 from civgraph.graph.nodes import upsert_nodes
+from civgraph.ingest.reference import PROGRAMS
 
 SOURCE = "bench (synthetic)"
 BATCH = 5000
@@ -132,8 +133,7 @@ class Generator:
         sequence = 2 * issued + (1 if male else 2)
         if sequence > 999:
             raise RuntimeError(f"more than 500 {'men' if male else 'women'} born on {born}")
-        first17 = f"{ISSUED_IN}{born:%Y%m%d}{sequence:03d}"
-        return first17 + resident_id_check_digit(first17)
+        return make_resident_id(ISSUED_IN, born, sequence)
 
     def name(self, surname: str) -> str:
         given = self.rng.choice(GIVEN)
@@ -278,16 +278,7 @@ class Generator:
     # --- programs, organizations ---------------------------------------------------------
 
     def programs(self) -> None:
-        self.plan.programs = [
-            m.ProgramFields(
-                code=code,
-                name=code.value,
-                beneficiary=m.Beneficiary.HOUSEHOLD
-                if code.value.startswith("DIBAO")
-                else m.Beneficiary.PERSON,
-            )
-            for code in m.ProgramCode
-        ]
+        self.plan.programs = list(PROGRAMS)
 
     def enrollment(
         self, key: str, program: m.ProgramCode, county: str, since: date, amount: float
@@ -357,8 +348,7 @@ class Generator:
 
     def organization(self, county: str, serial: int) -> str:
         kind, prefix, suffix = self.rng.choice(ORG_KINDS)
-        first17 = f"{prefix}{county}{serial:09d}"
-        uscc = first17 + uscc_check_character(first17)
+        uscc = make_uscc(prefix, county, f"{serial:09d}")
         district = next(c.name for c in COUNTIES if c.code == county)
         self.plan.organizations.append(
             m.OrganizationFields(

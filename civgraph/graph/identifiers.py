@@ -47,6 +47,13 @@ def resident_id_check_digit(first17: str) -> str:
     return ric.calc_check_digit(first17 + "0")
 
 
+def make_resident_id(county: str, born: date, sequence: int) -> str:
+    """A valid resident ID number for synthetic data: odd `sequence` for a man, even for a
+    woman. (stdnum refuses a county code that did not exist in the birth year.)"""
+    first17 = f"{county}{born:%Y%m%d}{sequence:03d}"
+    return first17 + resident_id_check_digit(first17)
+
+
 REGION_CODE = re.compile(r"^(\d{6}|\d{9})$")
 COMMUNITY_CODE = re.compile(r"^\d{12}$")
 
@@ -93,6 +100,13 @@ def validate_uscc(value: str) -> str:
 
 def uscc_check_character(first17: str) -> str:
     return str(uscc.calc_check_digit(first17))
+
+
+def make_uscc(prefix: str, county: str, serial: str) -> str:
+    """A valid USCC for synthetic data: authority and kind (2), county (6), nine serial
+    characters, and the check character."""
+    first17 = f"{prefix}{county}{serial}"
+    return first17 + uscc_check_character(first17)
 
 
 def parent_region_code(code: str) -> str | None:

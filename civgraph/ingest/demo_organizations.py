@@ -8,7 +8,7 @@ import random
 from datetime import date
 
 from civgraph.graph.catalog import Label, Rel
-from civgraph.graph.identifiers import uscc_check_character, validate_uscc
+from civgraph.graph.identifiers import make_uscc, validate_uscc
 from civgraph.graph.models import (
     Donation,
     Employment,
@@ -207,8 +207,9 @@ def uscc(handle: str, kind: OrganizationKind, division: str) -> str:
     """A valid code: authority and kind, county, nine characters drawn from the handle, and
     the check character."""
     draw = random.Random(f"{SEED}:{handle}")  # noqa: S311 - synthetic codes, not secrets
-    first17 = PREFIX[kind] + division[:6] + "".join(draw.choices(USCC_ALPHABET, k=9))
-    return validate_uscc(first17 + uscc_check_character(first17))
+    return validate_uscc(
+        make_uscc(PREFIX[kind], division[:6], "".join(draw.choices(USCC_ALPHABET, k=9)))
+    )
 
 
 ORGANIZATIONS = {

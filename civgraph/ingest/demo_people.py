@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from civgraph.graph.catalog import Label, Rel, RelSpec, relationship
-from civgraph.graph.identifiers import resident_id_check_digit
+from civgraph.graph.identifiers import make_resident_id
 from civgraph.graph.links import LinkInput
 from civgraph.graph.models import CommunityFields as CommunityInput
 from civgraph.graph.models import (
@@ -48,10 +48,7 @@ class Links(list[tuple[RelSpec, LinkInput]]):
         self.append((spec, LinkInput(source[1], target[1], props, since, until)))
 
 
-def resident_id(region: str, born: date, sequence: int) -> str:
-    """A valid resident ID: odd `sequence` for a man, even for a woman."""
-    first17 = f"{region}{born:%Y%m%d}{sequence:03d}"
-    return first17 + resident_id_check_digit(first17)
+resident_id = make_resident_id  # kept under the name the demo's modules use
 
 
 Lv = RegionLevel

@@ -27,7 +27,7 @@ from typing import Any, TextIO
 from faker import Faker
 from openpyxl import Workbook
 
-from civgraph.graph.identifiers import resident_id_check_digit, uscc_check_character
+from civgraph.graph.identifiers import make_resident_id, make_uscc
 
 AS_OF = date(2026, 11, 1)  # the day the exports are taken
 HOUSEHOLDS_PER_COMMUNITY = 300
@@ -198,8 +198,7 @@ class Generator:
         serial = sequence * 2 + (1 if male else 0)  # odd for men, even for women
         if serial > 999:
             raise OverflowError("too many people born on one day in one county")
-        first17 = f"{issued}{born:%Y%m%d}{serial:03d}"
-        return first17 + resident_id_check_digit(first17)
+        return make_resident_id(issued, born, serial)
 
     def birth(self, low: int, high: int) -> date:
         return AS_OF - timedelta(days=self.random.randint(low * 365, high * 365))
@@ -321,7 +320,8 @@ class Generator:
         if len(staff) < 3:
             return
         agency, association, decoupled = (
-            uscc(prefix, county.code, n) for prefix, n in (("11", 1), ("51", 2), ("51", 3))
+            make_uscc(prefix, county.code, f"{n:09d}")
+            for prefix, n in (("11", 1), ("51", 2), ("51", 3))
         )
         orgs = self.writers.csv["social_organizations"]
         orgs.writerow(
@@ -465,12 +465,6 @@ class Generator:
                     "crematedOn": cremated.isoformat(),
                 }
             )
-
-
-def uscc(prefix: str, county: str, serial: int) -> str:
-    """A unified social credit code: authority and kind, county, serial, check character."""
-    first17 = f"{prefix}{county}{serial:09d}"
-    return first17 + uscc_check_character(first17)
 
 
 def synthesize(people: int, seed: int, out: Path) -> Manifest:
