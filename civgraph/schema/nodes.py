@@ -38,10 +38,9 @@ from civgraph.schema.enums import (
 from civgraph.schema.reading import (
     NODE_TYPES,
     LinkPage,
-    link_page,
     one_by_key,
-    page_size,
     related,
+    related_page,
 )
 from civgraph.schema.scalars import Provenance
 
@@ -109,8 +108,7 @@ class Region(Entity):
     async def organizations(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[Organization]:
-        first = page_size(info, first)
-        pairs = await related(
+        return await related_page(
             info,
             self.id,
             R.LOCATED_IN,
@@ -119,8 +117,8 @@ class Region(Entity):
             outgoing=False,
             first=first,
             after=after,
+            make=lambda _, node: node,
         )
-        return link_page(pairs, first, lambda _, node: node)
 
 
 @strawberry.type(
@@ -154,8 +152,7 @@ class Community(Entity):
     async def households(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[Household]:
-        first = page_size(info, first)
-        pairs = await related(
+        return await related_page(
             info,
             self.id,
             R.REGISTERED_IN,
@@ -164,19 +161,25 @@ class Community(Entity):
             outgoing=False,
             first=first,
             after=after,
+            make=lambda _, node: node,
         )
-        return link_page(pairs, first, lambda _, node: node)
 
     @strawberry.field(description="People residing (居住) in the community.")
     async def residents(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.CommunityResidence]:
-        first = page_size(info, first)
-        pairs = await related(
-            info, self.id, R.RESIDES_IN, L.COMMUNITY, L.PERSON, outgoing=False,
-            as_of=as_of, first=first, after=after,
-        )  # fmt: skip
-        return link_page(pairs, first, lambda link, p: edges.CommunityResidence.make(link, p, self))
+        return await related_page(
+            info,
+            self.id,
+            R.RESIDES_IN,
+            L.COMMUNITY,
+            L.PERSON,
+            outgoing=False,
+            as_of=as_of,
+            first=first,
+            after=after,
+            make=lambda link, p: edges.CommunityResidence.make(link, p, self),
+        )
 
     @strawberry.field(description="Facilities located in the community.")
     async def facilities(self, info: Info) -> list[Facility]:
@@ -429,12 +432,18 @@ class Organization(Entity):
     async def officers(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Post]:
-        first = page_size(info, first)
-        pairs = await related(
-            info, self.id, R.HOLDS_POST, L.ORGANIZATION, L.PERSON, outgoing=False,
-            as_of=as_of, first=first, after=after,
-        )  # fmt: skip
-        return link_page(pairs, first, lambda link, person: edges.Post.make(link, person, self))
+        return await related_page(
+            info,
+            self.id,
+            R.HOLDS_POST,
+            L.ORGANIZATION,
+            L.PERSON,
+            outgoing=False,
+            as_of=as_of,
+            first=first,
+            after=after,
+            make=lambda link, person: edges.Post.make(link, person, self),
+        )
 
     @strawberry.field(description="Supervising agencies (业务主管单位, SUPERVISED_BY).")
     async def supervisors(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
@@ -502,13 +511,17 @@ class Organization(Entity):
     async def employees(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Employment]:
-        first = page_size(info, first)
-        pairs = await related(
-            info, self.id, R.EMPLOYED_BY, L.ORGANIZATION, L.PERSON, outgoing=False,
-            as_of=as_of, first=first, after=after,
-        )  # fmt: skip
-        return link_page(
-            pairs, first, lambda link, person: edges.Employment.make(link, person, self)
+        return await related_page(
+            info,
+            self.id,
+            R.EMPLOYED_BY,
+            L.ORGANIZATION,
+            L.PERSON,
+            outgoing=False,
+            as_of=as_of,
+            first=first,
+            after=after,
+            make=lambda link, person: edges.Employment.make(link, person, self),
         )
 
     @strawberry.field(description="Communities the organization serves (SERVES).")
@@ -584,19 +597,24 @@ class Facility(Entity):
     async def residents(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.FacilityResidence]:
-        first = page_size(info, first)
-        pairs = await related(
-            info, self.id, R.RESIDENT_OF, L.FACILITY, L.PERSON, outgoing=False,
-            as_of=as_of, first=first, after=after,
-        )  # fmt: skip
-        return link_page(pairs, first, lambda link, p: edges.FacilityResidence.make(link, p, self))
+        return await related_page(
+            info,
+            self.id,
+            R.RESIDENT_OF,
+            L.FACILITY,
+            L.PERSON,
+            outgoing=False,
+            as_of=as_of,
+            first=first,
+            after=after,
+            make=lambda link, p: edges.FacilityResidence.make(link, p, self),
+        )
 
     @strawberry.field(description="Cremations recorded here (funeral homes).")
     async def cremations(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Cremation]:
-        first = page_size(info, first)
-        pairs = await related(
+        return await related_page(
             info,
             self.id,
             R.CREMATED_AT,
@@ -605,9 +623,7 @@ class Facility(Entity):
             outgoing=False,
             first=first,
             after=after,
-        )
-        return link_page(
-            pairs, first, lambda link, person: edges.Cremation.make(link, person, self)
+            make=lambda link, person: edges.Cremation.make(link, person, self),
         )
 
 
@@ -629,14 +645,13 @@ class Program(Entity):
     async def enrollments(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Enrollment]:
-        first = page_size(info, first)
         households = self.beneficiary is BeneficiaryKind.HOUSEHOLD
         far, via = (L.HOUSEHOLD, Via.HOUSEHOLD) if households else (L.PERSON, Via.PERSON)
-        pairs = await related(
-            info, self.id, R.ENROLLED_IN, L.PROGRAM, far, outgoing=False,
-            as_of=as_of, first=first, after=after,
+        return await related_page(
+            info, self.id, R.ENROLLED_IN, L.PROGRAM, far, outgoing=False, as_of=as_of,
+            first=first, after=after,
+            make=lambda link, b: edges.Enrollment.make(link, via, self, b),
         )  # fmt: skip
-        return link_page(pairs, first, lambda link, b: edges.Enrollment.make(link, via, self, b))
 
 
 @strawberry.type(description="A government-purchased service project (政府购买服务).")

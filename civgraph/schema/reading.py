@@ -34,17 +34,34 @@ def wrap_props(label: Label, props: dict[str, object]) -> Any:
     return wrap(label, stored(label, props))
 
 
+def encode_cursor(*parts: str) -> str:
+    """An opaque cursor holding a few strings (the schema's own pages; root connections'
+    keyset cursors are the graph layer's)."""
+    return base64.urlsafe_b64encode(json.dumps(parts, ensure_ascii=False).encode()).decode()
+
+
+def decode_cursor(cursor: str, size: int) -> list[str]:
+    """The strings `encode_cursor` put in a cursor, or the client's error."""
+    try:
+        parts = json.loads(base64.b64decode(cursor.encode(), altchars=b"-_", validate=True))
+    except (ValueError, TypeError) as error:  # binascii and JSON errors are ValueErrors
+        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
+    if (
+        not isinstance(parts, list)
+        or len(parts) != size
+        or not all(isinstance(p, str) for p in parts)
+    ):
+        raise UserError(f"cursor {cursor!r} is not one this API issued")
+    return parts
+
+
 def link_cursor(link: Link) -> str:
-    payload = [str(link.other[KEY[link.other_label]]), link.key]
-    return base64.urlsafe_b64encode(json.dumps(payload, ensure_ascii=False).encode()).decode()
+    return encode_cursor(str(link.other[KEY[link.other_label]]), link.key)
 
 
 def decode_link_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        other_key, rel_key = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, TypeError) as error:
-        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
-    return str(other_key), str(rel_key)
+    other_key, rel_key = decode_cursor(cursor, 2)
+    return other_key, rel_key
 
 
 def page_size(info: Info, first: int) -> int:
@@ -91,6 +108,27 @@ def link_page(
             end_cursor=link_cursor(shown[-1][0]) if shown else None,
         ),
     )
+
+
+async def related_page(
+    info: Info,
+    node_id: str,
+    rel: Rel,
+    near: Label,
+    far: Label,
+    *,
+    make: Callable[[Link, Any], T],
+    outgoing: bool = True,
+    as_of: date | None = None,
+    first: int,
+    after: str | None,
+) -> LinkPage[T]:
+    """A page of a node's relationships, each made into an edge by `make`."""
+    first = page_size(info, first)
+    pairs = await related(
+        info, node_id, rel, near, far, outgoing=outgoing, as_of=as_of, first=first, after=after
+    )
+    return link_page(pairs, first, make)
 
 
 async def one_by_key(info: Info, node_type: type[N], key: str) -> N | None:

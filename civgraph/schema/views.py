@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
@@ -20,7 +19,7 @@ from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
 from civgraph.schema.nodes import Community, Facility, Organization, Person
-from civgraph.schema.reading import page_size, wrap
+from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
 from civgraph.schema.scalars import PageInfo
 
 SearchEntity = Annotated[
@@ -127,7 +126,7 @@ class Views:
         graph, day, prefix = info.context.graph, as_of or date.today(), prefix_of(region_code)
         codes = [p.value for p in programs]
         first = page_size(info, first)
-        after_id = overlap_cursor(after) if after else None
+        after_id = decode_cursor(after, 1)[0] if after else None
         rows = await statistics.overlap_page(
             graph, codes, prefix, day, min_programs, first, after_id
         )
@@ -138,7 +137,7 @@ class Views:
             entries=entries,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,
-                end_cursor=base64.urlsafe_b64encode(end.encode()).decode() if end else None,
+                end_cursor=encode_cursor(end) if end else None,
             ),
         )
 
@@ -157,16 +156,6 @@ class Views:
         )
         length = statistics.child_code_length(prefix)
         return [group_of(group, length) for group in groups]
-
-
-def overlap_cursor(cursor: str) -> str:
-    try:
-        node_id = base64.b64decode(cursor.encode(), altchars=b"-_", validate=True).decode()
-    except ValueError as error:  # binascii.Error and UnicodeDecodeError are ValueErrors
-        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
-    if not node_id:
-        raise UserError(f"cursor {cursor!r} is not one this API issued")
-    return node_id
 
 
 def overlap_entry(row: dict[str, Any]) -> OverlapEntry:
