@@ -25,28 +25,16 @@ class Graph:
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one read statement in a managed (retried, routable) transaction."""
-        return await self._execute(query, params, write=False)
+        return (await self._transaction([(query, params)], write=False))[0]
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one idempotent write statement in a managed transaction."""
-        return await self._execute(query, params, write=True)
+        return (await self.write_all([(query, params)]))[0]
 
     async def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
         """Runs several write statements in one managed transaction (all or none); returns
         each statement's rows."""
-
-        async def run_all(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
-            results = []
-            for query, params in statements:
-                result = await tx.run(query, dict(params))
-                results.append([to_native(row) for row in await result.data()])
-            return results
-
-        try:
-            async with self.driver.session(database=self.database) as session:
-                return await session.execute_write(run_all)
-        except neo4j.exceptions.ServiceUnavailable as error:
-            raise DatabaseUnavailable(str(error)) from error
+        return await self._transaction(statements, write=True)
 
     async def run_schema(self, query: LiteralString) -> None:
         """Runs a schema statement, which Neo4j only accepts in an auto-commit transaction."""
@@ -64,18 +52,21 @@ class Graph:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def _execute(
-        self, query: LiteralString, params: Mapping[str, Any], *, write: bool
-    ) -> list[Row]:
-        async def rows(tx: neo4j.AsyncManagedTransaction) -> list[Row]:
-            result = await tx.run(query, dict(params))
-            return [to_native(row) for row in await result.data()]
+    async def _transaction(
+        self, statements: Sequence[Statement], *, write: bool
+    ) -> list[list[Row]]:
+        async def run_all(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
+            results = []
+            for query, params in statements:
+                result = await tx.run(query, dict(params))
+                results.append([to_native(row) for row in await result.data()])
+            return results
 
         try:
             async with self.driver.session(database=self.database) as session:
                 if write:
-                    return await session.execute_write(rows)
-                return await session.execute_read(rows)
+                    return await session.execute_write(run_all)
+                return await session.execute_read(run_all)
         except neo4j.exceptions.ServiceUnavailable as error:
             raise DatabaseUnavailable(str(error)) from error
 
