@@ -39,6 +39,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.graph: Graph | None = None
+        self.ide_html = GRAPHIQL_HTML.read_text(encoding="utf-8") if self.graphql_ide else ""
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -48,7 +49,7 @@ class GraphQLApp(GraphQL[Context, None]):
         return build_context(self.graph, self.settings, request, response)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
-        return HTMLResponse(GRAPHIQL_HTML.read_text(encoding="utf-8"))
+        return HTMLResponse(self.ide_html)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:

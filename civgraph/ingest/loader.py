@@ -164,11 +164,11 @@ async def ingest(
     batch_size: int = BATCH,
     progress: Callable[[Summary], None] | None = None,
 ) -> Summary:
-    """Loads the files of one source, streaming; idempotent (upserts by natural key)."""
+    """Loads the files of one source, streaming; idempotent (upserts by natural key). The
+    reference data (`load_reference`) must be loaded already."""
     summary = Summary(source.name)
     if progress:
         progress(summary)  # the source starts: rates count from here
-    await load_reference(graph)
     for path in paths:
         summary.files.append(str(path))
         for rows in batches(read_rows(path), batch_size):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from civgraph.graph.driver import Graph
-from civgraph.ingest.loader import Rejects, Summary, ingest
+from civgraph.ingest.loader import Rejects, Summary, ingest, load_reference
 from civgraph.ingest.mappings import SOURCES, Source
 from civgraph.ingest.readers import READERS
 
@@ -55,6 +55,7 @@ async def run(
 ) -> tuple[list[Summary], float]:
     started = time.perf_counter()
     summaries = []
+    await load_reference(graph)  # once a run: the programs every enrollment points at
     with report.open("w", encoding="utf-8", newline="") as out:
         rejects = Rejects(out)
         for source in ordered(list(files)):
