@@ -8,15 +8,33 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import LiteralString
 
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import resident_id_check_digit, uscc_check_character
+from civgraph.graph.identifiers import make_resident_id, make_uscc
 from civgraph.graph.links import LinkInput, upsert_links
 from civgraph.graph.nodes import upsert_nodes
+from civgraph.ingest.reference import PROGRAMS
 
 SOURCE = "test (synthetic)"
+# Every data node goes; the schema and its migration records stay. IN TRANSACTIONS needs an
+# auto-commit transaction, hence a session of its own.
+WIPE: LiteralString = (
+    "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
+)
+GRAPH_COUNTS: LiteralString = (
+    "MATCH (n) WHERE NOT n:SchemaMigration WITH count(n) AS nodes "
+    "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
+)
+
+
+async def wipe(graph: Graph) -> None:
+    async with graph.driver.session(database=graph.database) as session:
+        await (await session.run(WIPE)).consume()
+
+
 PROVINCE, CITY = "340000", "340100"
 COUNTY = "340121"  # 长丰县
 TOWNSHIP = "340121001"
@@ -27,14 +45,12 @@ OTHER_COMMUNITY = "340104001001"
 
 
 def resident_id(born: date, sequence: int, county: str = COUNTY) -> str:
-    first17 = f"{county}{born:%Y%m%d}{sequence:03d}"
-    return first17 + resident_id_check_digit(first17)
+    return make_resident_id(county, born, sequence)
 
 
 def uscc(county: str, serial: int, prefix: str = "51") -> str:
     """A valid USCC: registration authority/kind `prefix`, county code, a serial."""
-    first17 = f"{prefix}{county}{serial:09d}"
-    return first17 + uscc_check_character(first17)
+    return make_uscc(prefix, county, f"{serial:09d}")
 
 
 async def regions(graph: Graph) -> None:
@@ -114,17 +130,7 @@ async def household(
 
 
 async def programs(graph: Graph) -> None:
-    records = [
-        m.ProgramFields(
-            code=code,
-            name=code.value,
-            beneficiary=m.Beneficiary.HOUSEHOLD
-            if code.value.startswith("DIBAO")
-            else m.Beneficiary.PERSON,
-        )
-        for code in m.ProgramCode
-    ]
-    await upsert_nodes(graph, records, SOURCE)
+    await upsert_nodes(graph, PROGRAMS, SOURCE)
 
 
 async def enroll(

@@ -6,7 +6,6 @@ import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
-from typing import LiteralString
 
 import pytest
 import pytest_asyncio
@@ -16,13 +15,11 @@ from civgraph.graph.driver import Graph, connect
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
+from tests.builders import wipe
 
 pytest_plugins = ["tests.servers"]
 
 TESTS = Path(__file__).resolve().parent
-WIPE: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
-)
 
 
 FOLDERS = ("unit", "integration", "e2e", "browser")
@@ -71,8 +68,7 @@ async def session_graph(neo4j: Target) -> AsyncIterator[Graph]:
 @pytest_asyncio.fixture
 async def graph(session_graph: Graph) -> Graph:
     """The session's graph, emptied of data (the schema stays) before the test."""
-    async with session_graph.driver.session(database=session_graph.database) as session:
-        await (await session.run(WIPE)).consume()
+    await wipe(session_graph)
     return session_graph
 
 
@@ -80,7 +76,6 @@ async def graph(session_graph: Graph) -> Graph:
 async def demo_graph(session_graph: Graph) -> Graph:
     """The session's graph holding exactly the demo dataset, loaded once per module: for
     tests that only read."""
-    async with session_graph.driver.session(database=session_graph.database) as session:
-        await (await session.run(WIPE)).consume()
+    await wipe(session_graph)
     await load_demo(session_graph)
     return session_graph

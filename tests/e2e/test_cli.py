@@ -73,7 +73,7 @@ def test_a_jvm_that_cannot_start_is_reported_with_its_output(tmp_path: Path) -> 
     assert "heap" in done.stderr.lower()  # the JVM's own complaint, from the log's tail
 
 
-def test_export_schema_prints_the_sdl(api: Api) -> None:
+def test_export_schema_prints_the_sdl() -> None:
     done = civgraph("export-schema", env=server_env(Path("/nonexistent"), 0))
 
     assert done.returncode == 0

@@ -15,16 +15,11 @@ import pytest
 
 from civgraph.graph.connection import Target
 from civgraph.graph.driver import Graph
-from tests.builders import resident_id
+from tests.builders import GRAPH_COUNTS, resident_id, wipe
 from tests.integration.ingest.test_loader import REGISTRATION_HEADER, write_files
 from tests.servers import free_port, server_env
 
 PEOPLE = 12_000
-COUNTS = (
-    "MATCH (n) WHERE NOT n:SchemaMigration WITH count(n) AS nodes "
-    "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
-)
-WIPE = "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n"
 
 
 def many_people(directory: Path) -> None:
@@ -88,8 +83,8 @@ async def test_a_killed_ingest_completes_when_run_again(
     exports.mkdir()
     many_people(exports)
     assert ingest(exports, env, tmp_path / "whole.csv").wait(300) == 0
-    whole = await graph.read(COUNTS)
-    await graph.write(WIPE)
+    whole = await graph.read(GRAPH_COUNTS)
+    await wipe(graph)
 
     child = ingest(exports, env, tmp_path / "killed.csv")
     await wait_for_people(graph, child, 1000)
@@ -99,4 +94,4 @@ async def test_a_killed_ingest_completes_when_run_again(
     assert ingest(exports, env, tmp_path / "again.csv").wait(300) == 0
 
     assert 0 < interrupted_at < PEOPLE  # it was killed half-way
-    assert await graph.read(COUNTS) == whole
+    assert await graph.read(GRAPH_COUNTS) == whole

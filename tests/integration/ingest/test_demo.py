@@ -15,6 +15,7 @@ from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, R
 from civgraph.graph.driver import Graph
 from civgraph.graph.migrations import has_data
 from civgraph.ingest.demo import MEMBERS, Dataset, build_dataset, load_demo
+from tests.builders import wipe
 
 DATASET = build_dataset()
 
@@ -27,7 +28,6 @@ MATCH (s)-[r]->(t)
 RETURN labels(s)[0] AS source, type(r) AS type, labels(t)[0] AS target, count(*) AS n
 ORDER BY source, type, target
 """
-WIPE: LiteralString = "MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n"
 
 
 def node_counts(dataset: Dataset) -> list[dict[str, Any]]:
@@ -44,7 +44,7 @@ async def demo(session_graph: Graph) -> Graph:
     """The session's graph holding just the demo: loaded by the first test that asks for it,
     and again whenever the graph holds anything else (another test emptied it)."""
     if await session_graph.read(NODE_COUNTS) != node_counts(DATASET):
-        await session_graph.write(WIPE)
+        await wipe(session_graph)
         await load_demo(session_graph)
     return session_graph
 

@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from civgraph.graph.driver import Graph
 from civgraph.ingest.run import files_in, run
-from tests.builders import resident_id
+from tests.builders import GRAPH_COUNTS, resident_id
 
 HEAD = resident_id(date(1950, 3, 1), 11)
 SPOUSE = resident_id(date(1952, 4, 2), 22)
@@ -145,15 +145,11 @@ async def test_the_loaded_rows_form_the_graph(graph: Graph, exports: Path, tmp_p
 async def test_running_the_same_files_again_changes_nothing(
     graph: Graph, exports: Path, tmp_path: Path
 ) -> None:
-    counts = (
-        "MATCH (n) WHERE NOT n:SchemaMigration WITH count(n) AS nodes "
-        "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
-    )
     first, _ = await run(graph, files_in(exports), tmp_path / "first.csv", batch_size=3)
-    after_first = await graph.read(counts)
+    after_first = await graph.read(GRAPH_COUNTS)
 
     second, _ = await run(graph, files_in(exports), tmp_path / "second.csv", batch_size=5)
 
-    assert await graph.read(counts) == after_first
+    assert await graph.read(GRAPH_COUNTS) == after_first
     assert [(s.loaded, s.rejected) for s in second] == [(s.loaded, s.rejected) for s in first]
     assert rejects_of(tmp_path / "second.csv") == rejects_of(tmp_path / "first.csv")
