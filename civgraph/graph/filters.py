@@ -34,19 +34,7 @@ class Op(Enum):
     IS_NOT_NULL = "IS NOT NULL"
 
 
-OP_TEXT: dict[Op, LiteralString] = {
-    Op.EQ: "=",
-    Op.NE: "<>",
-    Op.LT: "<",
-    Op.LTE: "<=",
-    Op.GT: ">",
-    Op.GTE: ">=",
-    Op.IN: "IN",
-    Op.STARTS_WITH: "STARTS WITH",
-    Op.CONTAINS: "CONTAINS",
-    Op.IS_NULL: "IS NULL",
-    Op.IS_NOT_NULL: "IS NOT NULL",
-}
+OP_TEXT: dict[Op, LiteralString] = {op: op.value for op in Op}
 
 
 @dataclass(frozen=True, slots=True)
