@@ -16,6 +16,7 @@ from typing import Any, LiteralString
 from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
+from civgraph.graph.provenance import RECORD, Origin, describes
 
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
 NO_PERIOD = "-"
@@ -41,7 +42,7 @@ class LinkInput:
     props: LinkFields | None = None
     since: date | None = None
     until: date | None = None
-    record_key: str | None = None
+    origin: Origin | None = None  # the source record; by default one keyed by the link
     # What tells two relationships between the same nodes apart: the start of the period
     # by default; events without a period (donations, funding) pass their date or record.
     distinct_by: str | None = None
@@ -52,7 +53,8 @@ class LinkInput:
             return self.distinct_by
         return self.since.isoformat() if self.since else NO_PERIOD
 
-    def row(self) -> dict[str, Any]:
+    def row(self, spec: RelSpec) -> dict[str, Any]:
+        origin = self.origin or Origin(f"{self.source_key}>{self.target_key}@{self.key}")
         return {
             "sourceKey": self.source_key,
             "targetKey": self.target_key,
@@ -60,8 +62,9 @@ class LinkInput:
             "props": self.props.properties() if self.props else {},
             "since": self.since,
             "until": self.until,
-            "recordKey": self.record_key or f"{self.source_key}>{self.target_key}@{self.key}",
-        }
+            "targetMatchKey": KEY[spec.target],
+            "targetScore": 1.0,
+        } | origin.row(KEY[spec.source])
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +97,19 @@ def upsert_statement(spec: RelSpec) -> LiteralString:
         "ON CREATE SET r.firstSeen = datetime() "
         "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
         "r.recordKey = row.recordKey, r.lastSeen = datetime() "
-        "RETURN row.index AS linked"
+        "WITH s, t, row"
+        + RECORD
+        + describes("s", "matchKey", "score")
+        + described_target(spec)
+        + "RETURN row.index AS linked"
     )
+
+
+def described_target(spec: RelSpec) -> LiteralString:
+    """A record linking two people (a marriage) describes both; otherwise its subject only."""
+    if spec.source is not spec.target:
+        return ""
+    return describes("t", "targetMatchKey", "targetScore", "dt")
 
 
 @cache
@@ -137,7 +151,7 @@ async def link_all(
 
 def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> list[Statement]:
     """The statements `link_all` runs; the first one's rows say which links were written."""
-    rows = [link.row() | {"index": index} for index, link in enumerate(links)]
+    rows = [link.row(spec) | {"index": index} for index, link in enumerate(links)]
     statements: list[Statement] = [(upsert_statement(spec), {"rows": rows, "source": source})]
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))

@@ -9,6 +9,7 @@ from typing import LiteralString
 from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
+from civgraph.graph.provenance import RECORD, Origin, describes
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
 # carry the node's provenance.
@@ -54,7 +55,7 @@ def upsert_statement(label: Label) -> LiteralString:
         "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
         "ON CREATE SET n.id = randomUUID(), n.firstSeen = datetime() "
         "SET n += row.props, n.source = $source, n.recordKey = row.recordKey, "
-        "n.lastSeen = datetime()"
+        "n.lastSeen = datetime() WITH n, row" + RECORD + describes("n", "matchKey", "score")
     )
 
 
@@ -82,16 +83,16 @@ async def upsert_nodes(
     graph: Graph,
     records: Sequence[NodeFields],
     source: str,
-    record_keys: Sequence[str] | None = None,
+    origins: Sequence[Origin] | None = None,
 ) -> None:
-    """Creates or updates nodes of one label by natural key, in one transaction; `record_keys`
-    name the source records (the natural keys by default)."""
+    """Creates or updates nodes of one label by natural key, in one transaction; `origins`
+    name the source records (by default records keyed by the natural keys)."""
     if records:
-        await graph.write_all(node_statements(records, source, record_keys))
+        await graph.write_all(node_statements(records, source, origins))
 
 
 def node_statements(
-    records: Sequence[NodeFields], source: str, record_keys: Sequence[str] | None = None
+    records: Sequence[NodeFields], source: str, origins: Sequence[Origin] | None = None
 ) -> list[Statement]:
     """The statements `upsert_nodes` runs, for callers that batch several in a transaction."""
     if not records:
@@ -100,9 +101,10 @@ def node_statements(
     if any(record.label is not label for record in records):
         raise ValueError("upsert_nodes takes records of one label at a time")
     keys = [natural_key(record) for record in records]
+    origins = origins or [Origin(key) for key in keys]
     rows = [
-        {"props": record.properties(), "recordKey": record_key}
-        for record, record_key in zip(records, record_keys or keys, strict=True)
+        {"props": record.properties()} | origin.row(KEY[label])
+        for record, origin in zip(records, origins, strict=True)
     ]
     statements: list[Statement] = [(upsert_statement(label), {"rows": rows, "source": source})]
     if label in STRUCTURE:

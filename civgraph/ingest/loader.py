@@ -16,6 +16,7 @@ from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.links import LinkInput, link_statements, written
 from civgraph.graph.models import LinkFields, NodeFields
 from civgraph.graph.nodes import node_statements, upsert_nodes
+from civgraph.graph.provenance import Origin
 from civgraph.ingest.fields import BadValue, Column
 from civgraph.ingest.mappings import LinkMap, Source
 from civgraph.ingest.readers import Row, read_rows
@@ -34,7 +35,7 @@ class RowError(Exception):
 @dataclass(frozen=True, slots=True)
 class Parsed:
     row: Row
-    record_key: str
+    origin: Origin
     nodes: list[NodeFields]
     links: list[LinkInput | None]  # None: an optional relationship the row does not have
 
@@ -84,7 +85,7 @@ def build(model: type[Any], columns: Mapping[str, Column], row: Row) -> Any:
         raise RowError(column or name, row.values.get(column or "", ""), reason) from error
 
 
-def link_of(link: LinkMap, row: Row, record_key: str) -> LinkInput | None:
+def link_of(link: LinkMap, row: Row, origin: Origin) -> LinkInput | None:
     source, target = cell(link.source, row), cell(link.target, row)
     if link.optional and (source is None or target is None):
         return None
@@ -98,25 +99,26 @@ def link_of(link: LinkMap, row: Row, record_key: str) -> LinkInput | None:
         raise RowError(
             link.until.name or "" if link.until else "", str(until), "ends before it starts"
         )
-    return LinkInput(str(source), str(target), props, since, until, record_key=record_key)
+    return LinkInput(str(source), str(target), props, since, until, origin=origin)
 
 
 def parse(source: Source, row: Row) -> Parsed:
     if "__error__" in row.values:
         raise RowError("", "", row.values["__error__"])
     record_key = str(cell(source.record_key, row) or f"{row.file}:{row.line}")
+    origin = Origin(record_key, row.file, row.line)
     nodes = [build(node.model, node.fields, row) for node in source.nodes]
-    links = [link_of(link, row, f"{source.name}:{record_key}") for link in source.links]
-    return Parsed(row, record_key, nodes, links)
+    links = [link_of(link, row, origin) for link in source.links]
+    return Parsed(row, origin, nodes, links)
 
 
 async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, str]:
     """Writes a batch in one transaction (nodes first, then relationships); returns the rows
     (by position) whose relationships found no endpoint."""
-    record_keys = [parsed.record_key for parsed in batch]
+    origins = [parsed.origin for parsed in batch]
     statements: list[Statement] = []
     for index in range(len(source.nodes)):
-        statements += node_statements([p.nodes[index] for p in batch], source.name, record_keys)
+        statements += node_statements([p.nodes[index] for p in batch], source.name, origins)
     wanted: list[list[tuple[int, LinkInput]]] = []
     starts: list[int] = []  # where each relationship's statements start in `statements`
     for index, link in enumerate(source.links):

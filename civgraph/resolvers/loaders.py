@@ -15,6 +15,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.links import LinkQuery
 from civgraph.graph.models import Link, Stored
+from civgraph.graph.provenance import SourceRef, sources_of
 
 NodeLoader = DataLoader[str, Stored | None]
 
@@ -26,6 +27,7 @@ class Loaders:
         self._by_id: dict[Label, NodeLoader] = {}
         self._by_key: dict[Label, NodeLoader] = {}
         self._links: dict[LinkQuery, DataLoader[str, list[Link]]] = {}
+        self._sources: dict[tuple[Label, int], DataLoader[str, list[SourceRef]]] = {}
 
     def _nodes(self, fetch: Callable[[Sequence[str]], Awaitable[dict[str, Stored]]]) -> NodeLoader:
         async def load(keys: list[str]) -> list[Stored | None]:
@@ -58,6 +60,17 @@ class Loaders:
 
             self._links[query] = DataLoader(load_fn=load, cache=self.cache)
         return self._links[query]
+
+    def sources(self, label: Label, limit: int) -> DataLoader[str, list[SourceRef]]:
+        """The source records describing entities of `label`, by platform id."""
+        if (label, limit) not in self._sources:
+
+            async def load(ids: list[str]) -> list[list[SourceRef]]:
+                found = await sources_of(self.graph, label, ids, limit)
+                return [found[node_id] for node_id in ids]
+
+            self._sources[label, limit] = DataLoader(load_fn=load, cache=self.cache)
+        return self._sources[label, limit]
 
 
 def create_loaders(graph: Graph, *, cache: bool = True) -> Loaders:

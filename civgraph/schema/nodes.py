@@ -39,10 +39,11 @@ from civgraph.schema.reading import (
     NODE_TYPES,
     LinkPage,
     one_by_key,
+    page_size,
     related,
     related_page,
 )
-from civgraph.schema.scalars import Provenance
+from civgraph.schema.scalars import Provenance, SourceRecord
 
 AS_OF = "Only relationships in effect on this day."
 L, R = Label, Rel
@@ -55,10 +56,14 @@ def fields_of(record: models.Stored, *names: str) -> dict[str, Any]:
     }
 
 
+@strawberry.interface(
+    description="What every entity of the graph has: a global id, the record that last wrote "
+    "it and every source record it came from."
+)
 class Entity(relay.Node):
-    """What every node type shares: global id, provenance, batched lookup by id."""
-
     label: ClassVar[Label]
+    id: relay.NodeID[str]
+    provenance: Provenance
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]  # None for a missing id, required or not
@@ -70,6 +75,14 @@ class Entity(relay.Node):
     @classmethod
     def of(cls, record: Any) -> Self:
         raise NotImplementedError
+
+    @strawberry.field(
+        description="The source records this entity came from, oldest first, with the match "
+        "key and score that tied each to it."
+    )
+    async def sources(self, info: Info, first: int = 20) -> list[SourceRecord]:
+        loader = info.context.loaders.sources(self.label, page_size(info, first))
+        return [SourceRecord.of(ref) for ref in await loader.load(str(self.id))]
 
 
 @strawberry.type(

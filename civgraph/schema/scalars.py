@@ -7,6 +7,7 @@ from datetime import datetime
 import strawberry
 
 from civgraph.graph import models
+from civgraph.graph.provenance import SourceRef
 
 
 @strawberry.type(
@@ -34,3 +35,37 @@ class PageInfo:
     end_cursor: str | None = strawberry.field(
         description="Pass as `after` to get the next page; null on an empty page."
     )
+
+
+@strawberry.type(
+    description="A source record describing an entity: the registry, the record's key, file "
+    "and line, when it was first and last loaded, and how it was matched to the entity."
+)
+class SourceRecord:
+    registry: str = strawberry.field(description="The source registry (its ingest name).")
+    record_key: str = strawberry.field(description="The record's key in that registry.")
+    file: str | None = strawberry.field(description="The file it was last read from.")
+    line: int | None = strawberry.field(description="Its line in that file (1-based).")
+    first_seen: datetime
+    last_seen: datetime
+    match_key: str = strawberry.field(
+        description="What tied the record to this entity: the natural key it carried "
+        "(`idNumber`, `uscc`, …) or the evidence entity resolution found (`name~traditional "
+        "+birthDate+community`)."
+    )
+    score: float = strawberry.field(
+        description="1.0 for a natural key; entity resolution's score otherwise."
+    )
+
+    @classmethod
+    def of(cls, ref: SourceRef) -> SourceRecord:
+        return cls(
+            registry=ref.source,
+            record_key=ref.record_key,
+            file=ref.file,
+            line=ref.line,
+            first_seen=ref.first_seen,
+            last_seen=ref.last_seen,
+            match_key=ref.match_key,
+            score=ref.score,
+        )

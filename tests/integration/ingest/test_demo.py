@@ -76,11 +76,10 @@ async def test_the_demo_loads_a_few_hundred_people_into_an_empty_database(graph:
     assert 300 <= loaded <= 400
 
 
-async def test_every_label_but_source_records_has_nodes(demo: Graph) -> None:
+async def test_every_label_has_nodes(demo: Graph) -> None:
     counts = {row["label"]: row["n"] for row in await demo.read(NODE_COUNTS)}
 
-    expected = {LABEL_TEXT[label] for label in Label if label is not Label.SOURCE_RECORD}
-    assert set(counts) == expected
+    assert set(counts) == {LABEL_TEXT[label] for label in Label}
     assert all(count > 0 for count in counts.values())
 
 

@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
+from civgraph.graph.provenance import sources_of
 from civgraph.ingest.run import files_in, run
 from tests.builders import GRAPH_COUNTS, resident_id
 
@@ -138,7 +140,7 @@ async def test_the_loaded_rows_form_the_graph(graph: Graph, exports: Path, tmp_p
         {"name": "甲", "relation": "HEAD", "since": date(1975, 1, 1), "community": "340121001001"},
     ]
     assert enrollment == [
-        {"program": "DIBAO_RURAL", "amount": 1200.0, "source": "dibao", "key": "dibao:DB-1"}
+        {"program": "DIBAO_RURAL", "amount": 1200.0, "source": "dibao", "key": "DB-1"}
     ]
 
 
@@ -153,3 +155,27 @@ async def test_running_the_same_files_again_changes_nothing(
     assert await graph.read(GRAPH_COUNTS) == after_first
     assert [(s.loaded, s.rejected) for s in second] == [(s.loaded, s.rejected) for s in first]
     assert rejects_of(tmp_path / "second.csv") == rejects_of(tmp_path / "first.csv")
+
+
+async def test_every_entity_keeps_the_records_it_came_from(
+    graph: Graph, exports: Path, tmp_path: Path
+) -> None:
+    await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=2)
+    household = await graph.read("MATCH (h:Household {number: 'H-1'}) RETURN h.id AS id")
+    head = await graph.read("MATCH (p:Person {idNumber: $id}) RETURN p.id AS id", id=HEAD)
+
+    records = await sources_of(graph, Label.HOUSEHOLD, [household[0]["id"]], limit=10)
+    of_head = await sources_of(graph, Label.PERSON, [head[0]["id"]], limit=10)
+
+    assert [
+        (r.source, r.record_key, r.file, r.line, r.match_key, r.score)
+        for r in records[household[0]["id"]]
+    ] == [
+        ("household_registration", HEAD, "household_registration.csv", 2, "number", 1.0),
+        ("household_registration", SPOUSE, "household_registration.csv", 3, "number", 1.0),
+        ("household_registration", CHILD, "household_registration.csv", 4, "number", 1.0),
+        ("dibao", "DB-1", "dibao.jsonl", 1, "number", 1.0),
+    ]
+    assert [(r.source, r.record_key, r.match_key) for r in of_head[head[0]["id"]]] == [
+        ("household_registration", HEAD, "idNumber")
+    ]

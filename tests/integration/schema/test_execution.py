@@ -72,6 +72,47 @@ async def test_round_trips_depend_on_query_depth_not_on_rows(graph: Graph, house
     assert len(counting.statements) == 3
 
 
+WITH_SOURCES = """
+query {
+  households(first: 100) {
+    nodes { number sources { registry recordKey matchKey score } members { person { sources {
+      registry recordKey matchKey } } } }
+  }
+}
+"""
+
+
+@pytest.mark.parametrize("households", [1, 30])
+async def test_the_sources_of_every_entity_are_read_in_one_batch(
+    graph: Graph, households: int
+) -> None:
+    await households_of(graph, households)
+    counting = CountingGraph(graph)
+
+    result = await build_schema().execute(
+        WITH_SOURCES, context_value=build_context(counting, Settings())
+    )
+
+    assert result.errors is None
+    assert result.data is not None
+    for household in result.data["households"]["nodes"]:
+        assert household["sources"] == [
+            {
+                "registry": builders.SOURCE,
+                "recordKey": household["number"],
+                "matchKey": "number",
+                "score": 1.0,
+            }
+        ]
+        for member in household["members"]:
+            # the person's record, the membership's and (the head's) the post's
+            records = member["person"]["sources"]
+            assert len(records) >= 2
+            assert {record["matchKey"] for record in records} == {"idNumber"}
+    # households, their sources, members, the people's sources
+    assert len(counting.statements) == 4
+
+
 async def test_the_total_is_counted_only_when_asked(graph: Graph) -> None:
     await households_of(graph, 3)
     counting = CountingGraph(graph)
