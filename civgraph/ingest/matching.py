@@ -1,0 +1,159 @@
+"""Entity resolution's judgement: how alike a record without an ID number and a registered
+person are, as a score and a match key a person can read.
+
+A record that carries a valid resident ID number is matched on it (deterministic, score 1).
+Otherwise its name, sex, birth date and community are compared with each candidate:
+
+| evidence | points | match key |
+| --- | --- | --- |
+| the same name | 0.45 | `name` |
+| the same name once normalised (traditional, spaces, full width) | 0.42 | `name~variant` |
+| a name that sounds the same (same pinyin) | 0.35 | `name~homophone` |
+| one character different, or one dropped, same surname | 0.28 | `name~typo` / `name~dropped` |
+| the same birth date | 0.30 | `birthDate` |
+| the same sex (a different one costs 0.30) | 0.05 | `sex` |
+| the same community / township / county | 0.20 / 0.12 / 0.06 | `community` / … |
+
+A candidate whose name matches in none of these ways is no match. At or above the join
+threshold (default 0.90) the record joins the best candidate, unless another is about as
+good (within 0.10): then, as in the grey band (default 0.65 to 0.90), it becomes an entity
+of its own with `POSSIBLY_SAME` links to the likely candidates, for an investigator to judge.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from functools import lru_cache
+
+from opencc import OpenCC
+from pypinyin import lazy_pinyin
+
+JOIN = 0.90
+GREY = 0.65
+MARGIN = 0.10  # how far ahead of the next candidate a join must be
+POSSIBLE_LINKS = 3  # at most this many POSSIBLY_SAME links per record
+SEPARATORS = str.maketrans("", "", " \t·•.・")
+SIMPLIFIED = OpenCC("t2s")
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """What a record without a reliable key says about its person."""
+
+    name: str
+    sex: str  # MALE / FEMALE
+    birth_date: date
+    community_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A person in the graph the record might be."""
+
+    id: str
+    name: str
+    sex: str | None
+    birth_date: date | None
+    division_code: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    candidate: Candidate
+    score: float
+    key: str  # the evidence, readable: `name~typo+birthDate+sex+community`
+
+
+class Outcome(StrEnum):
+    JOIN = "JOIN"  # the record is this person
+    POSSIBLE = "POSSIBLE"  # a new entity, POSSIBLY_SAME as the matches
+    NEW = "NEW"  # a new entity; nobody alike
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    outcome: Outcome
+    matches: tuple[Match, ...] = ()  # JOIN: the one joined; POSSIBLE: the likely ones
+
+
+@lru_cache(maxsize=65536)
+def normalised(name: str) -> str:
+    return str(SIMPLIFIED.convert(unicodedata.normalize("NFKC", name).translate(SEPARATORS)))
+
+
+@lru_cache(maxsize=65536)
+def sound(name: str) -> tuple[str, ...]:
+    return tuple(lazy_pinyin(name))
+
+
+def one_changed(a: str, b: str) -> bool:
+    return len(a) == len(b) >= 2 and sum(x != y for x, y in zip(a, b, strict=True)) == 1
+
+
+def one_dropped(longer: str, shorter: str) -> bool:
+    if len(longer) != len(shorter) + 1 or len(shorter) < 2:
+        return False
+    return any(longer[:i] + longer[i + 1 :] == shorter for i in range(1, len(longer)))
+
+
+def name_evidence(record: str, registered: str) -> tuple[float, str] | None:
+    a, b = normalised(record), normalised(registered)
+    tests = (
+        (record == registered, 0.45, "name"),
+        (a == b, 0.42, "name~variant"),
+        (len(a) == len(b) and sound(a) == sound(b), 0.35, "name~homophone"),
+        (a[:1] == b[:1] and one_changed(a, b), 0.28, "name~typo"),
+        (a[:1] == b[:1] and (one_dropped(a, b) or one_dropped(b, a)), 0.28, "name~dropped"),
+    )
+    return next(((points, key) for holds, points, key in tests if holds), None)
+
+
+def place_evidence(record: str | None, registered: str | None) -> tuple[float, str]:
+    if not record or not registered:
+        return 0.0, ""
+    for length, points, label in ((12, 0.20, "community"), (9, 0.12, "township")):
+        if len(record) >= length and record[:length] == registered[:length]:
+            return points, label
+    if record[:6] == registered[:6]:
+        return 0.06, "county"
+    return 0.0, ""
+
+
+def compare(identity: Identity, candidate: Candidate) -> Match | None:
+    """How alike a record and a candidate are; None when their names do not match at all."""
+    name = name_evidence(identity.name, candidate.name)
+    if name is None:
+        return None
+    score, keys = name[0], [name[1]]
+    if candidate.birth_date == identity.birth_date:
+        score, keys = score + 0.30, [*keys, "birthDate"]
+    if candidate.sex == identity.sex:
+        score, keys = score + 0.05, [*keys, "sex"]
+    elif candidate.sex is not None:
+        score -= 0.30
+    points, label = place_evidence(identity.community_code, candidate.division_code)
+    if label:
+        score, keys = score + points, [*keys, label]
+    return Match(candidate, round(score, 2), "+".join(keys))
+
+
+def decide(
+    identity: Identity, candidates: Iterable[Candidate], join: float = JOIN, grey: float = GREY
+) -> Decision:
+    """Joins the record to one candidate, links it to possible ones, or leaves it alone."""
+    matches = [match for c in candidates if (match := compare(identity, c)) is not None]
+    likely: Sequence[Match] = sorted(
+        (match for match in matches if match.score >= grey),
+        key=lambda match: (-match.score, match.candidate.id),
+    )
+    if not likely:
+        return Decision(Outcome.NEW)
+    best = likely[0]
+    runner_up = likely[1].score if len(likely) > 1 else 0.0
+    if best.score >= join and best.score - runner_up >= MARGIN:
+        return Decision(Outcome.JOIN, (best,))
+    return Decision(Outcome.POSSIBLE, tuple(likely[:POSSIBLE_LINKS]))

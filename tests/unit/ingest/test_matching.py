@@ -1,0 +1,79 @@
+"""Entity resolution's scores on a hand-made set of true and false matches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from civgraph.ingest.matching import Candidate, Identity, Outcome, compare, decide
+
+BORN = date(1948, 6, 15)
+HOME = "340121001001"
+REGISTERED = Candidate("p-1", "陈秀英", "FEMALE", BORN, HOME)
+
+
+def record(name: str, sex: str = "FEMALE", born: date = BORN, place: str = HOME) -> Identity:
+    return Identity(name, sex, born, place)
+
+
+# (what the record says, expected outcome against REGISTERED alone, expected match key)
+CASES = [
+    (record("陈秀英"), Outcome.JOIN, "name+birthDate+sex+community"),
+    (record("陳秀英"), Outcome.JOIN, "name~variant+birthDate+sex+community"),
+    (record("陈 秀英"), Outcome.JOIN, "name~variant+birthDate+sex+community"),
+    (record("陈\u3000秀英"), Outcome.JOIN, "name~variant+birthDate+sex+community"),
+    (record("陈秀瑛"), Outcome.JOIN, "name~homophone+birthDate+sex+community"),
+    (record("陈秀美"), Outcome.POSSIBLE, "name~typo+birthDate+sex+community"),
+    (record("陈英"), Outcome.POSSIBLE, "name~dropped+birthDate+sex+community"),
+    (record("陈秀英", place="340121002003"), Outcome.POSSIBLE, "name+birthDate+sex+county"),
+    (record("陈秀英", born=date(1948, 6, 16)), Outcome.POSSIBLE, "name+sex+community"),
+    # false matches: another person altogether
+    (record("李秀英"), Outcome.NEW, None),
+    (record("陈秀英", sex="MALE", born=date(1970, 1, 1)), Outcome.NEW, "name+community"),
+    (record("陈秀美", born=date(1990, 2, 2), place="340102001001"), Outcome.NEW, "name~typo+sex"),
+    (record("王建国"), Outcome.NEW, None),
+]
+
+
+@pytest.mark.parametrize(("identity", "outcome", "key"), CASES, ids=[c[0].name for c in CASES])
+def test_a_record_joins_links_or_stands_alone(
+    identity: Identity, outcome: Outcome, key: str | None
+) -> None:
+    decision = decide(identity, [REGISTERED])
+    match = compare(identity, REGISTERED)
+
+    assert decision.outcome is outcome
+    assert (match.key if match else None) == key
+    if outcome is not Outcome.NEW:
+        assert decision.matches[0].candidate == REGISTERED
+
+
+def test_scores_order_the_evidence() -> None:
+    exact, variant, typo = (
+        compare(record(name), REGISTERED) for name in ("陈秀英", "陳秀英", "陈秀美")
+    )
+
+    assert exact is not None
+    assert variant is not None
+    assert typo is not None
+    assert exact.score == 1.0
+    assert exact.score > variant.score > typo.score
+
+
+def test_a_namesake_elsewhere_does_not_stop_a_join_at_home() -> None:
+    namesake = Candidate("p-2", "陈秀英", "FEMALE", BORN, "340121007001")
+
+    decision = decide(record("陈秀英"), [namesake, REGISTERED])
+
+    assert decision.outcome is Outcome.JOIN
+    assert decision.matches[0].candidate == REGISTERED
+
+
+def test_two_equally_good_candidates_are_left_to_an_investigator() -> None:
+    twin = Candidate("p-3", "陈秀英", "FEMALE", BORN, HOME)
+
+    decision = decide(record("陈秀英"), [REGISTERED, twin])
+
+    assert decision.outcome is Outcome.POSSIBLE
+    assert {match.candidate.id for match in decision.matches} == {"p-1", "p-3"}
