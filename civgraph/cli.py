@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Annotated
 
@@ -19,8 +20,10 @@ from rich.table import Table
 
 from civgraph.app import create_app
 from civgraph.graph import connection
+from civgraph.graph.driver import Graph
 from civgraph.graph.errors import GraphError
 from civgraph.graph.migrations import has_data, migrate
+from civgraph.graph.resolution import ResolutionError, join, split
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.ingest.loader import Summary
@@ -40,6 +43,11 @@ app = typer.Typer(
 )
 neo4j_app = typer.Typer(help="The embedded Neo4j that civgraph manages.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
+er_app = typer.Typer(
+    help="Entity resolution: undo a match, or make one an investigator has judged.",
+    no_args_is_help=True,
+)
+app.add_typer(er_app, name="er")
 console = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
@@ -245,9 +253,11 @@ class IngestProgress:
 
 
 def print_summary(summaries: list[Summary], seconds: float, report: Path) -> None:
-    table = Table("source", "files", "read", "loaded", "rejected", title="ingest")
+    columns = ("source", "files", "read", "loaded", "rejected", "merged", "possible")
+    table = Table(*columns, title="ingest")
     for s in summaries:
-        table.add_row(s.source, str(len(s.files)), str(s.read), str(s.loaded), str(s.rejected))
+        counts = (len(s.files), s.read, s.loaded, s.rejected, s.merged, s.possible)
+        table.add_row(s.source, *map(str, counts))
     console.print(table)
     rows = sum(s.read for s in summaries)
     console.print(f"{rows} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):.0f} rows/s); "
@@ -269,6 +279,54 @@ def synth_command(
         f"{time.perf_counter() - started:.1f} s; planted: {sum(manifest.rejects.values())} invalid "
         f"rows, {len(manifest.benefits_after_cremation)} benefits after cremation"
     )
+
+
+async def resolution(settings: Settings, change: Callable[[Graph], Awaitable[str]]) -> str:
+    graph = await connection.open_graph(settings)
+    try:
+        return await change(graph)
+    finally:
+        await graph.close()
+
+
+def actor() -> str:
+    return os.environ.get("USER") or "cli"
+
+
+@er_app.command("split")
+def er_split(
+    source: Annotated[str, typer.Argument(help="The record's source (cremations, …).")],
+    record: Annotated[str, typer.Argument(help="The record's key in that source.")],
+) -> None:
+    """Undoes a match: the record becomes a person of its own, with what it stated."""
+
+    async def change(graph: Graph) -> str:
+        person = await split(graph, source, record, actor())
+        return f"record {record} of {source} is now person {person}"
+
+    run_resolution(change)
+
+
+@er_app.command("join")
+def er_join(
+    source: Annotated[str, typer.Argument(help="The record's source (cremations, …).")],
+    record: Annotated[str, typer.Argument(help="The record's key in that source.")],
+    person: Annotated[str, typer.Argument(help="The platform id of the person it is.")],
+) -> None:
+    """Makes a record's person the given one (a possible match confirmed)."""
+
+    async def change(graph: Graph) -> str:
+        await join(graph, source, record, person, actor())
+        return f"record {record} of {source} now describes person {person}"
+
+    run_resolution(change)
+
+
+def run_resolution(change: Callable[[Graph], Awaitable[str]]) -> None:
+    try:
+        console.print(asyncio.run(resolution(get_settings(), change)))
+    except (GraphError, ResolutionError) as error:
+        raise fail(str(error)) from error
 
 
 @app.command("export-schema")

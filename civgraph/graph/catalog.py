@@ -44,6 +44,7 @@ class Rel(StrEnum):
     CREMATED_AT = "CREMATED_AT"
     OWNS = "OWNS"
     DESCRIBES = "DESCRIBES"
+    POSSIBLY_SAME = "POSSIBLY_SAME"
 
 
 # The text of each name, typed LiteralString: Cypher is assembled only from these, and the
@@ -125,6 +126,8 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     spec(Rel.CREMATED_AT, L.PERSON, L.FACILITY, period=False),
     spec(Rel.OWNS, L.PERSON, L.ASSET),
     spec(Rel.OWNS, L.ORGANIZATION, L.ASSET),
+    # entity resolution's grey band: a record's own entity and the people it may be
+    spec(Rel.POSSIBLY_SAME, L.PERSON, L.PERSON, period=False),
 )
 
 

@@ -37,6 +37,8 @@ def parse_resident_id(value: str) -> ResidentId:
         birth_date = ric.get_birth_date(number)
     except ValidationError as error:
         raise InvalidIdentifier("resident ID", value, str(error)) from error
+    except KeyError as error:  # stdnum 2.x, for a code its table has without a county name
+        raise InvalidIdentifier("resident ID", value, "unknown issuing county") from error
     # The 17th character is the sequence number's last digit: odd for men, even for women.
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number, birth_date, sex, number[:6])

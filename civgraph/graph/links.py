@@ -43,6 +43,7 @@ class LinkInput:
     since: date | None = None
     until: date | None = None
     origin: Origin | None = None  # the source record; by default one keyed by the link
+    source_id: str | None = None  # the source node's platform id, when it has no natural key
     # What tells two relationships between the same nodes apart: the start of the period
     # by default; events without a period (donations, funding) pass their date or record.
     distinct_by: str | None = None
@@ -57,6 +58,7 @@ class LinkInput:
         origin = self.origin or Origin(f"{self.source_key}>{self.target_key}@{self.key}")
         return {
             "sourceKey": self.source_key,
+            "sourceId": self.source_id,
             "targetKey": self.target_key,
             "key": self.key,
             "props": self.props.properties() if self.props else {},
@@ -86,13 +88,29 @@ class LinkQuery:
         return self.spec.target if self.outgoing else self.spec.source
 
 
+def source_match(spec: RelSpec, by_id: bool) -> LiteralString:
+    """Finds the source node `s` of `row` by natural key, or (`by_id`) by either."""
+    source, key = LABEL_TEXT[spec.source], KEY[spec.source]
+    if not by_id:
+        return "MATCH (s:" + source + " {" + key + ": row.sourceKey}) "
+    return (
+        "OPTIONAL MATCH (k:" + source + " {" + key + ": row.sourceKey}) "
+        "OPTIONAL MATCH (i:" + source + " {id: row.sourceId}) "
+        "WITH row, coalesce(i, k) AS s WHERE s IS NOT NULL "
+    )
+
+
 @cache
-def upsert_statement(spec: RelSpec) -> LiteralString:
-    source, target = LABEL_TEXT[spec.source], LABEL_TEXT[spec.target]
+def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
+    target = LABEL_TEXT[spec.target]
     return (
         "UNWIND $rows AS row "
-        "MATCH (s:" + source + " {" + KEY[spec.source] + ": row.sourceKey}) "
-        "MATCH (t:" + target + " {" + KEY[spec.target] + ": row.targetKey}) "
+        + source_match(spec, by_id)
+        + "MATCH (t:"
+        + target
+        + " {"
+        + KEY[spec.target]
+        + ": row.targetKey}) "
         "MERGE (s)-[r:" + REL_TEXT[spec.rel] + " {key: row.key}]->(t) "
         "ON CREATE SET r.firstSeen = datetime() "
         "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
@@ -152,7 +170,9 @@ async def link_all(
 def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> list[Statement]:
     """The statements `link_all` runs; the first one's rows say which links were written."""
     rows = [link.row(spec) | {"index": index} for index, link in enumerate(links)]
-    statements: list[Statement] = [(upsert_statement(spec), {"rows": rows, "source": source})]
+    by_id = any(link.source_id for link in links)
+    statement = upsert_statement(spec, by_id)
+    statements: list[Statement] = [(statement, {"rows": rows, "source": source})]
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))
     return statements

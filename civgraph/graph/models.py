@@ -311,6 +311,8 @@ class Household(Stored, HouseholdFields):
 
 
 class Person(Stored, PersonFields):
+    # None for a person known only from records without an ID number (entity resolution)
+    id_number: str | None = None  # type: ignore[assignment]
     sex: Sex
     birth_date: date
 

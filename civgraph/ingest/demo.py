@@ -9,8 +9,9 @@ or USCC may match a real one by chance.
 
 A few hundred people are drawn from one seeded generator, so every load writes the same
 graph (nodes by natural key, relationships by endpoints and start date): loading it again
-changes nothing but `lastSeen`. Every label but SourceRecord and every relationship of the
-catalog appear, and so do the situations the platform exists to find: benefits still paid
+changes nothing but `lastSeen`. Every label and every relationship of the catalog appear
+(a funeral home's record without an ID number is left POSSIBLY_SAME as a living person by
+entity resolution), and so do the situations the platform exists to find: benefits still paid
 after a death, a dibao household member who runs a company, owns a car or two homes, or is
 on the public payroll, a serving cadre leading an industry association their bureau
 supervises, a care home with more residents than beds, people in several programs at once.
@@ -23,9 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from civgraph.graph.catalog import RELATIONSHIPS, Label, Rel, RelSpec
+from civgraph.graph.catalog import RELATIONSHIPS, Label, Rel, RelSpec, relationship
 from civgraph.graph.driver import Graph
-from civgraph.graph.links import LinkInput, upsert_links
+from civgraph.graph.identifiers import parse_resident_id
+from civgraph.graph.links import LinkInput, link_statements, upsert_links
 from civgraph.graph.models import (
     AssetFields,
     AssetKind,
@@ -41,6 +43,7 @@ from civgraph.graph.models import (
     Residence,
 )
 from civgraph.graph.nodes import upsert_nodes
+from civgraph.graph.provenance import Origin
 from civgraph.ingest.demo_organizations import (
     FACILITIES,
     ORGANIZATIONS,
@@ -66,7 +69,9 @@ from civgraph.ingest.demo_people import (
     person_inputs,
     resident_id,
 )
+from civgraph.ingest.matching import GREY, JOIN, Identity, sound
 from civgraph.ingest.reference import PROGRAMS
+from civgraph.ingest.resolve import Pending, resolve
 
 __all__ = ["ISSUED_IN", "MEMBERS", "Dataset", "build_dataset", "load_demo", "resident_id"]
 
@@ -257,6 +262,7 @@ def registration_for(kind: AssetKind, rng: random.Random) -> str:
 class Dataset:
     nodes: tuple[Sequence[NodeFields], ...]  # in load order, one label each
     links: dict[RelSpec, list[LinkInput]]  # in the catalog's order
+    unkeyed: Pending  # a record without an ID number, for entity resolution
 
     @property
     def people(self) -> int:
@@ -291,7 +297,21 @@ def build_dataset() -> Dataset:
         PROJECTS,
         owned,
     )
-    return Dataset(nodes, by_spec)
+    return Dataset(nodes, by_spec, unkeyed_cremation(population))
+
+
+def unkeyed_cremation(population: Population) -> Pending:
+    """A funeral home's record without an ID number whose name is mistyped: entity
+    resolution leaves it possibly the same as a living person, for an investigator."""
+    person = min(population.generated(population.living(80, 120)), key=lambda r: r.id_number)
+    typo = person.name[:-1] + next(c for c in "娟强" if sound(c) != sound(person.name[-1]))
+    identity = Identity(
+        typo, parse_resident_id(person.id_number).sex.value, person.born, person.community
+    )
+    cremation = Cremation(cremated_on=AS_OF - timedelta(days=40))
+    origin = Origin("HZ-0001", match_key="record")
+    link = LinkInput("", FUNERAL_HOME, cremation, origin=origin)
+    return Pending(origin.record_key, [link], 0, identity)
 
 
 async def load_demo(graph: Graph) -> int:
@@ -302,4 +322,10 @@ async def load_demo(graph: Graph) -> int:
         await upsert_nodes(graph, batch, SOURCE)
     for spec, links in dataset.links.items():  # derived ones (PART_OF, …) have none
         await upsert_links(graph, spec, links, SOURCE)
+    pending = dataset.unkeyed
+    resolved = await resolve(graph, SOURCE, [pending], JOIN, GREY)
+    cremated = link_statements(
+        relationship(Rel.CREMATED_AT, Label.PERSON, Label.FACILITY), pending.links, SOURCE
+    )
+    await graph.write_all(resolved.before + cremated + resolved.after)
     return dataset.people

@@ -19,8 +19,11 @@ from civgraph.graph.nodes import node_statements, upsert_nodes
 from civgraph.graph.provenance import Origin
 from civgraph.ingest.fields import BadValue, Column
 from civgraph.ingest.mappings import LinkMap, Source
+from civgraph.ingest.mappings.base import Identify
+from civgraph.ingest.matching import GREY, JOIN, Identity
 from civgraph.ingest.readers import Row, read_rows
 from civgraph.ingest.reference import PROGRAMS
+from civgraph.ingest.resolve import Pending, resolve
 
 BATCH = 2000
 REFERENCE = "reference"
@@ -38,6 +41,8 @@ class Parsed:
     origin: Origin
     nodes: list[NodeFields]
     links: list[LinkInput | None]  # None: an optional relationship the row does not have
+    # relationships (by position) whose person has no ID number: who it is, as the row says
+    unkeyed: dict[int, Identity]
 
 
 @dataclass
@@ -46,6 +51,8 @@ class Summary:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
+    merged: int = 0  # rows without an ID number that entity resolution joined to a person
+    possible: int = 0  # rows without an ID number left possibly the same as someone
     files: list[str] = field(default_factory=list)
 
 
@@ -85,8 +92,20 @@ def build(model: type[Any], columns: Mapping[str, Column], row: Row) -> Any:
         raise RowError(column or name, row.values.get(column or "", ""), reason) from error
 
 
-def link_of(link: LinkMap, row: Row, origin: Origin) -> LinkInput | None:
+def identity_of(identify: Identify, row: Row) -> Identity:
+    name, sex = cell(identify.name, row), cell(identify.sex, row)
+    born, community = cell(identify.birth_date, row), cell(identify.community_code, row)
+    for column, value in ((identify.name, name), (identify.sex, sex), (identify.birth_date, born)):
+        if value is None:
+            raise RowError(column.name or "", "", "missing (the row has no ID number either)")
+    return Identity(name, sex.value, born, community)
+
+
+def link_of(link: LinkMap, row: Row, origin: Origin) -> LinkInput | Identity | None:
+    """The row's relationship; its person's identity when it has no ID number to link by."""
     source, target = cell(link.source, row), cell(link.target, row)
+    if source is None and target is not None and link.identify is not None:
+        return identity_of(link.identify, row)
     if link.optional and (source is None or target is None):
         return None
     for column, value in ((link.source, source), (link.target, target)):
@@ -108,17 +127,44 @@ def parse(source: Source, row: Row) -> Parsed:
     record_key = str(cell(source.record_key, row) or f"{row.file}:{row.line}")
     origin = Origin(record_key, row.file, row.line)
     nodes = [build(node.model, node.fields, row) for node in source.nodes]
-    links = [link_of(link, row, origin) for link in source.links]
-    return Parsed(row, origin, nodes, links)
+    links: list[LinkInput | None] = []
+    unkeyed: dict[int, Identity] = {}
+    for index, link in enumerate(source.links):
+        made = link_of(link, row, origin)
+        if isinstance(made, Identity):
+            unkeyed[index] = made
+            made = unresolved(link, row, origin)
+        links.append(made)
+    return Parsed(row, origin, nodes, links, unkeyed)
 
 
-async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, str]:
-    """Writes a batch in one transaction (nodes first, then relationships); returns the rows
-    (by position) whose relationships found no endpoint."""
+def unresolved(link: LinkMap, row: Row, origin: Origin) -> LinkInput:
+    """A relationship whose source is found by entity resolution before it is written."""
+    props: LinkFields | None = build(link.props, link.fields, row) if link.props else None
+    since = cell(link.since, row) if link.since else None
+    until = cell(link.until, row) if link.until else None
+    return LinkInput("", str(cell(link.target, row)), props, since, until, origin=origin)
+
+
+async def write(
+    graph: Graph, source: Source, batch: list[Parsed], summary: Summary
+) -> dict[int, str]:
+    """Resolves the batch's people without ID numbers, then writes it in one transaction
+    (nodes, resolved entities, relationships); returns the rows (by position) whose
+    relationships found no endpoint."""
+    pending = [
+        Pending(parsed.origin.record_key, parsed.links, index, identity)
+        for parsed in batch
+        for index, identity in parsed.unkeyed.items()
+    ]
+    resolved = await resolve(graph, source.name, pending, JOIN, GREY)
+    summary.merged += resolved.merged
+    summary.possible += resolved.possible
     origins = [parsed.origin for parsed in batch]
     statements: list[Statement] = []
     for index in range(len(source.nodes)):
         statements += node_statements([p.nodes[index] for p in batch], source.name, origins)
+    statements += resolved.before
     wanted: list[list[tuple[int, LinkInput]]] = []
     starts: list[int] = []  # where each relationship's statements start in `statements`
     for index, link in enumerate(source.links):
@@ -128,7 +174,7 @@ async def write(graph: Graph, source: Source, batch: list[Parsed]) -> dict[int, 
         starts.append(len(statements))
         if present:
             statements += link_statements(link.spec, [row for _, row in present], source.name)
-    results = await graph.write_all(statements) if statements else []
+    results = await graph.write_all(statements + resolved.after) if statements else []
     unlinked: dict[int, str] = {}
     for link, present, start in zip(source.links, wanted, starts, strict=True):
         linked = written(results[start]) if present else set()
@@ -182,7 +228,7 @@ async def ingest(
                 except RowError as error:
                     rejects.add(source.name, row, error)
                     summary.rejected += 1
-            unlinked = await write(graph, source, good)
+            unlinked = await write(graph, source, good, summary)
             for position, reason in sorted(unlinked.items()):
                 column = source.links[0].target.name or "" if source.links else ""
                 rejects.add(source.name, good[position].row, RowError(column, "", reason))

@@ -271,6 +271,26 @@ class Marriage(Period):
         return cls(**period(link), spouse=spouse)
 
 
+@strawberry.type(
+    description="Entity resolution's grey band (POSSIBLY_SAME): a person known only from a "
+    "record without an ID number, and someone it may be, for an investigator to judge."
+)
+class PossibleMatch:
+    score: float = strawberry.field(description="Entity resolution's score (0 to 1).")
+    match_key: str = strawberry.field(
+        description="The evidence, readable: `name~typo+birthDate+sex+community`."
+    )
+    provenance: Provenance
+    person: PersonT = strawberry.field(description="The other person.")
+
+    @classmethod
+    def make(cls, link: models.Link, person: Any) -> PossibleMatch:
+        return cls(
+            score=float(str(link.props["score"])), match_key=str(link.props["matchKey"]),
+            provenance=period(link)["provenance"], person=person,
+        )  # fmt: skip
+
+
 @strawberry.type(description="A cremation record (火化, CREMATED_AT).")
 class Cremation:
     cremated_on: date

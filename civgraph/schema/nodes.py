@@ -282,7 +282,10 @@ def membership(link: models.Link, person: Any, household: Any) -> edges.Membersh
 class Person(Entity):
     label = L.PERSON
     id: relay.NodeID[str]
-    id_number: str = strawberry.field(description="Resident identity number (GB 11643).")
+    id_number: str | None = strawberry.field(
+        description="Resident identity number (GB 11643); null for a person known only from "
+        "records without one (see `sources` and `possiblySame`)."
+    )
     name: str
     sex: Sex = strawberry.field(description="As the resident identity number encodes it.")
     birth_date: date = strawberry.field(description="As the resident identity number encodes it.")
@@ -383,6 +386,18 @@ class Person(Entity):
             related(info, self.id, R.MARRIED_TO, L.PERSON, L.PERSON, outgoing=False, as_of=as_of),
         )
         return [edges.Marriage.make(link, spouse) for link, spouse in outgoing + incoming]
+
+    @strawberry.field(
+        description="People this one may be (POSSIBLY_SAME, either side): entity resolution "
+        "found them alike but not enough to decide; best first."
+    )
+    async def possibly_same(self, info: Info) -> list[edges.PossibleMatch]:
+        outgoing, incoming = await asyncio.gather(
+            related(info, self.id, R.POSSIBLY_SAME, L.PERSON, L.PERSON),
+            related(info, self.id, R.POSSIBLY_SAME, L.PERSON, L.PERSON, outgoing=False),
+        )
+        found = [edges.PossibleMatch.make(link, other) for link, other in outgoing + incoming]
+        return sorted(found, key=lambda match: -match.score)
 
     @strawberry.field(description="The cremation record (火化), if any.")
     async def cremation(self, info: Info) -> edges.Cremation | None:

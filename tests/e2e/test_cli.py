@@ -10,8 +10,10 @@ from pathlib import Path
 import httpx
 
 from civgraph.graph.connection import Target
+from civgraph.graph.driver import Graph
 from civgraph.graph.server import process
 from tests.integration.ingest.test_loader import write_files
+from tests.integration.ingest.test_resolution import write_exports
 from tests.servers import Api, free_port, server_env, wait_for_health
 
 DEMO = """
@@ -97,6 +99,32 @@ def test_ingest_loads_a_directory_and_prints_a_summary(neo4j: Target, tmp_path: 
     assert done.returncode == 0, done.stderr
     assert "household_registration" in done.stderr
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 7  # header + 6
+
+
+def test_er_splits_a_match_and_refuses_to_split_a_keyed_record(
+    graph: Graph, neo4j: Target, tmp_path: Path
+) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_exports(exports)
+    env = server_env(
+        tmp_path / "home",
+        free_port(),
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+    )
+    ingested = civgraph(
+        "ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env
+    )
+    assert ingested.returncode == 0, ingested.stderr
+
+    split = civgraph("er", "split", "cremations", "C-2", env=env)
+    refused = civgraph("er", "split", "cremations", "C-1", env=env)
+
+    assert split.returncode == 0, split.stderr
+    assert "record C-2 of cremations is now person" in split.stderr
+    assert refused.returncode == 1
+    assert "carried the idNumber" in refused.stderr
 
 
 def test_ingest_without_files_says_how_to_call_it(tmp_path: Path) -> None:

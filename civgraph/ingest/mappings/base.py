@@ -19,6 +19,17 @@ class NodeMap:
 
 
 @dataclass(frozen=True, slots=True)
+class Identify:
+    """Columns that tell who a person is when a row has no ID number: entity resolution
+    matches them against the people in the graph."""
+
+    name: Column
+    sex: Column
+    birth_date: Column
+    community_code: Column
+
+
+@dataclass(frozen=True, slots=True)
 class LinkMap:
     """One relationship per row, between the nodes with these natural keys."""
 
@@ -30,6 +41,7 @@ class LinkMap:
     since: Column | None = None
     until: Column | None = None
     optional: bool = False  # a row without either key makes no relationship (not a reject)
+    identify: Identify | None = None  # a person source without an ID number is resolved
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
+from civgraph.graph.identifiers import Sex
 from civgraph.ingest.fields import Column, coded, const, to_date, to_number, to_resident_id
-from civgraph.ingest.mappings.base import LinkMap, NodeMap, Source
+from civgraph.ingest.mappings.base import Identify, LinkMap, NodeMap, Source
 from civgraph.ingest.mappings.organizations import YES_NO
 
 MARRIAGES = Source(
@@ -71,6 +72,17 @@ FACILITIES = Source(
     depends_on=("communities", "social_organizations", "enterprises"),
 )
 
+SEX = {"男": Sex.MALE, "女": Sex.FEMALE}
+
+# Facility and funeral records name the person; when the ID number is missing, these
+# columns are matched against the registered people (entity resolution).
+BY_NAME = Identify(
+    name=Column("姓名"),
+    sex=Column("性别", coded(SEX)),
+    birth_date=Column("出生日期", to_date),
+    community_code=Column("社区代码"),
+)
+
 FACILITY_RESIDENTS = Source(
     name="facility_residents",
     title="机构入住人员",
@@ -84,6 +96,7 @@ FACILITY_RESIDENTS = Source(
             fields={"bed": Column("床位号")},
             since=Column("入住日期", to_date),
             until=Column("离开日期", to_date),
+            identify=BY_NAME,
         ),
     ),
     depends_on=("household_registration", "facilities"),
@@ -100,6 +113,7 @@ CREMATIONS = Source(
             target=Column("殡仪馆代码"),
             props=m.Cremation,
             fields={"cremated_on": Column("火化日期", to_date)},
+            identify=BY_NAME,
         ),
     ),
     depends_on=("household_registration", "facilities"),

@@ -37,6 +37,7 @@ def test_the_check_digit_of_17_digits_is_the_one_gb_11643_gives() -> None:
         ("11010519491331002X", "invalid"),  # month 13
         ("11010519491231002", "length"),
         ("99010519491231002X", "invalid"),  # no such province
+        ("11030019900101001X", "unknown issuing county"),  # stdnum raises KeyError here
     ],
 )
 def test_invalid_numbers_are_refused_with_the_reason(number: str, reason: str) -> None:

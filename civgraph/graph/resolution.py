@@ -1,0 +1,261 @@
+"""Entity resolution in the graph: candidates for records without an ID number, the
+entities such records become, their `POSSIBLY_SAME` links, and undoing or redoing a match.
+
+A record's person is decided once: the record's `DESCRIBES` link to a person is the
+decision, and a later run of the same record reuses it (so ids stay stable and an
+investigator's split or join is not undone by the next ingest). A record that became an
+entity of its own has a person whose id is derived from the record's key, so writing it
+again is idempotent too.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
+from civgraph.graph.driver import Graph, Statement
+
+NAMESPACE = uuid.UUID("5d1f3c52-8a1e-4a8e-9a0c-2f0b1c7e6a11")
+CANDIDATE_LIMIT = 200  # per blocking key: people born that day, people of that name
+SPLIT = "split"  # the match key of a record an investigator split off
+
+
+def record_key(source: str, key: str) -> str:
+    return f"{source}:{key}"
+
+
+def entity_id(source: str, key: str) -> str:
+    """The stable id of the person a record without a match becomes."""
+    return str(uuid.uuid5(NAMESPACE, record_key(source, key)))
+
+
+CANDIDATES: LiteralString = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (p:Person {birthDate: row.birthDate}) RETURN p LIMIT $limit
+  UNION
+  MATCH (p:Person {name: row.name}) RETURN p LIMIT $limit
+}
+RETURN row.index AS index,
+       collect(p {.id, .name, .sex, .birthDate, .divisionCode}) AS candidates
+"""
+
+DECIDED: LiteralString = """
+UNWIND $keys AS key
+MATCH (rec:SourceRecord {key: key})-[d:DESCRIBES]->(p:Person)
+RETURN key, p.id AS id, d.matchKey AS matchKey, d.score AS score
+"""
+
+# A record's own entity: a person known only by what the record says.
+ENTITIES: LiteralString = """
+UNWIND $rows AS row
+MERGE (p:Person {id: row.id})
+ON CREATE SET p.firstSeen = datetime(), p.name = row.name, p.sex = row.sex,
+              p.birthDate = row.birthDate, p.divisionCode = row.communityCode
+SET p.source = $source, p.recordKey = row.recordKey, p.lastSeen = datetime()
+"""
+
+POSSIBLY_SAME: LiteralString = """
+UNWIND $rows AS row
+MATCH (a:Person {id: row.id})
+MATCH (b:Person {id: row.candidate})
+MERGE (a)-[r:POSSIBLY_SAME {key: '-'}]->(b)
+ON CREATE SET r.firstSeen = datetime()
+SET r.score = row.score, r.matchKey = row.matchKey, r.source = $source,
+    r.recordKey = row.recordKey, r.lastSeen = datetime()
+"""
+
+# What the record said, kept on the record so a split can make its entity later.
+IDENTITIES: LiteralString = """
+UNWIND $rows AS row
+MATCH (rec:SourceRecord {key: $source + ':' + row.recordKey})
+SET rec.name = row.name, rec.sex = row.sex, rec.birthDate = row.birthDate,
+    rec.communityCode = row.communityCode
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    person_id: str
+    match_key: str
+    score: float
+
+
+async def decided(graph: Graph, source: str, keys: Sequence[str]) -> dict[str, Decided]:
+    """Earlier decisions for these records (by record key), if any."""
+    rows = await graph.read(DECIDED, keys=[record_key(source, key) for key in keys])
+    prefix = len(source) + 1
+    return {row["key"][prefix:]: Decided(row["id"], row["matchKey"], row["score"]) for row in rows}
+
+
+async def candidates(graph: Graph, rows: Sequence[dict[str, Any]]) -> dict[int, list[Row]]:
+    """People born the same day or of the same name, for each row (`index`, `name`,
+    `birthDate`)."""
+    found = await graph.read(CANDIDATES, rows=list(rows), limit=CANDIDATE_LIMIT)
+    return {row["index"]: row["candidates"] for row in found}
+
+
+Row = dict[str, Any]
+
+
+def entity_statements(
+    source: str, entities: Sequence[Row], possible: Sequence[Row], identities: Sequence[Row]
+) -> tuple[list[Statement], list[Statement]]:
+    """What a batch's resolution writes before its relationships (new entities, their
+    possible matches) and after them (the identities on the records)."""
+    before: list[Statement] = []
+    if entities:
+        before.append((ENTITIES, {"rows": list(entities), "source": source}))
+    if possible:
+        before.append((POSSIBLY_SAME, {"rows": list(possible), "source": source}))
+    after: list[Statement] = []
+    if identities:
+        after.append((IDENTITIES, {"rows": list(identities), "source": source}))
+    return before, after
+
+
+class ResolutionError(Exception):
+    """A split or join that cannot be made; the message says why."""
+
+
+RECORD_OF: LiteralString = """
+MATCH (rec:SourceRecord {key: $key})-[d:DESCRIBES]->(p:Person)
+RETURN rec {.*} AS record, p.id AS person, p.idNumber AS idNumber, d.matchKey AS matchKey
+"""
+
+
+def moves(spec: RelSpec) -> list[LiteralString]:
+    """Statements moving a record's relationships of `spec` from one person to another."""
+    rel = REL_TEXT[spec.rel]
+    found: list[LiteralString] = []
+    if spec.source is Label.PERSON:
+        other = LABEL_TEXT[spec.target]
+        found.append(
+            "MATCH (p:Person {id: $from})-[r:" + rel + "]->(o:" + other + ") "
+            "WHERE r.source = $source AND r.recordKey = $recordKey "
+            "MATCH (n:Person {id: $to}) CREATE (n)-[c:" + rel + "]->(o) SET c = properties(r) "
+            "DELETE r"
+        )
+    if spec.target is Label.PERSON:
+        other = LABEL_TEXT[spec.source]
+        found.append(
+            "MATCH (p:Person {id: $from})<-[r:" + rel + "]-(o:" + other + ") "
+            "WHERE r.source = $source AND r.recordKey = $recordKey "
+            "MATCH (n:Person {id: $to}) CREATE (n)<-[c:" + rel + "]-(o) SET c = properties(r) "
+            "DELETE r"
+        )
+    return found
+
+
+MOVES: tuple[LiteralString, ...] = tuple(s for spec in RELATIONSHIPS for s in moves(spec))
+
+# A decided record's possible matches are answered.
+UNDECIDED: LiteralString = """
+MATCH (:Person {id: $from})-[r:POSSIBLY_SAME]->()
+WHERE r.source = $source AND r.recordKey = $recordKey
+DELETE r
+"""
+
+REDESCRIBE: LiteralString = """
+MATCH (rec:SourceRecord {key: $key})-[d:DESCRIBES]->(:Person {id: $from})
+MATCH (n:Person {id: $to})
+DELETE d
+MERGE (rec)-[e:DESCRIBES]->(n)
+SET e.matchKey = $matchKey, e.score = $score, rec.decidedAt = datetime(), rec.decidedBy = $actor
+"""
+
+# A record's own entity that no record describes any more goes (with its POSSIBLY_SAME).
+DROP_ORPHAN: LiteralString = """
+MATCH (p:Person {id: $from}) WHERE p.idNumber IS NULL AND NOT (p)<-[:DESCRIBES]-()
+DETACH DELETE p
+"""
+
+
+async def _move(
+    graph: Graph, record: Row, from_id: str, to_id: str, match_key: str, score: float, actor: str
+) -> None:
+    params = {
+        "from": from_id,
+        "to": to_id,
+        "source": record["source"],
+        "recordKey": record["recordKey"],
+    }
+    statements: list[Statement] = [(UNDECIDED, params)]
+    statements += [(statement, params) for statement in MOVES]
+    statements.append(
+        (
+            REDESCRIBE,
+            {
+                "key": record["key"],
+                "from": from_id,
+                "to": to_id,
+                "matchKey": match_key,
+                "score": score,
+                "actor": actor,
+            },
+        )
+    )
+    statements.append((DROP_ORPHAN, {"from": from_id}))
+    await graph.write_all(statements)
+
+
+async def _record(graph: Graph, source: str, key: str) -> Row:
+    rows = await graph.read(RECORD_OF, key=record_key(source, key))
+    if not rows:
+        raise ResolutionError(f"no record {key!r} of {source} describes a person")
+    found: Row = rows[0]
+    return found
+
+
+async def split(graph: Graph, source: str, key: str, actor: str) -> str:
+    """Undoes a match: the record becomes an entity of its own (returned: its id), taking
+    the relationships it stated with it."""
+    found = await _record(graph, source, key)
+    record = found["record"]
+    if "birthDate" not in record:
+        raise ResolutionError(
+            f"record {key!r} of {source} carried the {found['matchKey']}; it was not matched "
+            "by resolution (correct the registry instead)"
+        )
+    own = entity_id(source, key)
+    if found["person"] == own:
+        raise ResolutionError(f"record {key!r} of {source} is an entity of its own already")
+    entity = {
+        "id": own,
+        "recordKey": key,
+        "name": record["name"],
+        "sex": record["sex"],
+        "birthDate": record["birthDate"],
+        "communityCode": record.get("communityCode"),
+    }
+    await graph.write_all([(ENTITIES, {"rows": [entity], "source": source})])
+    await _move(graph, record, found["person"], own, SPLIT, 1.0, actor)
+    return own
+
+
+async def join(graph: Graph, source: str, key: str, person_id: str, actor: str) -> None:
+    """Makes a record's person the given one (an investigator accepting a match)."""
+    found = await _record(graph, source, key)
+    if "birthDate" not in found["record"]:
+        raise ResolutionError(f"record {key!r} of {source} was not matched by resolution")
+    target = await graph.read("MATCH (p:Person {id: $id}) RETURN p.id AS id", id=person_id)
+    if not target:
+        raise ResolutionError(f"no person {person_id!r}")
+    if found["person"] != person_id:
+        await _move(graph, found["record"], found["person"], person_id, "joined", 1.0, actor)
+
+
+def identity_row(
+    key: str, name: str, sex: str, birth_date: date, community_code: str | None
+) -> Row:
+    return {
+        "recordKey": key,
+        "name": name,
+        "sex": sex,
+        "birthDate": birth_date,
+        "communityCode": community_code,
+    }
