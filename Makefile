@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-bulk clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -59,6 +59,17 @@ bench-startup: setup
 PEOPLE ?= 100000
 bench-read: setup
 	$(BIN)/python -m bench.read_api --people $(PEOPLE)
+
+# `civgraph ingest --dir` on the synthetic province of $(PEOPLE) people, on a Neo4j of its
+# own; then one row a transaction (the naive loader) against batches on a subset.
+bench-ingest: setup
+	$(BIN)/python -m bench.ingest --people $(PEOPLE) --rerun
+
+# Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
+# province's people and households: the ceiling.
+bench-bulk: setup
+	$(BIN)/python -m bench.ingest --people $(PEOPLE) --naive-rows 0 --no-ingest
+	$(BIN)/python -m bench.bulk_import --synth var/bench/synth-$(PEOPLE)-1 --verify
 
 schema: setup
 	$(BIN)/civgraph export-schema > schema.graphql

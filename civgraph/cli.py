@@ -21,12 +21,12 @@ from rich.table import Table
 from civgraph.app import create_app
 from civgraph.graph import connection
 from civgraph.graph.driver import Graph
-from civgraph.graph.errors import GraphError
+from civgraph.graph.errors import DatabaseUnavailable, GraphError
 from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.resolution import ResolutionError, join, split
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
-from civgraph.ingest.loader import Summary
+from civgraph.ingest.loader import Summary, Thresholds
 from civgraph.ingest.mappings import SOURCES
 from civgraph.ingest.readers import UnreadableFile
 from civgraph.ingest.run import UnknownSource, files_in
@@ -209,6 +209,11 @@ def ingest_command(
         raise fail("give a SOURCE and its FILES, or --dir DIR; sources: " + ", ".join(SOURCES))
     try:
         summaries, seconds = asyncio.run(ingest_files(get_settings(), found, rejects, batch))
+    except DatabaseUnavailable as error:
+        raise fail(
+            f"lost Neo4j during the run ({error}); what was written stays, and running the "
+            "same command again completes it"
+        ) from error
     except (GraphError, UnknownSource, UnreadableFile, OSError) as error:
         raise fail(str(error)) from error
     print_summary(summaries, seconds, rejects)
@@ -221,10 +226,11 @@ async def ingest_files(
     try:
         await migrate(graph)
         progress = IngestProgress()
+        thresholds = Thresholds(settings.match_join, settings.match_grey)
         if progress.bar is None:
-            return await run_ingest(graph, found, report, batch, progress=progress)
+            return await run_ingest(graph, found, report, batch, progress, thresholds)
         with progress.bar:
-            return await run_ingest(graph, found, report, batch, progress=progress)
+            return await run_ingest(graph, found, report, batch, progress, thresholds)
     finally:
         await graph.close()
 
@@ -270,7 +276,7 @@ def synth_command(
     people: Annotated[int, typer.Option(min=1, help="About how many people.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Same seed, same files.")] = 1,
 ) -> None:
-    """Writes a synthetic province as registry exports (all synthetic; see docs/ingest.md)."""
+    """Writes a synthetic province as registry exports (all synthetic; see docs/synth.md)."""
     started = time.perf_counter()
     manifest = synthesize(people, seed, out)
     console.print(

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
 
     max_page_size: int = Field(default=100, ge=1)
 
+    # Entity resolution: a record without an ID number joins a person at `match_join` or
+    # more; from `match_grey` it is linked POSSIBLY_SAME (docs/ingest.md).
+    match_join: float = Field(default=0.90, gt=0, le=1)
+    match_grey: float = Field(default=0.65, gt=0, le=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -67,7 +67,7 @@ class Graph:
                 if write:
                     return await session.execute_write(run_all)
                 return await session.execute_read(run_all)
-        except neo4j.exceptions.ServiceUnavailable as error:
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
             raise DatabaseUnavailable(str(error)) from error
 
 

@@ -132,6 +132,8 @@ def described_target(spec: RelSpec) -> LiteralString:
 
 @cache
 def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
+    """A page of each node's relationships, ordered by the other node's natural key (its
+    platform id when it has none: a person known only from records without an ID)."""
     near = LABEL_TEXT[spec.source] if outgoing else LABEL_TEXT[spec.target]
     far = LABEL_TEXT[spec.target] if outgoing else LABEL_TEXT[spec.source]
     far_key = KEY[spec.target] if outgoing else KEY[spec.source]
@@ -143,10 +145,11 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
         "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
         "WHERE ($asOf IS NULL OR ((r.since IS NULL OR r.since <= $asOf) "
         "AND (r.until IS NULL OR r.until >= $asOf))) "
-        "AND ($afterKey IS NULL OR o." + far_key + " > $afterKey "
-        "OR (o." + far_key + " = $afterKey AND r.key > $afterRel)) "
-        "RETURN r, o ORDER BY o." + far_key + ", r.key LIMIT $limit } "
-        "RETURN key, r {.*} AS rel, o {.*} AS other"
+        "WITH r, o, coalesce(o." + far_key + ", o.id) AS position "
+        "WHERE $afterKey IS NULL OR position > $afterKey "
+        "OR (position = $afterKey AND r.key > $afterRel) "
+        "RETURN r, o, position ORDER BY position, r.key LIMIT $limit } "
+        "RETURN key, r {.*} AS rel, o {.*} AS other, position"
     )
 
 
@@ -210,6 +213,7 @@ async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict
                 last_seen=rel["lastSeen"],
                 other_label=query.far,
                 other=row["other"],
+                position=row["position"],
             )
         )
     return found

@@ -450,3 +450,4 @@ class Link(Record):
     last_seen: datetime
     other_label: Label
     other: dict[str, object]
+    position: str  # where it sorts: the other node's natural key (platform id if none)

@@ -27,8 +27,10 @@ class InvalidCursor(GraphError, ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Order:
-    prop: LiteralString  # must be present on every node of the label
+    prop: LiteralString  # present on every node of the label, unless `nullable`
     descending: bool = False
+    # Nodes without the property come last (in either direction), by platform id.
+    nullable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,8 @@ def decode_cursor(order: Order, cursor: str) -> tuple[Any, str]:
 @cache
 def page_statement(label: Label, order: Order, where: LiteralString, keyset: bool) -> LiteralString:
     prop, direction = order.prop, ("DESC" if order.descending else "ASC")
+    if order.nullable:
+        where = where + " AND n." + prop + " IS NOT NULL"
     beyond: LiteralString = "<" if order.descending else ">"
     cut: LiteralString = (
         " AND (n." + prop + " " + beyond + " $afterValue OR "
@@ -68,6 +72,27 @@ def page_statement(label: Label, order: Order, where: LiteralString, keyset: boo
         "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where + cut + " "
         "RETURN n {.*} AS node ORDER BY n." + prop + " " + direction + ", n.id " + direction + " "
         "LIMIT $limit"
+    )
+
+
+@cache
+def tail_statement(label: Label, order: Order, where: LiteralString, keyset: bool) -> LiteralString:
+    """The tail of a nullable order: the nodes without the property, by platform id."""
+    direction: LiteralString = "DESC" if order.descending else "ASC"
+    beyond: LiteralString = "<" if order.descending else ">"
+    cut: LiteralString = " AND n.id " + beyond + " $afterId" if keyset else ""
+    return (
+        "MATCH (n:"
+        + LABEL_TEXT[label]
+        + ") WHERE "
+        + where
+        + " AND n."
+        + order.prop
+        + " IS NULL"
+        + cut
+        + " RETURN n {.*} AS node ORDER BY n.id "
+        + direction
+        + " LIMIT $limit"
     )
 
 
@@ -88,11 +113,17 @@ async def list_page(
     params = dict(compiled.params, limit=first + 1)
     if after is not None:
         params["afterValue"], params["afterId"] = decode_cursor(order, after)
-    statement = page_statement(label, order, compiled.where, after is not None)
-    rows = await graph.read(statement, **params)
+    in_tail = order.nullable and after is not None and params["afterValue"] is None
+    rows = []
+    if not in_tail:
+        statement = page_statement(label, order, compiled.where, after is not None)
+        rows = await graph.read(statement, **params)
+    if order.nullable and len(rows) <= first:
+        tail = tail_statement(label, order, compiled.where, in_tail)
+        rows += await graph.read(tail, **(params | {"limit": first + 1 - len(rows)}))
     nodes = [stored(label, row["node"]) for row in rows[:first]]
     cursors = [
-        encode_cursor(order, row["node"][order.prop], row["node"]["id"]) for row in rows[:first]
+        encode_cursor(order, row["node"].get(order.prop), row["node"]["id"]) for row in rows[:first]
     ]
     return Page(nodes, cursors, has_next=len(rows) > first)
 

@@ -36,6 +36,14 @@ def to_number(value: str) -> float:
         raise BadValue(f"not a number: {value!r}") from error
 
 
+def to_int(value: str) -> int:
+    """A whole number; spreadsheets may write it `12.0`."""
+    number = to_number(value)
+    if not number.is_integer():
+        raise BadValue(f"not a whole number: {value!r}")
+    return int(number)
+
+
 def to_resident_id(value: str) -> str:
     return parse_resident_id(value.upper()).number
 

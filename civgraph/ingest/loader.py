@@ -146,8 +146,19 @@ def unresolved(link: LinkMap, row: Row, origin: Origin) -> LinkInput:
     return LinkInput("", str(cell(link.target, row)), props, since, until, origin=origin)
 
 
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Entity resolution's: join at `join` or more, POSSIBLY_SAME from `grey`."""
+
+    join: float = JOIN
+    grey: float = GREY
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
 async def write(
-    graph: Graph, source: Source, batch: list[Parsed], summary: Summary
+    graph: Graph, source: Source, batch: list[Parsed], summary: Summary, thresholds: Thresholds
 ) -> dict[int, str]:
     """Resolves the batch's people without ID numbers, then writes it in one transaction
     (nodes, resolved entities, relationships); returns the rows (by position) whose
@@ -157,7 +168,7 @@ async def write(
         for parsed in batch
         for index, identity in parsed.unkeyed.items()
     ]
-    resolved = await resolve(graph, source.name, pending, JOIN, GREY)
+    resolved = await resolve(graph, source.name, pending, thresholds.join, thresholds.grey)
     summary.merged += resolved.merged
     summary.possible += resolved.possible
     origins = [parsed.origin for parsed in batch]
@@ -211,6 +222,7 @@ async def ingest(
     rejects: Rejects,
     batch_size: int = BATCH,
     progress: Callable[[Summary], None] | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Summary:
     """Loads the files of one source, streaming; idempotent (upserts by natural key). The
     reference data (`load_reference`) must be loaded already."""
@@ -228,7 +240,7 @@ async def ingest(
                 except RowError as error:
                     rejects.add(source.name, row, error)
                     summary.rejected += 1
-            unlinked = await write(graph, source, good, summary)
+            unlinked = await write(graph, source, good, summary, thresholds)
             for position, reason in sorted(unlinked.items()):
                 column = source.links[0].target.name or "" if source.links else ""
                 rejects.add(source.name, good[position].row, RowError(column, "", reason))

@@ -7,7 +7,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from civgraph.graph.driver import Graph
-from civgraph.ingest.loader import Rejects, Summary, ingest, load_reference
+from civgraph.ingest.loader import (
+    DEFAULT_THRESHOLDS,
+    Rejects,
+    Summary,
+    Thresholds,
+    ingest,
+    load_reference,
+)
 from civgraph.ingest.mappings import SOURCES, Source
 from civgraph.ingest.readers import READERS
 
@@ -52,6 +59,7 @@ async def run(
     report: Path,
     batch_size: int,
     progress: Callable[[Summary], None] | None = None,
+    thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> tuple[list[Summary], float]:
     started = time.perf_counter()
     summaries = []
@@ -60,6 +68,8 @@ async def run(
         rejects = Rejects(out)
         for source in ordered(list(files)):
             summaries.append(
-                await ingest(graph, source, files[source.name], rejects, batch_size, progress)
+                await ingest(
+                    graph, source, files[source.name], rejects, batch_size, progress, thresholds
+                )
             )
     return summaries, time.perf_counter() - started

@@ -359,4 +359,6 @@ class AssetOrderField(Enum):
 
 
 def to_order(field: Enum, direction: Direction) -> Order:
-    return Order(field.value, descending=direction is Direction.DESC)
+    # People known only from records without an ID number have none: they come last.
+    nullable = field is PersonOrderField.ID_NUMBER
+    return Order(field.value, descending=direction is Direction.DESC, nullable=nullable)

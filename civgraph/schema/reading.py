@@ -11,7 +11,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
-from civgraph.graph.catalog import KEY, Label, Rel, relationship
+from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.links import LinkQuery
 from civgraph.graph.models import Link, Stored, stored
 from civgraph.resolvers.errors import UserError
@@ -56,7 +56,7 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
 
 
 def link_cursor(link: Link) -> str:
-    return encode_cursor(str(link.other[KEY[link.other_label]]), link.key)
+    return encode_cursor(link.position, link.key)
 
 
 def decode_link_cursor(cursor: str) -> tuple[str, str]:

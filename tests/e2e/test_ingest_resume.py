@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from civgraph.graph.connection import Target
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, connect
+from civgraph.graph.server import process
 from tests.builders import GRAPH_COUNTS, resident_id, wipe
 from tests.integration.ingest.test_loader import REGISTRATION_HEADER, write_files
 from tests.servers import free_port, server_env
@@ -51,7 +55,8 @@ def many_people(directory: Path) -> None:
 def ingest(exports: Path, env: dict[str, str], report: Path) -> subprocess.Popen[bytes]:
     arguments = ["--dir", str(exports), "--rejects", str(report), "--batch", "500"]
     command = [sys.executable, "-m", "civgraph", "ingest", *arguments]
-    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with report.with_suffix(".log").open("wb") as log:
+        return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=log)
 
 
 @pytest.fixture
@@ -95,3 +100,54 @@ async def test_a_killed_ingest_completes_when_run_again(
 
     assert 0 < interrupted_at < PEOPLE  # it was killed half-way
     assert await graph.read(GRAPH_COUNTS) == whole
+
+
+async def test_an_ingest_whose_neo4j_is_killed_completes_when_both_are_started_again(
+    graph: Graph, env: dict[str, str], tmp_path: Path
+) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    many_people(exports)
+    assert ingest(exports, env, tmp_path / "whole.csv").wait(300) == 0
+    whole = await graph.read(GRAPH_COUNTS)
+    config = process.ServerConfig(
+        home=tmp_path / "own", port=0, heap="384m", pagecache="64m", password="own-secret"
+    )
+
+    with own_neo4j(config) as first:
+        own_env = env | {"CIVGRAPH_NEO4J_URI": first.uri, "CIVGRAPH_NEO4J_PASSWORD": "own-secret"}
+        child = ingest(exports, own_env, tmp_path / "killed.csv")
+        async with connected(first.uri) as own:
+            await wait_for_people(own, child, 1000)
+        os.kill(first.pid, signal.SIGKILL)  # the database dies mid-run
+        failed = child.wait(300)
+    with own_neo4j(config) as second:  # started again: recovers from its transaction log
+        own_env |= {"CIVGRAPH_NEO4J_URI": second.uri}
+        async with connected(second.uri) as own:
+            interrupted_at = await people(own)
+            assert ingest(exports, own_env, tmp_path / "again.csv").wait(300) == 0
+            after = await own.read(GRAPH_COUNTS)
+
+    assert failed != 0  # the run itself failed, and said so
+    assert "lost Neo4j during the run" in (tmp_path / "killed.log").read_text(encoding="utf-8")
+    assert 0 < interrupted_at < PEOPLE
+    assert after == whole
+
+
+@contextmanager
+def own_neo4j(config: process.ServerConfig) -> Iterator[process.RunningServer]:
+    """A Neo4j of the test's own (the session's must survive), stopped or killed after."""
+    server, child = process.start(config, attached=True)
+    try:
+        yield server
+    finally:
+        process.stop_attached(child)
+
+
+@asynccontextmanager
+async def connected(uri: str) -> AsyncIterator[Graph]:
+    own = await connect(uri, "neo4j", "own-secret", "neo4j")
+    try:
+        yield own
+    finally:
+        await own.close()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.identifiers import Sex
-from civgraph.ingest.fields import Column, coded, const, to_date, to_number, to_resident_id
+from civgraph.ingest.fields import Column, coded, const, to_date, to_int, to_number, to_resident_id
 from civgraph.ingest.mappings.base import Identify, LinkMap, NodeMap, Source
 from civgraph.ingest.mappings.organizations import YES_NO
 
@@ -52,7 +52,7 @@ FACILITIES = Source(
                 "code": Column("机构代码"),
                 "name": Column("名称"),
                 "kind": Column("类型", coded(FACILITY_KINDS)),
-                "beds": Column("床位数", lambda text: int(float(text))),
+                "beds": Column("床位数", to_int),
                 "ownership": Column("性质", coded(OWNERSHIP)),
                 "legal_person_registered": Column("法人登记", coded(YES_NO)),
                 "address": Column("地址"),
@@ -161,7 +161,7 @@ SERVICE_PROJECTS = Source(
             {
                 "code": Column("项目编号"),
                 "name": Column("项目名称"),
-                "year": Column("年度", lambda text: int(float(text))),
+                "year": Column("年度", to_int),
                 "amount": Column("金额", to_number),
                 "division_code": Column("区划代码"),
             },

@@ -9,6 +9,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.filters import Compare, Op
 from civgraph.graph.models import MemberRelation
+from civgraph.graph.resolution import entity_id, entity_statements, identity_row
 from tests import builders
 
 BY_NAME = pages.Order("name")
@@ -83,3 +84,24 @@ async def test_dates_survive_the_cursor(graph: Graph) -> None:
     rest = await pages.list_page(graph, Label.PERSON, [], order, 5, page.cursors[0])
 
     assert [n.birth_date for n in rest.nodes] == [date(1970, 1, 2), date(1970, 1, 3)]  # type: ignore[attr-defined]
+
+
+async def test_people_without_id_numbers_come_last_in_id_order(graph: Graph) -> None:
+    await builders.regions(graph)
+    await people(graph, ["甲", "乙", "丙"])
+    unkeyed = [
+        identity_row(f"R-{n}", name, "FEMALE", date(1940, 1, n + 1), None)
+        | {"id": entity_id("cremations", f"R-{n}")}
+        for n, name in enumerate(["子", "丑", "寅"])
+    ]
+    before, _ = entity_statements("cremations", unkeyed, [], [])
+    await graph.write_all(before)
+    by_id = sorted(unkeyed, key=lambda row: row["id"])
+
+    for descending in (False, True):
+        order = pages.Order("idNumber", descending=descending, nullable=True)
+        for size in (1, 2, 4, 10):
+            names = await all_pages(graph, order, size)
+            keyed = ["甲", "乙", "丙"] if not descending else ["丙", "乙", "甲"]
+            tail = [row["name"] for row in (reversed(by_id) if descending else by_id)]
+            assert names == keyed + tail, (descending, size)

@@ -1,38 +1,179 @@
-"""The synthetic province, loaded: everything planted is found, every invalid row rejected."""
+"""The synthetic province, loaded: everything planted is found with the relationships that
+make it a finding, every invalid row is rejected, and the planted lists are complete."""
 
 from __future__ import annotations
 
+import csv
 import json
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, LiteralString
+
+import pytest
+import pytest_asyncio
 
 from civgraph.graph.driver import Graph
+from civgraph.ingest.loader import Summary
 from civgraph.ingest.run import files_in, run
 from civgraph.ingest.synth import synthesize
+from civgraph.ingest.synth.province import AS_OF
+from tests.builders import wipe
 from tests.integration.ingest.test_loader import rejects_of
+
+PEOPLE, SEED = 2500, 11
+UNKEYED_SOURCES = ("cremations", "facility_residents")
 
 AFTER_CREMATION = """
 UNWIND $planted AS planted
-MATCH (x:Person {idNumber: planted.idNumber})-[r:ENROLLED_IN]->(:Program {code: planted.program})
-MATCH (x)-[c:CREMATED_AT]->(:Facility)
-WHERE c.crematedOn = date(planted.crematedOn) AND r.until IS NULL AND r.since < c.crematedOn
-RETURN count(DISTINCT x) AS found
+WITH planted WHERE NOT EXISTS {
+  MATCH (x:Person {idNumber: planted.idNumber})
+        -[r:ENROLLED_IN {caseNo: planted.case}]->(:Program {code: planted.program})
+  MATCH (x)-[c:CREMATED_AT]->(:Facility {kind: 'FUNERAL_HOME'})
+  WHERE c.crematedOn = date(planted.crematedOn) AND r.until IS NULL AND r.since < c.crematedOn
+}
+RETURN planted
 """
 
 CONCURRENT_POSTS = """
 UNWIND $planted AS planted
+WITH planted WHERE NOT EXISTS {
+  MATCH (x:Person {idNumber: planted.idNumber})
+        -[c:HOLDS_POST]->(agency:Organization {uscc: planted.agency})
+  MATCH (x)-[o:HOLDS_POST]->(:Organization {uscc: planted.association})-[:SUPERVISED_BY]->(agency)
+  WHERE c.leading AND o.leading AND c.until IS NULL AND o.until IS NULL AND NOT o.approvalFiled
+}
+RETURN planted
+"""
+
+# A member of a household on 低保 now, and what disqualifies them.
+ASSISTED_MEMBER = """
+UNWIND $planted AS planted
+WITH planted WHERE NOT EXISTS {
+  MATCH (x:Person {idNumber: planted.idNumber})
+        -[:MEMBER_OF]->(h:Household {number: planted.household})-[d:ENROLLED_IN]->(g:Program)
+  WHERE g.code STARTS WITH 'DIBAO' AND d.until IS NULL AND d.status = 'ACTIVE' AND
+"""
+DISQUALIFIED: dict[str, LiteralString] = {
+    "dibao_legal_representatives": """
+      EXISTS { (x)-[p:HOLDS_POST {title: '法定代表人'}]->(:Organization {uscc: planted.uscc,
+               kind: 'ENTERPRISE'}) WHERE p.until IS NULL }""",
+    "dibao_investors": """
+      EXISTS { (x)-[:INVESTED_IN]->(:Organization {uscc: planted.uscc, kind: 'ENTERPRISE'}) }""",
+    "dibao_vehicle_owners": """
+      EXISTS { (x)-[o:OWNS]->(:Asset {registration: planted.plate, kind: 'VEHICLE'})
+               WHERE o.until IS NULL }""",
+    "dibao_property_owners": """
+      size(planted.certificates) > 1 AND
+      COUNT { (x)-[o:OWNS]->(a:Asset {kind: 'REAL_ESTATE'})
+              WHERE o.until IS NULL AND a.registration IN planted.certificates }
+      = size(planted.certificates)""",
+    "dibao_payroll": """
+      EXISTS { (x)-[e:EMPLOYED_BY]->(:Organization {uscc: planted.uscc})
+               WHERE e.publicPayroll AND e.until IS NULL }""",
+    "dibao_hidden_spouses": """
+      EXISTS { (x)-[m:MARRIED_TO]-(s:Person {idNumber: planted.spouse})
+               WHERE m.until IS NULL AND NOT (s)-[:MEMBER_OF]->(h) }""",
+}
+# Everyone in a 低保 household (any status) in the same situation, planted or not.
+ANY_ASSISTED = """
+MATCH (x:Person)-[:MEMBER_OF]->(h:Household)-[:ENROLLED_IN]->(g:Program)
+WHERE g.code STARTS WITH 'DIBAO' AND
+"""
+SITUATION: dict[str, LiteralString] = {
+    "dibao_legal_representatives": """
+      EXISTS { (x)-[:HOLDS_POST {title: '法定代表人'}]->(:Organization {kind: 'ENTERPRISE'}) }""",
+    "dibao_investors": "EXISTS { (x)-[:INVESTED_IN]->(:Organization) }",
+    "dibao_vehicle_owners": """
+      EXISTS { (x)-[o:OWNS]->(:Asset {kind: 'VEHICLE'}) WHERE o.until IS NULL }""",
+    "dibao_property_owners": """
+      COUNT { (x)-[o:OWNS]->(:Asset {kind: 'REAL_ESTATE'}) WHERE o.until IS NULL } > 1""",
+    "dibao_payroll": """
+      EXISTS { (x)-[e:EMPLOYED_BY]->() WHERE e.publicPayroll AND e.until IS NULL }""",
+    "dibao_hidden_spouses": """
+      EXISTS { (x)-[m:MARRIED_TO]-(s:Person) WHERE m.until IS NULL
+               AND NOT (s)-[:MEMBER_OF]->(h) }""",
+}
+
+DOUBLE_ENROLLMENTS = """
+UNWIND $planted AS planted
+WITH planted WHERE NOT EXISTS {
+  MATCH (x:Person {idNumber: planted.idNumber})
+        -[a:ENROLLED_IN {caseNo: planted.cases[0]}]->(:Program {code: planted.program})
+        <-[b:ENROLLED_IN {caseNo: planted.cases[1]}]-(x)
+  WHERE a.regionCode = planted.counties[0] AND b.regionCode = planted.counties[1]
+    AND a.regionCode <> b.regionCode AND a.until IS NULL AND b.until IS NULL
+    AND a.since <= b.since
+}
+RETURN planted
+"""
+
+# Each rule on retired cadres' posts in social organizations, for the planted cadres.
+RETIRED_CADRE_RULES = """
+UNWIND $planted AS planted
 MATCH (x:Person {idNumber: planted.idNumber})
       -[c:HOLDS_POST]->(agency:Organization {uscc: planted.agency})
-MATCH (x)-[o:HOLDS_POST]->(:Organization {uscc: planted.association})-[:SUPERVISED_BY]->(agency)
-WHERE c.leading AND o.leading AND c.until IS NULL AND o.until IS NULL AND NOT o.approvalFiled
-RETURN count(DISTINCT x) AS found
+WHERE c.leading AND c.rank <> 'NONE' AND c.until < date($asOf)
+MATCH (x)-[o:HOLDS_POST]->(organization:Organization)
+WHERE o.leading AND o.until IS NULL
+  AND organization.kind IN ['SOCIAL_GROUP', 'PRIVATE_NON_ENTERPRISE', 'FOUNDATION',
+                            'SOCIAL_WORK_AGENCY']
+WITH planted, x, c, collect({
+  uscc: organization.uscc,
+  sameSectorSoon: o.since <= c.until + duration('P3Y')
+                  AND EXISTS { (organization)-[:SUPERVISED_BY]->(agency) },
+  filed: o.approvalFiled,
+  paid: o.paid
+}) AS posts
+RETURN planted.idNumber AS idNumber,
+       [p IN posts | p.uscc] AS organizations,
+       duration.between(x.birthDate, date($asOf)).years > 70 AS over_age,
+       size(posts) > 1 AS multiple_posts,
+       any(p IN posts WHERE p.sameSectorSoon) AS recent_same_sector,
+       any(p IN posts WHERE NOT p.filed) AS unfiled,
+       any(p IN posts WHERE p.paid) AS paid
+"""
+RULES = ("over_age", "multiple_posts", "recent_same_sector", "unfiled", "paid")
+
+# Each planted list, and the query returning the entries not found as planted.
+FOUND_BY: dict[str, LiteralString] = {
+    "concurrent_posts": CONCURRENT_POSTS,
+    "double_enrollments": DOUBLE_ENROLLMENTS,
+    **{
+        name: ASSISTED_MEMBER + found + "\n}\nRETURN planted"
+        for name, found in DISQUALIFIED.items()
+    },
+}
+
+REGISTERED = "MATCH (p:Person) WHERE EXISTS { (p)-[:MEMBER_OF]->() } RETURN count(p) AS n"
+
+CROWDED = """
+MATCH (f:Facility)
+WITH f, COUNT { (f)<-[r:RESIDENT_OF]-(:Person) WHERE r.until IS NULL } AS residents
+WHERE residents > f.beds
+RETURN f.code AS code, f.beds AS beds, residents
 """
 
 
-def manifest(out: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return loaded
+@dataclass(frozen=True)
+class Province:
+    out: Path
+    manifest: dict[str, Any]
+    summaries: list[Summary]
+    report: Path
+    graph: Graph
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def province(session_graph: Graph, tmp_path_factory: pytest.TempPathFactory) -> Province:
+    """A small province, synthesized and loaded once for the module's tests."""
+    out = tmp_path_factory.mktemp("province")
+    synthesize(PEOPLE, SEED, out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    await wipe(session_graph)
+    report = out.parent / f"{out.name}-rejects.csv"
+    summaries, _ = await run(session_graph, files_in(out), report, batch_size=2000)
+    return Province(out, manifest, summaries, report, session_graph)
 
 
 def test_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
@@ -44,23 +185,143 @@ def test_the_same_seed_writes_the_same_files(tmp_path: Path) -> None:
             assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
 
-async def test_a_loaded_province_has_what_the_manifest_says(graph: Graph, tmp_path: Path) -> None:
-    out = tmp_path / "province"
-    synthesize(2500, 11, out)
-    planted = manifest(out)
+async def test_every_registered_person_is_loaded_once(province: Province) -> None:
+    people = await province.graph.read(REGISTERED)
 
-    summaries, _ = await run(graph, files_in(out), tmp_path / "rejects.csv", batch_size=500)
+    assert people == [{"n": province.manifest["people"]}]
+    registration = next(s for s in province.summaries if s.source == "household_registration")
+    duplicates = province.manifest["duplicates"]["household_registration.csv"]
+    assert registration.loaded == province.manifest["people"] + duplicates
 
-    people = await graph.read("MATCH (p:Person) RETURN count(p) AS n")
-    assert people == [{"n": planted["people"]}]
-    rejected = Counter(file for file, *_ in rejects_of(tmp_path / "rejects.csv"))
-    assert dict(rejected) == planted["rejects"]
-    registration = next(s for s in summaries if s.source == "household_registration")
-    duplicates = planted["duplicates"]["household_registration.csv"]
-    assert registration.loaded == planted["people"] + duplicates
-    assert planted["benefits_after_cremation"]
-    found = await graph.read(AFTER_CREMATION, planted=planted["benefits_after_cremation"])
-    assert found == [{"found": len(planted["benefits_after_cremation"])}]
-    assert planted["concurrent_posts"]
-    found = await graph.read(CONCURRENT_POSTS, planted=planted["concurrent_posts"])
-    assert found == [{"found": len(planted["concurrent_posts"])}]
+
+def unkeyed_lines(out: Path) -> dict[tuple[str, int], str]:
+    """(file, line) → record key of every row without an ID number."""
+    lines = {}
+    for source in UNKEYED_SOURCES:
+        with (out / f"{source}.csv").open(encoding="utf-8", newline="") as file:
+            reader = csv.DictReader(file)
+            for row in reader:
+                if not row["身份证号"]:
+                    lines[(f"{source}.csv", reader.line_num)] = next(iter(row.values()))
+    return lines
+
+
+async def test_the_rejected_rows_are_those_the_manifest_spoiled(province: Province) -> None:
+    unkeyed = unkeyed_lines(province.out)
+    rejects = rejects_of(province.report)
+
+    assert sorted(unkeyed.values()) == sorted(e["recordKey"] for e in province.manifest["unkeyed"])
+    assert dict(Counter(file for file, *_ in rejects)) == province.manifest["rejects"]
+
+
+RESOLVED = """
+UNWIND $entries AS e
+MATCH (rec:SourceRecord {key: e.source + ':' + e.recordKey})-[d:DESCRIBES]->(p:Person)
+RETURN e.source + ':' + e.recordKey AS record, p.idNumber AS idNumber, d.matchKey AS matchKey,
+       [(p)-[:POSSIBLY_SAME]->(c:Person) | c.idNumber] AS possible
+"""
+# Variants that leave the name the same once normalised, or sounding the same.
+SURE = {"none", "space", "traditional"}
+
+
+async def test_records_without_id_numbers_find_their_person_or_stand_alone(
+    province: Province,
+) -> None:
+    entries = province.manifest["unkeyed"]
+    found = {row["record"]: row for row in await province.graph.read(RESOLVED, entries=entries)}
+
+    assert len(found) == len(entries)  # every such record is loaded and describes someone
+    wrong, unsure = [], []
+    for entry in entries:
+        row = found[f"{entry['source']}:{entry['recordKey']}"]
+        if entry["idNumber"] is None:  # not registered anywhere: an entity of its own
+            assert (row["idNumber"], row["matchKey"]) == (None, "record"), entry
+        elif row["idNumber"] is None:  # left to an investigator: the true person among those
+            assert entry["idNumber"] in row["possible"], (entry, row)
+            unsure.append(entry)
+        elif row["idNumber"] != entry["idNumber"]:
+            wrong.append((entry, row))
+    assert wrong == []  # never joined to the wrong person
+    assert [e for e in unsure if e["variant"] in SURE] == []
+    merged = sum(s.merged for s in province.summaries)
+    registered = sum(e["idNumber"] is not None for e in entries)
+    assert merged == registered - len(unsure)
+
+
+async def test_a_namesake_elsewhere_does_not_take_a_record(province: Province) -> None:
+    entries = province.manifest["ambiguous"]
+
+    found = await province.graph.read(RESOLVED, entries=entries)
+
+    assert len(found) == len(entries) >= 2
+    for entry, row in zip(
+        sorted(entries, key=lambda e: e["source"] + ":" + e["recordKey"]),
+        sorted(found, key=lambda r: r["record"]),
+        strict=True,
+    ):
+        assert entry["namesake"] != row["idNumber"], (entry, row)
+        assert entry["idNumber"] in (row["idNumber"], *row["possible"]), (entry, row)
+
+
+@pytest.mark.parametrize("planted", FOUND_BY)
+async def test_a_planted_situation_is_in_the_graph(province: Province, planted: str) -> None:
+    entries = province.manifest[planted]
+
+    missing = await province.graph.read(FOUND_BY[planted], planted=entries)
+
+    assert entries
+    assert missing == []
+
+
+async def test_benefits_keep_running_after_a_keyed_cremation(province: Province) -> None:
+    keyed = [e for e in province.manifest["benefits_after_cremation"] if e["keyed"]]
+
+    missing = await province.graph.read(AFTER_CREMATION, planted=keyed)
+
+    assert keyed
+    assert missing == []
+
+
+@pytest.mark.parametrize("planted", DISQUALIFIED)
+async def test_a_list_of_assisted_members_is_complete(province: Province, planted: str) -> None:
+    query = ANY_ASSISTED + SITUATION[planted] + "\nRETURN DISTINCT x.idNumber AS idNumber"
+
+    found = await province.graph.read(query)
+
+    assert {row["idNumber"] for row in found} == {e["idNumber"] for e in province.manifest[planted]}
+
+
+async def test_each_retired_cadre_breaks_exactly_the_rule_planted(province: Province) -> None:
+    planted = {
+        entry["idNumber"]: (breach, entry)
+        for breach in (*RULES, "control")
+        for entry in province.manifest[f"retired_cadres_{breach}"]
+    }
+
+    rows = await province.graph.read(
+        RETIRED_CADRE_RULES,
+        planted=[entry for _, entry in planted.values()],
+        asOf=AS_OF.isoformat(),
+    )
+
+    assert {breach for breach, _ in planted.values()} == {*RULES, "control"}
+    broken = {row["idNumber"]: [rule for rule in RULES if row[rule]] for row in rows}
+    assert broken == {
+        number: [] if breach == "control" else [breach] for number, (breach, _) in planted.items()
+    }
+    for row in rows:
+        assert sorted(row["organizations"]) == sorted(planted[row["idNumber"]][1]["organizations"])
+
+
+async def test_only_the_planted_facilities_have_more_residents_than_beds(
+    province: Province,
+) -> None:
+    planted = province.manifest["overcrowded_facilities"]
+
+    rows = await province.graph.read(CROWDED)
+
+    assert planted
+    assert {row["code"]: row["beds"] for row in rows} == {e["code"]: e["beds"] for e in planted}
+    for row in rows:
+        entry = next(e for e in planted if e["code"] == row["code"])
+        assert row["residents"] >= entry["residents"] > row["beds"]

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from civgraph.ingest.fields import BadValue, coded, to_date, to_number
+from civgraph.ingest.fields import BadValue, coded, to_date, to_int, to_number
 from civgraph.ingest.readers import UnreadableFile, encoding_of, read_rows
 
 HEADER = "户号,姓名\n"
@@ -71,5 +71,9 @@ def test_bad_dates_say_why(text: str, reason: str) -> None:
 
 def test_numbers_and_codes() -> None:
     assert to_number("1,200.50") == 1200.5
+    assert to_int("120.0") == 120
+    for text, reason in (("12.5", "not a whole number"), ("十二", "not a number")):
+        with pytest.raises(BadValue, match=reason):
+            to_int(text)
     with pytest.raises(BadValue, match="unknown code '表亲'"):
         coded({"户主": "HEAD"})("表亲")

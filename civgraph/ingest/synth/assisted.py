@@ -1,0 +1,99 @@
+"""Situations planted in 低保 households: a member who is a company's legal representative,
+a company's investor, a vehicle owner, the owner of more than one property, on the public
+payroll; or a head whose spouse on the marriage register is registered in another
+household. Every 低保 household gets one until each situation is planted once, then a
+quarter of them do; each time the situation planted least so far that the household can
+hold."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from civgraph.ingest.synth.context import Area, Community, Context
+from civgraph.ingest.synth.economy import Economy
+from civgraph.ingest.synth.households import Registrar
+from civgraph.ingest.synth.manifest import Planted
+from civgraph.ingest.synth.people import Member
+
+PLANTED_SHARE = 0.25
+KINDS = (
+    "dibao_legal_representatives",
+    "dibao_investors",
+    "dibao_vehicle_owners",
+    "dibao_property_owners",
+    "dibao_payroll",
+    "dibao_hidden_spouses",
+)
+AGES = {"dibao_payroll": (22, 59), "dibao_hidden_spouses": (25, 75)}
+
+
+class Assisted:
+    def __init__(self, ctx: Context, economy: Economy, registrar: Registrar) -> None:
+        self.ctx, self.economy, self.registrar = ctx, economy, registrar
+        self.counts = dict.fromkeys(KINDS, 0)
+        self.planters: dict[str, Callable[[Area, Community, Member], Planted]] = {
+            "dibao_legal_representatives": self.legal_representative,
+            "dibao_investors": self.investor,
+            "dibao_vehicle_owners": self.vehicle_owner,
+            "dibao_property_owners": self.property_owner,
+            "dibao_payroll": self.payroll,
+            "dibao_hidden_spouses": self.hidden_spouse,
+        }
+
+    def choose(self, members: list[Member], generated: list[Member]) -> tuple[str, Member] | None:
+        """The next situation this household can hold, and who holds it; or none."""
+        if min(self.counts.values()) > 0 and not self.ctx.chance(PLANTED_SHARE):
+            return None
+        for kind in sorted(KINDS, key=self.counts.__getitem__):
+            if chosen := self.eligible(kind, members, generated):
+                self.counts[kind] += 1
+                return kind, chosen
+        return None
+
+    def eligible(self, kind: str, members: list[Member], generated: list[Member]) -> Member | None:
+        low, high = AGES.get(kind, (22, 65))
+        if kind == "dibao_hidden_spouses":
+            alone = all(member.relation != "SPOUSE" for member in generated)
+            head = members[0]
+            return head if alone and head.relation == "HEAD" and low <= head.age <= high else None
+        return next((member for member in members if low <= member.age <= high), None)
+
+    def plant(
+        self, area: Area, community: Community, household: str, kind: str, member: Member
+    ) -> None:
+        entry = self.planters[kind](area, community, member)
+        self.ctx.manifest.plant(
+            kind, {"idNumber": member.id_number, "household": household} | entry
+        )
+
+    def legal_representative(self, area: Area, community: Community, member: Member) -> Planted:
+        uscc = self.economy.enterprise(area)
+        self.economy.officer(member, uscc, "法定代表人", noise=False)
+        return {"uscc": uscc}
+
+    def investor(self, area: Area, community: Community, member: Member) -> Planted:
+        uscc = self.economy.enterprise(area)
+        if area.recent_adult is not None:
+            self.economy.officer(area.recent_adult, uscc, "法定代表人")
+        self.economy.investor(member, uscc, self.ctx.random.choice((10, 20, 30, 49)), noise=False)
+        return {"uscc": uscc}
+
+    def vehicle_owner(self, area: Area, community: Community, member: Member) -> Planted:
+        return {"plate": self.economy.vehicle(area, member, deregistered=False, noise=False)}
+
+    def property_owner(self, area: Area, community: Community, member: Member) -> Planted:
+        count = self.ctx.random.choice((2, 2, 3))
+        certificates = [self.economy.estate(area, member, False, noise=False) for _ in range(count)]
+        return {"certificates": certificates}
+
+    def payroll(self, area: Area, community: Community, member: Member) -> Planted:
+        employer = self.ctx.random.choice(area.organizations.employers)
+        self.economy.payroll(member, employer, left=False, noise=False)
+        return {"uscc": employer}
+
+    def hidden_spouse(self, area: Area, community: Community, member: Member) -> Planted:
+        """The spouse lives, on paper, in a household of their own."""
+        spouse = self.ctx.people.spouse_of(area.county, community.code, member, "HEAD")
+        number, _ = self.registrar.register(community, [spouse], noise=False)
+        certificate = self.registrar.marriage(member, spouse, noise=False)
+        return {"spouse": spouse.id_number, "spouseHousehold": number, "marriage": certificate}

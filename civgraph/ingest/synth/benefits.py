@@ -1,0 +1,125 @@
+"""Programs and deaths: 低保 households, the 特困, old-age allowance and care-subsidy rolls,
+one-off assistance, cremations. Plants benefits still running after a cremation and the
+same person on the same roll in two counties at overlapping times."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from civgraph.ingest.synth.context import Area, Community, Context
+from civgraph.ingest.synth.facilities import Facilities
+from civgraph.ingest.synth.people import Member
+from civgraph.ingest.synth.province import AS_OF
+from civgraph.ingest.synth.records import PersonRecords, Written
+
+# roll → (case-number prefix, program code)
+ROLLS = {
+    "tekun": ("TK", "TEKUN"),
+    "old_age_allowance": ("GL", "OLD_AGE_ALLOWANCE"),
+    "care_subsidy": ("HL", "CARE_SUBSIDY"),
+}
+DOUBLE_EVERY = 40  # one roll row in this many is approved again in a second county
+
+
+@dataclass(frozen=True, slots=True)
+class Death:
+    on: date
+    record: Written
+
+
+class Benefits:
+    def __init__(self, ctx: Context, records: PersonRecords, facilities: Facilities) -> None:
+        self.ctx, self.records, self.facilities = ctx, records, facilities
+
+    def dibao(self, area: Area, household: str, size: int, urban: bool, planted: bool) -> None:
+        """A 低保 enrollment: in payment, or (unless planted) suspended or ended."""
+        since = self.ctx.days_ago(60, 3000)
+        status, until = "在保", ""
+        if not planted and self.ctx.chance(0.15):
+            status = self.ctx.random.choice(("暂停", "停保", "停保"))
+            if status == "停保":
+                until = (since + (AS_OF - since) / 2).isoformat()
+        amount = str(self.ctx.random.randint(300, 900) * size)
+        case = f"DB{self.ctx.next('dibao'):08d}"
+        row = [household, "城市" if urban else "农村", status, amount, case, area.code]
+        self.ctx.emit("dibao", [*row, since.isoformat(), until], noise=not planted)
+
+    def member(
+        self, area: Area, community: Community, member: Member, single: bool, dibao: bool
+    ) -> tuple[bool, bool]:
+        """The member's deaths, homes, rolls and assistance; returns (died, in a home)."""
+        death = self.cremation(area, member)
+        rolls = self.rolls_of(member, single)
+        died = death.on if death else None
+        resident = self.facilities.place(area, community, member, died, "tekun" in rolls)
+        for name, amount in rolls.items():
+            self.roll(area, member, name, amount, death)
+        if self.ctx.chance(0.08 if dibao else 0.01):
+            self.assistance(area, member)
+        return death is not None, resident
+
+    def cremation(self, area: Area, member: Member) -> Death | None:
+        if member.age < 75 or not self.ctx.chance(0.05):
+            return None
+        on = self.ctx.days_ago(30, 700)
+        return Death(on, self.records.cremation(member, self.facilities.funeral_home(area), on))
+
+    def rolls_of(self, member: Member, single: bool) -> dict[str, str]:
+        years, rolls = member.age, {}
+        if years >= 80:
+            rolls["old_age_allowance"] = "100" if years < 90 else "300"
+        if years >= 60 and single and self.ctx.chance(0.2):
+            rolls["tekun"] = str(self.ctx.random.choice((700, 900, 1100)))
+        if years >= 60 and self.ctx.chance(0.04):
+            rolls["care_subsidy"] = str(self.ctx.random.choice((100, 200, 300)))
+        return rolls
+
+    def roll(self, area: Area, member: Member, name: str, amount: str, death: Death | None) -> None:
+        prefix, program = ROLLS[name]
+        case = f"{prefix}{self.ctx.next('roll'):08d}"
+        since = self.ctx.days_ago(800, 3000).isoformat()
+        head = [case, member.id_number]
+        if death and self.ctx.chance(0.5):  # stopped at death, as it should be
+            row = [*head, "停保", amount, area.code, since, death.on.isoformat()]
+            self.ctx.emit(name, row)
+            return
+        row = [*head, "在保", amount, area.code, since, ""]
+        if death:
+            self.ctx.emit(name, row, noise=False)
+            if death.record.valid:
+                self.ctx.manifest.plant(
+                    "benefits_after_cremation",
+                    {"idNumber": member.id_number, "program": program, "case": case,
+                     "crematedOn": death.on.isoformat(), "keyed": death.record.keyed},
+                )  # fmt: skip
+        elif self.ctx.next("double") % DOUBLE_EVERY == 0:
+            self.ctx.emit(name, row, noise=False)
+            self.double(area, member, name, row)
+        else:
+            self.ctx.emit(name, row)
+
+    def double(self, area: Area, member: Member, name: str, first: list[str]) -> None:
+        """The same person approved again by a second county while the first still pays."""
+        prefix, program = ROLLS[name]
+        case = f"{prefix}{self.ctx.next('roll'):08d}"
+        since = date.fromisoformat(first[5]) + timedelta(days=self.ctx.random.randint(60, 700))
+        row = [case, member.id_number, "在保", first[3], area.neighbor.code, since.isoformat(), ""]
+        self.ctx.emit(name, row, noise=False)
+        self.ctx.manifest.plant(
+            "double_enrollments",
+            {"idNumber": member.id_number, "program": program, "cases": [first[0], case],
+             "counties": [area.code, area.neighbor.code], "since": [first[5], row[5]]},
+        )  # fmt: skip
+
+    def assistance(self, area: Area, member: Member) -> None:
+        temporary = self.ctx.chance(0.6)
+        amount = (
+            self.ctx.random.randint(500, 3000)
+            if temporary
+            else self.ctx.random.randint(1000, 20000)
+        )
+        case = f"{'LS' if temporary else 'YL'}{self.ctx.next('assistance'):08d}"
+        kind = "临时救助" if temporary else "医疗救助"
+        on = self.ctx.days_ago(10, 700).isoformat()
+        self.ctx.emit("assistance", [case, member.id_number, kind, str(amount), area.code, on])

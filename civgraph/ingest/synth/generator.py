@@ -1,0 +1,157 @@
+"""The province, county by county and community by community: every row is written as
+soon as it is generated, and what a county remembers is dropped when it is done."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from civgraph.ingest.synth.agencies import CountyOrganizations, registry_rows
+from civgraph.ingest.synth.assisted import Assisted
+from civgraph.ingest.synth.benefits import Benefits
+from civgraph.ingest.synth.cadres import Cadres
+from civgraph.ingest.synth.context import Area, Community, Context
+from civgraph.ingest.synth.economy import Economy
+from civgraph.ingest.synth.exports import Exports
+from civgraph.ingest.synth.facilities import Facilities
+from civgraph.ingest.synth.hard_cases import HardCases
+from civgraph.ingest.synth.households import Registrar
+from civgraph.ingest.synth.manifest import Manifest
+from civgraph.ingest.synth.names import Names
+from civgraph.ingest.synth.noise import INVALID_SHARE, Sink
+from civgraph.ingest.synth.people import MEAN_SIZE, Issuer, Member, People, partner_of
+from civgraph.ingest.synth.province import anhui
+from civgraph.ingest.synth.records import PersonRecords
+from civgraph.ingest.synth.services import service_projects
+
+HOUSEHOLDS_PER_COMMUNITY = 300
+COMMUNITIES_PER_TOWNSHIP = 8
+DIBAO_SHARE = {True: 0.04, False: 0.12}  # by whether the head lives with a spouse
+
+
+class Generator:
+    def __init__(self, people: int, seed: int, out: Path) -> None:
+        rng = random.Random(seed)  # noqa: S311 - synthetic data, not secrets
+        names, self.issuer, self.exports = Names(rng), Issuer(), Exports(out)
+        manifest = Manifest(seed)
+        sink = Sink(self.exports, manifest, rng)
+        self.ctx = ctx = Context(
+            rng, names, People(rng, names, self.issuer), sink, manifest, people
+        )
+        self.registrar = Registrar(ctx)
+        self.records = PersonRecords(ctx)
+        self.facilities = Facilities(ctx, self.records)
+        self.benefits = Benefits(ctx, self.records, self.facilities)
+        self.economy = Economy(ctx)
+        self.assisted = Assisted(ctx, self.economy, self.registrar)
+        self.cadres = Cadres(ctx, self.economy)
+        self.hard_cases = HardCases(ctx, self.registrar, self.facilities, self.records)
+
+    def run(self) -> Manifest:
+        cities, counties = anhui()
+        self.ctx.emit("regions", ["340000", "安徽省"])
+        for code, name in cities:
+            self.ctx.emit("regions", [code, name])
+        households = self.ctx.target / (MEAN_SIZE * (1 - INVALID_SHARE))
+        for county in counties:
+            share = round(households * (county.position + 1) / len(counties))
+            share -= round(households * county.position / len(counties))
+            neighbor = counties[(county.position + 1) % len(counties)]
+            area = Area(county, neighbor, CountyOrganizations.of(county))
+            self.county(area, max(1, share), final=county == counties[-1])
+            if self.ctx.manifest.people >= self.ctx.target:
+                break
+        self.exports.close()
+        return self.ctx.manifest
+
+    def county(self, area: Area, households: int, final: bool) -> None:
+        self.issuer.start()
+        self.ctx.emit("regions", [area.code, area.county.name])
+        for row in registry_rows(area.county, area.organizations):
+            self.ctx.emit("social_organizations", row)
+        self.facilities.open_county(area)
+        communities = max(1, households // HOUSEHOLDS_PER_COMMUNITY)
+        for index in range(communities):
+            community = self.community(area, index)
+            self.hard_cases.community_started(area, community)
+            for _ in range(households // communities):
+                self.household(area, community)
+        final = final or self.ctx.manifest.people >= self.ctx.target
+        self.hard_cases.county_finished(area, final)
+        self.cadres.serving(area)
+        self.cadres.retired(area, households)
+        service_projects(self.ctx, area)
+        self.facilities.close_county(area)
+
+    def community(self, area: Area, index: int) -> Community:
+        number = index // COMMUNITIES_PER_TOWNSHIP + 1
+        township = f"{area.code}{number:03d}"
+        if township not in area.townships:
+            area.townships[township] = name = f"合成{area.county.short}第{number}镇"
+            self.ctx.emit("regions", [township, name])
+            self.facilities.open_township(township, name)
+        code = f"{township}{index % COMMUNITIES_PER_TOWNSHIP + 1:03d}"
+        urban = index % 3 != 0
+        kind = "居委会" if urban else "村委会"
+        community = Community(code, township, f"合成第{index + 1}社区{kind}", urban)
+        platform = "是" if index % 5 == 0 else "否"
+        self.ctx.emit("communities", [code, community.name, kind, platform])
+        self.ctx.manifest.communities += 1
+        area.communities.append(community)
+        self.facilities.open_community(community)
+        return community
+
+    def household(self, area: Area, community: Community) -> None:
+        generated = self.ctx.people.household(area.county, community.code)
+        number, members = self.registrar.register(community, generated)
+        if not members:
+            return
+        dibao = self.enroll(area, community, number, members, generated)
+        self.registrar.couple(members)
+        if members[0].relation == "HEAD":
+            self.economy.home(area, members[0], dibao)
+        for member in members:
+            partner = partner_of(member, members)
+            self.member(area, community, member, len(generated) == 1, dibao, partner)
+
+    def enroll(
+        self,
+        area: Area,
+        community: Community,
+        number: str,
+        members: list[Member],
+        generated: list[Member],
+    ) -> bool:
+        """Enrolls the household in 低保 (some), planting a situation in some of those."""
+        with_spouse = any(member.relation == "SPOUSE" for member in generated)
+        if members[0].relation != "HEAD" or not self.ctx.chance(DIBAO_SHARE[with_spouse]):
+            return False
+        planted = self.assisted.choose(members, generated)
+        self.benefits.dibao(area, number, len(members), community.urban, planted is not None)
+        if planted:
+            self.assisted.plant(area, community, number, *planted)
+        return True
+
+    def member(
+        self,
+        area: Area,
+        community: Community,
+        member: Member,
+        single: bool,
+        dibao: bool,
+        partner: Member | None,
+    ) -> None:
+        died, resident = self.benefits.member(area, community, member, single, dibao)
+        if dibao or died:
+            return
+        self.economy.member(area, member, partner)
+        if not resident:
+            area.remember(member)
+            self.hard_cases.offer(member)
+
+
+def synthesize(people: int, seed: int, out: Path) -> Manifest:
+    out.mkdir(parents=True, exist_ok=True)
+    manifest = Generator(people, seed, out).run()
+    manifest.save(out / "manifest.json")
+    return manifest
