@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import structlog
 from starlette.applications import Starlette
@@ -15,12 +16,22 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from civgraph.graph.changes import (
+    ChangeEvent,
+    ChangeFilter,
+    Cursor,
+    CursorExpired,
+    InvalidChangeCursor,
+    Operation,
+    read_changes,
+)
 from civgraph.graph.connection import open_graph
 from civgraph.graph.driver import Graph
 from civgraph.graph.migrations import migrate
 from civgraph.logs import configure_logging
 from civgraph.middleware import RequestIdMiddleware
 from civgraph.resolvers.context import Context, build_context
+from civgraph.resolvers.feed import ChangeHub
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Mode, Settings, get_settings
 
@@ -39,6 +50,7 @@ class GraphQLApp(GraphQL[Context, None]):
         )
         self.settings = settings
         self.graph: Graph | None = None
+        self.hub: ChangeHub | None = None
         self.ide_html = GRAPHIQL_HTML.read_text(encoding="utf-8") if self.graphql_ide else ""
 
     async def get_context(
@@ -46,10 +58,58 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         if self.graph is None:
             raise RuntimeError("the graph is opened by the application's lifespan")
-        return build_context(self.graph, self.settings, request, response)
+        return build_context(self.graph, self.settings, request, response, self.hub)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.ide_html)
+
+
+MAX_CHANGES = 1000
+
+
+async def changes_page(request: Request) -> JSONResponse:
+    """`GET /changes?after=…&limit=…&types=…&programs=…&regionCode=…&operations=…`: a page
+    of the change feed for batch integrators (lists comma-separated), from the oldest kept
+    event when `after` is absent; `next` is the cursor to pass as `after` next time."""
+    query = request.query_params
+    try:
+        limit = int(query.get("limit", "100"))
+        if not 1 <= limit <= MAX_CHANGES:
+            raise ValueError(f"limit must be between 1 and {MAX_CHANGES}")
+        after = Cursor.decode(query["after"]) if "after" in query else None
+        only = ChangeFilter(
+            types=listed(query.get("types")),
+            programs=listed(query.get("programs")),
+            region_code=query.get("regionCode"),
+            operations=frozenset(map(Operation, ops)) if (ops := listed(query.get("operations")))
+            else None,
+        )  # fmt: skip
+        events = await read_changes(request.app.state.graph, after, limit, only)
+    except CursorExpired as error:
+        return JSONResponse({"error": str(error), "resynchronise": True}, 410)
+    except (ValueError, InvalidChangeCursor) as error:
+        return JSONResponse({"error": str(error)}, 400)
+    last = events[-1].cursor.encode() if events else query.get("after")
+    return JSONResponse({"events": [change_json(e) for e in events], "next": last})
+
+
+def listed(text: str | None) -> frozenset[str] | None:
+    return frozenset(item for item in text.split(",") if item) if text else None
+
+
+def change_json(event: ChangeEvent) -> dict[str, Any]:
+    return {
+        "cursor": event.cursor.encode(),
+        "operation": event.operation.value,
+        "entityType": event.entity,
+        "entityId": event.entity_id,
+        "fields": event.fields,
+        "regionCode": event.region_code,
+        "programs": list(event.programs),
+        "source": event.source,
+        "actor": event.actor,
+        "at": event.at.isoformat(),
+    }
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -61,11 +121,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         graph = await open_graph(settings)
         applied = await migrate(graph)
+        hub = ChangeHub(graph, interval=settings.change_poll_ms / 1000)
+        await hub.start()
         graphql.graph = app.state.graph = graph
+        graphql.hub = hub
         log.info("serving", migrations_applied=applied, database=graph.database)
         try:
             yield
         finally:
+            await hub.stop()
             await graph.close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -81,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/changes", changes_page),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),

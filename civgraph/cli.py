@@ -8,6 +8,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -20,6 +21,7 @@ from rich.table import Table
 
 from civgraph.app import create_app
 from civgraph.graph import connection
+from civgraph.graph.changes import prune
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import DatabaseUnavailable, GraphError
 from civgraph.graph.migrations import has_data, migrate
@@ -48,6 +50,8 @@ er_app = typer.Typer(
     no_args_is_help=True,
 )
 app.add_typer(er_app, name="er")
+changes_app = typer.Typer(help="The change feed's outbox.", no_args_is_help=True)
+app.add_typer(changes_app, name="changes")
 console = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
@@ -287,7 +291,7 @@ def synth_command(
     )
 
 
-async def resolution(settings: Settings, change: Callable[[Graph], Awaitable[str]]) -> str:
+async def on_graph(settings: Settings, change: Callable[[Graph], Awaitable[str]]) -> str:
     graph = await connection.open_graph(settings)
     try:
         return await change(graph)
@@ -310,7 +314,7 @@ def er_split(
         person = await split(graph, source, record, actor())
         return f"record {record} of {source} is now person {person}"
 
-    run_resolution(change)
+    run_on_graph(change)
 
 
 @er_app.command("join")
@@ -325,14 +329,34 @@ def er_join(
         await join(graph, source, record, person, actor())
         return f"record {record} of {source} now describes person {person}"
 
-    run_resolution(change)
+    run_on_graph(change)
 
 
-def run_resolution(change: Callable[[Graph], Awaitable[str]]) -> None:
+def run_on_graph(change: Callable[[Graph], Awaitable[str]]) -> None:
     try:
-        console.print(asyncio.run(resolution(get_settings(), change)))
+        console.print(asyncio.run(on_graph(get_settings(), change)))
     except (GraphError, ResolutionError) as error:
         raise fail(str(error)) from error
+
+
+@changes_app.command("prune")
+def changes_prune(
+    days: Annotated[
+        int | None,
+        typer.Option("--older-than-days", min=0, help="Default: CIVGRAPH_CHANGE_RETENTION_DAYS."),
+    ] = None,
+) -> None:
+    """Deletes change events older than the retention; consumers whose cursor is older are
+    told to resynchronise."""
+    settings = get_settings()
+    before = datetime.now(UTC) - timedelta(days=settings.change_retention_days if days is None
+                                           else days)  # fmt: skip
+
+    async def change(graph: Graph) -> str:
+        last = await prune(graph, before)
+        return f"pruned through cursor {last.encode()}" if last else "nothing to prune"
+
+    run_on_graph(change)
 
 
 @app.command("export-schema")

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     match_join: float = Field(default=0.90, gt=0, le=1)
     match_grey: float = Field(default=0.65, gt=0, le=1)
 
+    # The change feed: how often each process polls for new events; how long events are
+    # kept (`civgraph changes prune`).
+    change_poll_ms: int = Field(default=200, ge=10)
+    change_retention_days: int = Field(default=30, ge=1)
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -21,11 +21,13 @@ from civgraph.ingest.reference import PROGRAMS
 SOURCE = "test (synthetic)"
 # Every data node goes; the schema and its migration records stay. IN TRANSACTIONS needs an
 # auto-commit transaction, hence a session of its own.
+# The change sequence stays, as it would in production: cursors keep increasing.
 WIPE: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
+    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence "
+    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
 )
 GRAPH_COUNTS: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration WITH count(n) AS nodes "
+    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence WITH count(n) AS nodes "
     "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
 )
 

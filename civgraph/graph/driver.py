@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, LiteralString
+from typing import Any, LiteralString, Protocol
 
 import neo4j
 import neo4j.exceptions
@@ -14,6 +14,13 @@ from civgraph.graph.errors import DatabaseUnavailable
 
 Row = dict[str, Any]
 Statement = tuple[LiteralString, Mapping[str, Any]]  # Cypher and its parameters
+
+
+class Recorder(Protocol):
+    """What a write transaction runs last, from its statements' results (the change feed's
+    outbox, `civgraph.graph.changes.Outbox`)."""
+
+    def statements(self, results: Sequence[Sequence[Row]]) -> list[Statement]: ...
 
 
 class Graph:
@@ -31,15 +38,18 @@ class Graph:
         """Runs one idempotent write statement in a managed transaction."""
         return (await self.write_all([(query, params)]))[0]
 
-    async def write_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
-        """Runs several write statements in one managed transaction (all or none); returns
-        each statement's rows."""
-        return await self._transaction(statements, write=True)
+    async def write_all(
+        self, statements: Sequence[Statement], recorder: Recorder | None = None
+    ) -> list[list[Row]]:
+        """Runs several write statements in one managed transaction (all or none), then what
+        `recorder` makes of their results; returns each statement's rows."""
+        return await self._transaction(statements, write=True, recorder=recorder)
 
-    async def run_schema(self, query: LiteralString) -> None:
-        """Runs a schema statement, which Neo4j only accepts in an auto-commit transaction."""
+    async def run_auto(self, query: LiteralString, **params: Any) -> None:
+        """Runs a statement in an auto-commit transaction: schema statements and `CALL { … }
+        IN TRANSACTIONS`, which Neo4j accepts nowhere else (not retried)."""
         async with self.driver.session(database=self.database) as session:
-            result = await session.run(query)
+            result = await session.run(query, params)
             await result.consume()
 
     async def ping(self) -> bool:
@@ -53,13 +63,15 @@ class Graph:
         await self.driver.close()
 
     async def _transaction(
-        self, statements: Sequence[Statement], *, write: bool
+        self, statements: Sequence[Statement], *, write: bool, recorder: Recorder | None = None
     ) -> list[list[Row]]:
         async def run_all(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
             results = []
             for query, params in statements:
                 result = await tx.run(query, dict(params))
                 results.append([to_native(row) for row in await result.data()])
+            for query, params in recorder.statements(results) if recorder else []:
+                await (await tx.run(query, dict(params))).consume()
             return results
 
         try:

@@ -14,6 +14,7 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec
+from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 from civgraph.graph.provenance import RECORD, Origin, describes
@@ -24,14 +25,21 @@ NO_PERIOD = "-"
 # Facts derived from a relationship when it is written.
 DERIVED: dict[Rel, LiteralString] = {
     # A person's division code is that of the household they belong to now (the latest
-    # current membership), and none when they belong to none.
+    # current membership), and none when they belong to none; a change of it is recorded.
     Rel.MEMBER_OF: """
         UNWIND $rows AS row
         MATCH (p:Person {idNumber: row.sourceKey})
         OPTIONAL MATCH (p)-[m:MEMBER_OF]->(h:Household) WHERE m.until IS NULL
         WITH p, h ORDER BY m.since DESC
         WITH p, collect(h)[0] AS current
-        SET p.divisionCode = current.divisionCode""",
+        WITH DISTINCT p, current, p.divisionCode AS before
+        WITH p, before, current.divisionCode AS after
+        WHERE before IS NULL AND after IS NOT NULL OR before <> after
+          OR before IS NOT NULL AND after IS NULL
+        SET p.divisionCode = after, p.version = coalesce(p.version, 0) + 1
+        RETURN {operation: 'NODE_UPDATED', entity: 'Person', entityId: p.id,
+                fields: [['divisionCode', before, after]], regionCode: after,
+                programs: []} AS change""",
 }
 
 
@@ -102,25 +110,38 @@ def source_match(spec: RelSpec, by_id: bool) -> LiteralString:
 
 @cache
 def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
-    target = LABEL_TEXT[spec.target]
+    """Creates or updates relationships between nodes found by natural key (or, `by_id`, by
+    platform id); bumps `version` when a property or the period changes and returns the
+    change for the change feed (`change`, null when nothing changed)."""
+    target, rel = LABEL_TEXT[spec.target], REL_TEXT[spec.rel]
+    programs: LiteralString = "[t.code]" if spec.target is Label.PROGRAM else "[]"
     return (
-        "UNWIND $rows AS row "
-        + source_match(spec, by_id)
-        + "MATCH (t:"
-        + target
-        + " {"
-        + KEY[spec.target]
-        + ": row.targetKey}) "
-        "MERGE (s)-[r:" + REL_TEXT[spec.rel] + " {key: row.key}]->(t) "
-        "ON CREATE SET r.firstSeen = datetime() "
+        "UNWIND $rows AS row " + source_match(spec, by_id) + "MATCH (t:" + target + " {"
+        + KEY[spec.target] + ": row.targetKey}) "
+        "MERGE (s)-[r:" + rel + " {key: row.key}]->(t) "
+        "ON CREATE SET r.firstSeen = datetime(), r.version = 0 "
+        "WITH s, t, r, row, r {.*} AS before, row.props AS props "
+        "WITH s, t, r, row, before, props {.*, since: row.since, until: row.until} AS after "
+        "WITH s, t, r, row, before, after, before.version = 0 AS created, [k IN keys(after) "
+        "WHERE NOT (before[k] IS NULL AND after[k] IS NULL) AND (before.version = 0 "
+        "OR before[k] IS NULL OR after[k] IS NULL OR before[k] <> after[k])] AS changed "
         "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
-        "r.recordKey = row.recordKey, r.lastSeen = datetime() "
-        "WITH s, t, row"
+        "r.recordKey = row.recordKey, r.lastSeen = datetime(), "
+        "r.version = coalesce(r.version, 0) + "
+        "CASE WHEN created OR size(changed) > 0 THEN 1 ELSE 0 END "
+        "WITH s, t, row, before, after, created, changed"
         + RECORD
         + describes("s", "matchKey", "score")
         + described_target(spec)
-        + "RETURN row.index AS linked"
-    )
+        + "RETURN row.index AS linked, CASE WHEN created OR size(changed) > 0 THEN {operation: "
+        "CASE WHEN created THEN 'RELATIONSHIP_CREATED' "
+        "WHEN 'until' IN changed AND after.until IS NOT NULL THEN 'RELATIONSHIP_ENDED' "
+        "ELSE 'RELATIONSHIP_UPDATED' END, entity: '" + rel + "', "
+        "entityId: s.id + '>" + rel + ">' + t.id + '@' + row.key, "
+        "fields: [k IN changed | [k, before[k], after[k]]], "
+        "regionCode: coalesce(s.divisionCode, t.divisionCode), programs: " + programs + "} "
+        "END AS change"
+    )  # fmt: skip
 
 
 def described_target(spec: RelSpec) -> LiteralString:
@@ -166,7 +187,8 @@ async def link_all(
     """As `upsert_links`, returning the positions (in `links`) of those written."""
     if not links:
         return set()
-    results = await graph.write_all(link_statements(spec, links, source))
+    outbox = Outbox(Context(source, SYSTEM))
+    results = await graph.write_all(link_statements(spec, links, source), outbox)
     return written(results[0])
 
 

@@ -67,6 +67,15 @@ MIGRATIONS: tuple[Migration, ...] = (
         ),
     ),
     Migration("0003-fulltext-cjk", (FULLTEXT,)),
+    Migration(
+        "0004-change-feed",
+        (
+            "CREATE CONSTRAINT changesequence_id IF NOT EXISTS "
+            "FOR (n:ChangeSequence) REQUIRE n.id IS UNIQUE",
+            indexed("ChangeEvent", "tx"),
+            indexed("ChangeEvent", "at"),
+        ),
+    ),
 )
 
 LIST_APPLIED: LiteralString = "MATCH (m:SchemaMigration) RETURN m.id AS id"
@@ -75,7 +84,8 @@ RECORD_APPLIED: LiteralString = (
 )
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
 COUNT_DATA_NODES: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration RETURN count(n) > 0 AS hasData"
+    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence "
+    "RETURN count(n) > 0 AS hasData"
 )
 
 
@@ -87,11 +97,11 @@ async def migrate(graph: Graph) -> list[str]:
         if migration.id in applied:
             continue
         for statement in migration.statements:  # each is IF NOT EXISTS: a rerun is harmless
-            await graph.run_schema(statement)
+            await graph.run_auto(statement)
         await graph.write(RECORD_APPLIED, id=migration.id)
         log.info("migration applied", migration=migration.id)
         newly_applied.append(migration.id)
-    await graph.run_schema(AWAIT_INDEXES)
+    await graph.run_auto(AWAIT_INDEXES)
     return newly_applied
 
 

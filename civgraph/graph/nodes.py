@@ -7,6 +7,7 @@ from functools import cache
 from typing import LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
+from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
 from civgraph.graph.provenance import RECORD, Origin, describes
@@ -50,12 +51,23 @@ STRUCTURE: dict[Label, LiteralString] = {
 
 @cache
 def upsert_statement(label: Label) -> LiteralString:
+    """Creates or updates nodes by natural key; bumps `version` when a field changes and
+    returns the change for the change feed (`change`, null when nothing changed)."""
     name, key = LABEL_TEXT[label], KEY[label]
     return (
         "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
-        "ON CREATE SET n.id = randomUUID(), n.firstSeen = datetime() "
+        "ON CREATE SET n.id = randomUUID(), n.firstSeen = datetime(), n.version = 0 "
+        "WITH n, row, n {.*} AS before "
+        "WITH n, row, before, [k IN keys(row.props) WHERE before.version = 0 "
+        "OR before[k] IS NULL OR before[k] <> row.props[k]] AS changed "
         "SET n += row.props, n.source = $source, n.recordKey = row.recordKey, "
-        "n.lastSeen = datetime() WITH n, row" + RECORD + describes("n", "matchKey", "score")
+        "n.lastSeen = datetime(), n.version = coalesce(n.version, 0) + "
+        "CASE WHEN size(changed) > 0 THEN 1 ELSE 0 END "
+        "WITH n, row, before, changed" + RECORD + describes("n", "matchKey", "score") + " "
+        "RETURN CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN before.version = 0 "
+        "THEN 'NODE_CREATED' ELSE 'NODE_UPDATED' END, entity: '" + name + "', "
+        "entityId: n.id, fields: [k IN changed | [k, before[k], row.props[k]]], "
+        "regionCode: n.divisionCode, programs: []} END AS change"
     )
 
 
@@ -88,7 +100,8 @@ async def upsert_nodes(
     """Creates or updates nodes of one label by natural key, in one transaction; `origins`
     name the source records (by default records keyed by the natural keys)."""
     if records:
-        await graph.write_all(node_statements(records, source, origins))
+        outbox = Outbox(Context(source, SYSTEM))
+        await graph.write_all(node_statements(records, source, origins), outbox)
 
 
 def node_statements(

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from civgraph.graph.catalog import RELATIONSHIPS, Label, Rel, RelSpec, relationship
+from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph
 from civgraph.graph.identifiers import parse_resident_id
 from civgraph.graph.links import LinkInput, link_statements, upsert_links
@@ -327,5 +328,7 @@ async def load_demo(graph: Graph) -> int:
     cremated = link_statements(
         relationship(Rel.CREMATED_AT, Label.PERSON, Label.FACILITY), pending.links, SOURCE
     )
-    await graph.write_all(resolved.before + cremated + resolved.after)
+    await graph.write_all(
+        resolved.before + cremated + resolved.after, Outbox(Context(SOURCE, SYSTEM))
+    )
     return dataset.people

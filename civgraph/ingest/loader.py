@@ -4,6 +4,7 @@ for every row: loaded, or rejected with file, line, field and reason."""
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any, TextIO
 
 from pydantic import ValidationError
 
+from civgraph.graph.changes import Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.links import LinkInput, link_statements, written
@@ -26,6 +28,7 @@ from civgraph.ingest.reference import PROGRAMS
 from civgraph.ingest.resolve import Pending, resolve
 
 BATCH = 2000
+ACTOR = os.environ.get("USER") or "civgraph ingest"  # who the change feed says wrote
 REFERENCE = "reference"
 
 
@@ -185,7 +188,8 @@ async def write(
         starts.append(len(statements))
         if present:
             statements += link_statements(link.spec, [row for _, row in present], source.name)
-    results = await graph.write_all(statements + resolved.after) if statements else []
+    outbox = Outbox(Context(f"ingest:{source.name}", ACTOR))
+    results = await graph.write_all(statements + resolved.after, outbox) if statements else []
     unlinked: dict[int, str] = {}
     for link, present, start in zip(source.links, wanted, starts, strict=True):
         linked = written(results[start]) if present else set()

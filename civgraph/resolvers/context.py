@@ -10,6 +10,7 @@ from starlette.responses import Response
 from starlette.websockets import WebSocket
 
 from civgraph.graph.driver import Graph
+from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import Loaders, create_loaders
 from civgraph.settings import Settings
 
@@ -23,6 +24,12 @@ class Context:
     response: Response | WebSocket | None = None
     # Filled by strawberry from the graphql-transport-ws connection_init payload.
     connection_params: dict[str, Any] = field(default_factory=dict)
+    change_hub: ChangeHub | None = None  # the process's; None where nothing subscribes
+
+    def hub(self) -> ChangeHub:
+        if self.change_hub is None:
+            raise RuntimeError("no change hub in this context (the app's lifespan starts it)")
+        return self.change_hub
 
 
 def build_context(
@@ -30,7 +37,8 @@ def build_context(
     settings: Settings,
     request: Request | WebSocket | None = None,
     response: Response | WebSocket | None = None,
+    hub: ChangeHub | None = None,
 ) -> Context:
     long_lived = isinstance(request, WebSocket)
     loaders = create_loaders(graph, cache=not long_lived)
-    return Context(graph, settings, loaders, request, response)
+    return Context(graph, settings, loaders, request, response, change_hub=hub)

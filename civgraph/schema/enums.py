@@ -11,6 +11,7 @@ from enum import StrEnum
 import strawberry
 
 from civgraph.graph import identifiers, models
+from civgraph.graph.changes import Operation
 
 DESCRIPTIONS: dict[type[StrEnum], str] = {
     identifiers.Sex: "Sex as the resident identity number encodes it.",
@@ -53,9 +54,17 @@ class Via(StrEnum):
 
 DESCRIPTIONS[Via] = "PERSON: the beneficiary's own enrollment; HOUSEHOLD: their household's."
 
+DESCRIPTIONS[Operation] = (
+    "What a change did: a node created, updated or deleted; a relationship created, updated, "
+    "ended (its period got an end date) or deleted."
+)
+
 # GraphQL names that differ from the class name (`Beneficiary` is the union of Person and
 # Household).
-NAMES: dict[type[StrEnum], str] = {models.Beneficiary: "BeneficiaryKind"}
+NAMES: dict[type[StrEnum], str] = {
+    models.Beneficiary: "BeneficiaryKind",
+    Operation: "ChangeOperation",
+}
 
 for enum_class, description in DESCRIPTIONS.items():
     strawberry.enum(enum_class, name=NAMES.get(enum_class), description=description)
@@ -77,3 +86,4 @@ EnrollmentStatus = models.EnrollmentStatus
 AssetKind = models.AssetKind
 ServiceRole = models.ServiceRole
 PostRank = models.PostRank
+ChangeOperation = Operation

@@ -8,6 +8,12 @@ from datetime import UTC, datetime
 
 import strawberry
 
+from civgraph.graph.changes import EVERYTHING, Cursor, CursorExpired, InvalidChangeCursor
+from civgraph.resolvers.errors import UserError
+from civgraph.resolvers.feed import FellBehind
+from civgraph.schema.changes import Change, ChangeFilterInput
+from civgraph.schema.context import Info
+
 
 @strawberry.type(description="One beat of the heartbeat subscription.")
 class Heartbeat:
@@ -31,3 +37,22 @@ class Subscription:
             if sequence > 1:
                 await asyncio.sleep(max(interval_ms, 10) / 1000)
             yield Heartbeat(sequence=sequence, at=datetime.now(UTC))
+
+    @strawberry.subscription(
+        description="Committed changes of the graph, as they commit: from now, or replayed "
+        "from `after` (a cursor you received) and then live, each event exactly once, in "
+        "commit order. A cursor older than the retention is refused: resynchronise."
+    )
+    async def changes(
+        self,
+        info: Info,
+        filter: ChangeFilterInput | None = None,
+        after: str | None = None,
+    ) -> AsyncGenerator[Change, None]:
+        only = filter.to_filter() if filter else EVERYTHING
+        try:
+            cursor = Cursor.decode(after) if after is not None else None
+            async for event in info.context.hub().stream(only, cursor):
+                yield Change.of(event)
+        except (InvalidChangeCursor, CursorExpired, FellBehind) as error:
+            raise UserError(str(error)) from error

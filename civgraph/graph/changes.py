@@ -1,0 +1,258 @@
+"""The change feed's outbox: every committed write records its change events in the same
+transaction, under a cursor that orders all events totally, in commit order.
+
+Statements that change entities return a `change` column (a map, null when nothing
+changed): operation, entity type, entity id, the changed fields with their values before
+and after, the region and programs it concerns. `Outbox.statements` turns a transaction's
+changes into one last statement that takes the next number of the `ChangeSequence`
+counter and creates a `ChangeEvent` per change. Taking the number write-locks the counter
+until the transaction commits, so transactions take numbers in commit order and never the
+same one, whichever process or driver they come from; an event's cursor is its
+transaction's number and its index in the transaction. A transaction that changed
+nothing takes no number.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, LiteralString
+
+from civgraph.graph.driver import Graph, Row, Statement
+from civgraph.graph.errors import GraphError
+from civgraph.graph.identifiers import region_prefix
+
+
+class Operation(StrEnum):
+    NODE_CREATED = "NODE_CREATED"
+    NODE_UPDATED = "NODE_UPDATED"
+    NODE_DELETED = "NODE_DELETED"
+    RELATIONSHIP_CREATED = "RELATIONSHIP_CREATED"
+    RELATIONSHIP_UPDATED = "RELATIONSHIP_UPDATED"
+    RELATIONSHIP_ENDED = "RELATIONSHIP_ENDED"  # its period got an end (`until`)
+    RELATIONSHIP_DELETED = "RELATIONSHIP_DELETED"
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Who and what caused a transaction's changes."""
+
+    source: str  # `ingest:<source>` or the mutation's name
+    actor: str
+
+
+SYSTEM = "civgraph"  # the actor of writes no person asked for (demo data, reference data)
+
+RECORD: LiteralString = """
+MERGE (s:ChangeSequence {id: 'changes'})
+ON CREATE SET s.value = 0
+SET s.value = s.value + 1
+WITH s.value AS tx
+UNWIND range(0, size($events) - 1) AS i
+WITH tx, i, $events[i] AS e
+CREATE (:ChangeEvent {
+  tx: tx, index: i, operation: e.operation, entity: e.entity, entityId: e.entityId,
+  fields: e.fields, regionCode: e.regionCode, programs: e.programs,
+  source: $source, actor: $actor, at: datetime()
+})
+RETURN tx
+"""
+
+
+def plain(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    return value
+
+
+def event(change: dict[str, Any]) -> dict[str, Any]:
+    """A `change` column's map as the event's properties (fields as JSON text)."""
+    fields = {name: {"before": plain(before), "after": plain(after)}
+              for name, before, after in change.get("fields") or []}  # fmt: skip
+    return {
+        "operation": change["operation"],
+        "entity": change["entity"],
+        "entityId": change["entityId"],
+        "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+        "regionCode": change.get("regionCode"),
+        "programs": list(change.get("programs") or []),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """Records a transaction's changes as events, in the same transaction."""
+
+    context: Context
+
+    def statements(self, results: Sequence[Sequence[Row]]) -> list[Statement]:
+        events = [event(row["change"]) for rows in results for row in rows if row.get("change")]
+        if not events:
+            return []
+        params = {"events": events, "source": self.context.source, "actor": self.context.actor}
+        return [(RECORD, params)]
+
+
+class InvalidChangeCursor(GraphError, ValueError):
+    """A change cursor this server did not issue."""
+
+
+class CursorExpired(GraphError):
+    """A change cursor older than the retention: the events after it are gone."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Cursor:
+    """Where an event stands: its transaction's number, then its index in it."""
+
+    tx: int
+    index: int
+
+    def encode(self) -> str:
+        return f"{self.tx}.{self.index}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor:
+        tx, _, index = text.partition(".")
+        if not (tx.isdigit() and index.isdigit()):
+            raise InvalidChangeCursor(f"change cursor {text!r} is not one this API issued")
+        return cls(int(tx), int(index))
+
+
+START = Cursor(0, -1)  # before every event
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeEvent:
+    cursor: Cursor
+    operation: Operation
+    entity: str
+    entity_id: str
+    fields: dict[str, dict[str, Any]]  # name → {"before": …, "after": …}
+    region_code: str | None
+    programs: tuple[str, ...]
+    source: str
+    actor: str
+    at: datetime
+
+    @classmethod
+    def of(cls, row: Row) -> ChangeEvent:
+        return cls(
+            cursor=Cursor(row["tx"], row["index"]),
+            operation=Operation(row["operation"]),
+            entity=row["entity"],
+            entity_id=row["entityId"],
+            fields=json.loads(row["fields"]),
+            region_code=row.get("regionCode"),
+            programs=tuple(row.get("programs") or ()),
+            source=row["source"],
+            actor=row["actor"],
+            at=row["at"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeFilter:
+    """Which events a consumer wants; None: any."""
+
+    types: frozenset[str] | None = None  # entity types: labels and relationship types
+    programs: frozenset[str] | None = None
+    region_code: str | None = None  # the region and everything below it
+    operations: frozenset[Operation] | None = None
+
+    def matches(self, event: ChangeEvent) -> bool:
+        prefix = region_prefix(self.region_code) if self.region_code else None
+        return (
+            (self.types is None or event.entity in self.types)
+            and (self.programs is None or not self.programs.isdisjoint(event.programs))
+            and (prefix is None or (event.region_code or "").startswith(prefix))
+            and (self.operations is None or event.operation in self.operations)
+        )
+
+    def params(self) -> dict[str, Any]:
+        return {
+            "types": sorted(self.types) if self.types is not None else None,
+            "programs": sorted(self.programs) if self.programs is not None else None,
+            "region": region_prefix(self.region_code) if self.region_code else None,
+            "operations": sorted(self.operations) if self.operations is not None else None,
+        }
+
+
+EVERYTHING = ChangeFilter()
+
+READ: LiteralString = """
+MATCH (e:ChangeEvent)
+WHERE e.tx >= $tx AND (e.tx > $tx OR e.index > $index)
+  AND ($types IS NULL OR e.entity IN $types)
+  AND ($operations IS NULL OR e.operation IN $operations)
+  AND ($region IS NULL OR e.regionCode STARTS WITH $region)
+  AND ($programs IS NULL OR any(p IN e.programs WHERE p IN $programs))
+RETURN e {.*} AS event
+ORDER BY e.tx, e.index
+LIMIT $limit
+"""
+
+PRUNED: LiteralString = """
+OPTIONAL MATCH (s:ChangeSequence {id: 'changes'})
+RETURN s.prunedTx AS tx, s.prunedIndex AS index, s.value AS last
+"""
+
+
+async def pruned_through(graph: Graph) -> tuple[Cursor | None, int]:
+    """The last pruned event's cursor (None if none was), and the last transaction number."""
+    rows = await graph.read(PRUNED)
+    row = rows[0] if rows else {}
+    pruned = Cursor(row["tx"], row["index"]) if row.get("tx") is not None else None
+    return pruned, int(row.get("last") or 0)
+
+
+async def read_changes(
+    graph: Graph,
+    after: Cursor | None,
+    limit: int,
+    only: ChangeFilter = EVERYTHING,
+    *,
+    checked: bool = True,
+) -> list[ChangeEvent]:
+    """The events after `after` (from the oldest kept when None), oldest first; refuses a
+    cursor older than the retention (`CursorExpired`): the events after it are gone. A
+    caller that checked already passes `checked=False`."""
+    pruned, _ = await pruned_through(graph) if checked else (None, 0)
+    if after is not None and pruned is not None and after < pruned:
+        raise CursorExpired(
+            f"change cursor {after.encode()} is older than the retention (events up to "
+            f"{pruned.encode()} were pruned): resynchronise, then resume from a new cursor"
+        )
+    start = after or START
+    rows = await graph.read(READ, tx=start.tx, index=start.index, limit=limit, **only.params())
+    return [ChangeEvent.of(row["event"]) for row in rows]
+
+
+PRUNE: LiteralString = """
+MATCH (e:ChangeEvent) WHERE e.at < $before
+WITH e ORDER BY e.tx DESC, e.index DESC LIMIT 1
+MATCH (s:ChangeSequence {id: 'changes'})
+SET s.prunedTx = e.tx, s.prunedIndex = e.index
+RETURN e.tx AS tx, e.index AS index
+"""
+DELETE_THROUGH: LiteralString = """
+MATCH (e:ChangeEvent)
+WHERE e.tx < $tx OR (e.tx = $tx AND e.index <= $index)
+CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS
+"""
+
+
+async def prune(graph: Graph, before: datetime) -> Cursor | None:
+    """Deletes the events recorded before `before` (and any older by cursor); returns the
+    last pruned cursor, which `read_changes` refuses to resume before."""
+    rows = await graph.write(PRUNE, before=before)
+    if not rows:
+        return None
+    last = Cursor(rows[0]["tx"], rows[0]["index"])
+    await graph.run_auto(DELETE_THROUGH, tx=last.tx, index=last.index)
+    return last

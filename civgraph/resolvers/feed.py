@@ -1,0 +1,137 @@
+"""The change feed for subscribers: one poller per process fans new events out to all.
+
+`ChangeHub.stream(filter, after)` replays the events after `after` from the outbox (pages
+of one filtered query), then streams live ones from the hub, skipping any it already
+delivered: the subscriber is registered before the replay starts, so no event committed
+meanwhile falls between the two. Cursors follow commit order (see
+`civgraph.graph.changes`), so the poller, reading strictly after its last cursor, never
+misses one either. A subscriber that cannot keep up (its queue is full) is told to resume
+from its last cursor rather than silently skipped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import structlog
+
+from civgraph.graph.changes import (
+    EVERYTHING,
+    ChangeEvent,
+    ChangeFilter,
+    Cursor,
+    pruned_through,
+    read_changes,
+)
+from civgraph.graph.driver import Graph
+from civgraph.graph.errors import DatabaseUnavailable, GraphError
+
+log = structlog.get_logger(__name__)
+PAGE = 1000
+
+
+class FellBehind(GraphError):
+    """A subscriber whose queue overflowed; it resumes from its last cursor."""
+
+
+@dataclass(eq=False)
+class Subscriber:
+    queue: asyncio.Queue[ChangeEvent | None]  # None wakes it up to see it overflowed
+    overflowed: bool = False
+
+
+@dataclass
+class ChangeHub:
+    graph: Graph
+    interval: float = 0.2  # seconds between polls when there is nothing new
+    queue_size: int = 10_000
+    position: Cursor = field(default_factory=lambda: Cursor(0, -1))
+    subscribers: set[Subscriber] = field(default_factory=set)
+    task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Starts polling from the newest event: subscribers get what is committed after."""
+        pruned, last = await pruned_through(self.graph)
+        self.position = max(Cursor(last, -1), pruned or Cursor(0, -1))
+        latest = await read_changes(self.graph, self.position, PAGE)
+        while len(latest) == PAGE:
+            self.position = latest[-1].cursor
+            latest = await read_changes(self.graph, self.position, PAGE)
+        self.position = latest[-1].cursor if latest else self.position
+        self.task = asyncio.create_task(self.run(), name="change-hub")
+
+    async def stop(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.task
+
+    async def run(self) -> None:
+        while True:
+            try:
+                events = await self.poll()
+            except (DatabaseUnavailable, GraphError) as error:
+                log.warning("change feed poll failed", error=str(error))
+                events = []
+            self.publish(events)
+            if len(events) < PAGE:
+                await asyncio.sleep(self.interval)
+
+    async def poll(self) -> list[ChangeEvent]:
+        pruned, last = await pruned_through(self.graph)
+        if last < self.position.tx:  # the outbox restarted (a restored or wiped database)
+            log.warning("change sequence went back", last=last, position=self.position.encode())
+            self.position = Cursor(0, -1)
+        if pruned is not None and self.position < pruned:  # pruned past the hub: gone for all
+            self.position = pruned
+            self.overflow_all()
+        return await read_changes(self.graph, self.position, PAGE, checked=False)
+
+    def overflow_all(self) -> None:
+        for subscriber in self.subscribers:
+            subscriber.overflowed = True
+            with contextlib.suppress(asyncio.QueueFull):  # wake it up to see
+                subscriber.queue.put_nowait(None)
+
+    def publish(self, events: list[ChangeEvent]) -> None:
+        for event in events:
+            for subscriber in self.subscribers:
+                if subscriber.overflowed:
+                    continue
+                try:
+                    subscriber.queue.put_nowait(event)
+                except asyncio.QueueFull:
+                    subscriber.overflowed = True
+            self.position = event.cursor
+
+    async def stream(
+        self, only: ChangeFilter = EVERYTHING, after: Cursor | None = None
+    ) -> AsyncIterator[ChangeEvent]:
+        """Events after `after` (from now when None), replayed then live, each once."""
+        subscriber = Subscriber(asyncio.Queue(self.queue_size))
+        self.subscribers.add(subscriber)  # before the replay: nothing falls in between
+        last = after if after is not None else self.position
+        try:
+            while after is not None:
+                page = await read_changes(self.graph, last, PAGE, only)
+                for event in page:
+                    yield event
+                    last = event.cursor
+                if len(page) < PAGE:
+                    break
+            while True:
+                live = await subscriber.queue.get()
+                if subscriber.overflowed:
+                    raise FellBehind(
+                        f"this subscription fell more than {self.queue_size} events behind; "
+                        f"resume from cursor {last.encode()}"
+                    )
+                if live is None or live.cursor <= last or not only.matches(live):
+                    continue
+                yield live
+                last = live.cursor
+        finally:
+            self.subscribers.discard(subscriber)

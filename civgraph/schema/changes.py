@@ -1,0 +1,88 @@
+"""The change feed in the schema: the `changes` subscription's event type and filter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+
+from civgraph.graph.changes import ChangeEvent, ChangeFilter
+from civgraph.schema.enums import ChangeOperation
+
+
+@strawberry.type(description="One changed field: its value before and after.")
+class FieldChange:
+    name: str = strawberry.field(description="The field's name in the graph (camelCase).")
+    before: JSON | None = strawberry.field(description="Null when the field was not set.")
+    after: JSON | None = strawberry.field(description="Null when the field was removed.")
+
+
+@strawberry.type(description="One committed change of the graph (the change feed).")
+class Change:
+    cursor: str = strawberry.field(
+        description="Where this event stands; resume with `after: cursor` to get every later "
+        "event exactly once. Cursors increase strictly in commit order."
+    )
+    operation: ChangeOperation = strawberry.field(description="What the change did.")
+    entity_type: str = strawberry.field(
+        description="A node label (`Person`, …) or relationship type (`ENROLLED_IN`, …)."
+    )
+    entity_id: str = strawberry.field(
+        description="The node's platform id; for a relationship "
+        "`<source id>><TYPE>><target id>@<key>`."
+    )
+    fields: list[FieldChange] = strawberry.field(
+        description="The fields that changed (all of them for a creation), by name."
+    )
+    region_code: str | None = strawberry.field(
+        description="The division code of the entity (a relationship: of its source)."
+    )
+    programs: list[str] = strawberry.field(description="Programs the change concerns.")
+    source: str = strawberry.field(
+        description="What wrote it: `ingest:<source>`, a mutation's name, or a loader."
+    )
+    actor: str = strawberry.field(description="Who wrote it.")
+    at: datetime = strawberry.field(description="When its transaction ran.")
+
+    @classmethod
+    def of(cls, event: ChangeEvent) -> Change:
+        return cls(
+            cursor=event.cursor.encode(),
+            operation=event.operation,
+            entity_type=event.entity,
+            entity_id=event.entity_id,
+            fields=[
+                FieldChange(name=name, before=values["before"], after=values["after"])
+                for name, values in sorted(event.fields.items())
+            ],
+            region_code=event.region_code,
+            programs=list(event.programs),
+            source=event.source,
+            actor=event.actor,
+            at=event.at,
+        )
+
+
+@strawberry.input(description="Which changes to receive; every field left out matches all.")
+class ChangeFilterInput:
+    types: list[str] | None = strawberry.field(
+        default=None, description="Entity types: node labels and relationship types."
+    )
+    programs: list[str] | None = strawberry.field(
+        default=None, description="Program codes (enrollments in them)."
+    )
+    region_code: str | None = strawberry.field(
+        default=None, description="A region or community code: changes in it and below it."
+    )
+    operations: list[ChangeOperation] | None = strawberry.field(
+        default=None, description="Kinds of change."
+    )
+
+    def to_filter(self) -> ChangeFilter:
+        return ChangeFilter(
+            types=frozenset(self.types) if self.types is not None else None,
+            programs=frozenset(self.programs) if self.programs is not None else None,
+            region_code=self.region_code,
+            operations=frozenset(self.operations) if self.operations is not None else None,
+        )
