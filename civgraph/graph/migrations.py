@@ -84,8 +84,7 @@ RECORD_APPLIED: LiteralString = (
 )
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
 COUNT_DATA_NODES: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence "
-    "RETURN count(n) > 0 AS hasData"
+    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence RETURN count(n) > 0 AS hasData"
 )
 
 
