@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-bulk clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-bulk clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -64,6 +64,11 @@ bench-read: setup
 # own; then one row a transaction (the naive loader) against batches on a subset.
 bench-ingest: setup
 	$(BIN)/python -m bench.ingest --people $(PEOPLE) --rerun
+
+# The change feed: commit-to-client latency for 1, 100 and 1,000 subscribers on one server,
+# and events a second while the registration of $(PEOPLE) people is ingested.
+bench-feed: setup
+	$(BIN)/python -m bench.feed --ingest-people $(PEOPLE)
 
 # Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
 # province's people and households: the ceiling.
