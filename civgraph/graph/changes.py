@@ -5,7 +5,9 @@ Statements that change entities return a `change` column (a map, null when nothi
 changed): operation, entity type, entity id, the changed fields with their values before
 and after, the region and programs it concerns. `Outbox.statements` turns a transaction's
 changes into one last statement that takes the next number of the `ChangeSequence`
-counter and creates a `ChangeEvent` per change. Taking the number write-locks the counter
+counter and creates one `ChangeBatch` node holding the transaction's events (JSON, with
+the entity types, programs and regions they concern, for filtering whole batches out).
+Taking the number write-locks the counter
 until the transaction commits, so transactions take numbers in commit order and never the
 same one, whichever process or driver they come from; an event's cursor is its
 transaction's number and its index in the transaction. A transaction that changed
@@ -50,15 +52,10 @@ RECORD: LiteralString = """
 MERGE (s:ChangeSequence {id: 'changes'})
 ON CREATE SET s.value = 0
 SET s.value = s.value + 1
-WITH s.value AS tx
-UNWIND range(0, size($events) - 1) AS i
-WITH tx, i, $events[i] AS e
-CREATE (:ChangeEvent {
-  tx: tx, index: i, operation: e.operation, entity: e.entity, entityId: e.entityId,
-  fields: e.fields, regionCode: e.regionCode, programs: e.programs,
-  source: $source, actor: $actor, at: datetime()
+CREATE (:ChangeBatch {
+  tx: s.value, count: $count, events: $events, types: $types, programs: $programs,
+  regions: $regions, source: $source, actor: $actor, at: datetime()
 })
-RETURN tx
 """
 
 
@@ -71,14 +68,14 @@ def plain(value: Any) -> Any:
 
 
 def event(change: dict[str, Any]) -> dict[str, Any]:
-    """A `change` column's map as the event's properties (fields as JSON text)."""
+    """A `change` column's map as it is kept (values as JSON has them)."""
     fields = {name: {"before": plain(before), "after": plain(after)}
               for name, before, after in change.get("fields") or []}  # fmt: skip
     return {
         "operation": change["operation"],
         "entity": change["entity"],
         "entityId": change["entityId"],
-        "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+        "fields": fields,
         "regionCode": change.get("regionCode"),
         "programs": list(change.get("programs") or []),
     }
@@ -86,7 +83,7 @@ def event(change: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class Outbox:
-    """Records a transaction's changes as events, in the same transaction."""
+    """Records a transaction's changes as one batch of events, in the same transaction."""
 
     context: Context
 
@@ -94,7 +91,15 @@ class Outbox:
         events = [event(row["change"]) for rows in results for row in rows if row.get("change")]
         if not events:
             return []
-        params = {"events": events, "source": self.context.source, "actor": self.context.actor}
+        params = {
+            "events": json.dumps(events, ensure_ascii=False),
+            "count": len(events),
+            "types": sorted({e["entity"] for e in events}),
+            "programs": sorted({p for e in events for p in e["programs"]}),
+            "regions": sorted({e["regionCode"] for e in events if e["regionCode"]}),
+            "source": self.context.source,
+            "actor": self.context.actor,
+        }
         return [(RECORD, params)]
 
 
@@ -141,19 +146,23 @@ class ChangeEvent:
     at: datetime
 
     @classmethod
-    def of(cls, row: Row) -> ChangeEvent:
-        return cls(
-            cursor=Cursor(row["tx"], row["index"]),
-            operation=Operation(row["operation"]),
-            entity=row["entity"],
-            entity_id=row["entityId"],
-            fields=json.loads(row["fields"]),
-            region_code=row.get("regionCode"),
-            programs=tuple(row.get("programs") or ()),
-            source=row["source"],
-            actor=row["actor"],
-            at=row["at"],
-        )
+    def unpack(cls, batch: Row) -> list[ChangeEvent]:
+        """The events of a `ChangeBatch` node."""
+        return [
+            cls(
+                cursor=Cursor(batch["tx"], index),
+                operation=Operation(event["operation"]),
+                entity=event["entity"],
+                entity_id=event["entityId"],
+                fields=event["fields"],
+                region_code=event.get("regionCode"),
+                programs=tuple(event.get("programs") or ()),
+                source=batch["source"],
+                actor=batch["actor"],
+                at=batch["at"],
+            )
+            for index, event in enumerate(json.loads(batch["events"]))
+        ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,17 +194,19 @@ class ChangeFilter:
 
 EVERYTHING = ChangeFilter()
 
+# Batches that may hold wanted events after a cursor; their events are filtered exactly.
 READ: LiteralString = """
-MATCH (e:ChangeEvent)
-WHERE e.tx >= $tx AND (e.tx > $tx OR e.index > $index)
-  AND ($types IS NULL OR e.entity IN $types)
-  AND ($operations IS NULL OR e.operation IN $operations)
-  AND ($region IS NULL OR e.regionCode STARTS WITH $region)
-  AND ($programs IS NULL OR any(p IN e.programs WHERE p IN $programs))
-RETURN e {.*} AS event
-ORDER BY e.tx, e.index
-LIMIT $limit
+MATCH (b:ChangeBatch)
+WHERE b.tx >= $tx
+  AND ($types IS NULL OR any(t IN b.types WHERE t IN $types))
+  AND ($programs IS NULL OR any(p IN b.programs WHERE p IN $programs))
+  AND ($region IS NULL OR any(r IN b.regions WHERE r STARTS WITH $region))
+RETURN b {.*} AS batch
+ORDER BY b.tx
+LIMIT $batches
 """
+BATCHES = 20  # read at a time
+
 
 PRUNED: LiteralString = """
 OPTIONAL MATCH (s:ChangeSequence {id: 'changes'})
@@ -228,22 +239,30 @@ async def read_changes(
             f"change cursor {after.encode()} is older than the retention (events up to "
             f"{pruned.encode()} were pruned): resynchronise, then resume from a new cursor"
         )
-    start = after or START
-    rows = await graph.read(READ, tx=start.tx, index=start.index, limit=limit, **only.params())
-    return [ChangeEvent.of(row["event"]) for row in rows]
+    start, found = after or START, list[ChangeEvent]()
+    params = only.params()
+    while len(found) < limit:
+        rows = await graph.read(READ, tx=start.tx, batches=BATCHES, **params)
+        for row in rows:
+            found += [
+                e for e in ChangeEvent.unpack(row["batch"]) if e.cursor > start and only.matches(e)
+            ]
+        if len(rows) < BATCHES:
+            break
+        start = Cursor(rows[-1]["batch"]["tx"] + 1, -1)  # before the next batch
+    return found[:limit]
 
 
 PRUNE: LiteralString = """
-MATCH (e:ChangeEvent) WHERE e.at < $before
-WITH e ORDER BY e.tx DESC, e.index DESC LIMIT 1
+MATCH (b:ChangeBatch) WHERE b.at < $before
+WITH b ORDER BY b.tx DESC LIMIT 1
 MATCH (s:ChangeSequence {id: 'changes'})
-SET s.prunedTx = e.tx, s.prunedIndex = e.index
-RETURN e.tx AS tx, e.index AS index
+SET s.prunedTx = b.tx, s.prunedIndex = b.count - 1
+RETURN b.tx AS tx, b.count - 1 AS index
 """
 DELETE_THROUGH: LiteralString = """
-MATCH (e:ChangeEvent)
-WHERE e.tx < $tx OR (e.tx = $tx AND e.index <= $index)
-CALL (e) { DELETE e } IN TRANSACTIONS OF 10000 ROWS
+MATCH (b:ChangeBatch) WHERE b.tx <= $tx
+CALL (b) { DELETE b } IN TRANSACTIONS OF 1000 ROWS
 """
 
 
@@ -254,5 +273,5 @@ async def prune(graph: Graph, before: datetime) -> Cursor | None:
     if not rows:
         return None
     last = Cursor(rows[0]["tx"], rows[0]["index"])
-    await graph.run_auto(DELETE_THROUGH, tx=last.tx, index=last.index)
+    await graph.run_auto(DELETE_THROUGH, tx=last.tx)
     return last

@@ -72,8 +72,8 @@ MIGRATIONS: tuple[Migration, ...] = (
         (
             "CREATE CONSTRAINT changesequence_id IF NOT EXISTS "
             "FOR (n:ChangeSequence) REQUIRE n.id IS UNIQUE",
-            indexed("ChangeEvent", "tx"),
-            indexed("ChangeEvent", "at"),
+            indexed("ChangeBatch", "tx"),
+            indexed("ChangeBatch", "at"),
         ),
     ),
 )

@@ -57,16 +57,17 @@ def upsert_statement(label: Label) -> LiteralString:
     return (
         "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
         "ON CREATE SET n.id = randomUUID(), n.firstSeen = datetime(), n.version = 0 "
-        "WITH n, row, n {.*} AS before "
-        "WITH n, row, before, [k IN keys(row.props) WHERE before.version = 0 "
-        "OR before[k] IS NULL OR before[k] <> row.props[k]] AS changed "
+        "WITH n, row, CASE WHEN n.version = 0 "
+        "THEN [k IN keys(row.props) | [k, null, row.props[k]]] "
+        "ELSE [k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k] "
+        "| [k, n[k], row.props[k]]] END AS changed, n.version = 0 AS created "
         "SET n += row.props, n.source = $source, n.recordKey = row.recordKey, "
         "n.lastSeen = datetime(), n.version = coalesce(n.version, 0) + "
         "CASE WHEN size(changed) > 0 THEN 1 ELSE 0 END "
-        "WITH n, row, before, changed" + RECORD + describes("n", "matchKey", "score") + " "
-        "RETURN CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN before.version = 0 "
+        "WITH n, row, changed, created" + RECORD + describes("n", "matchKey", "score") + " "
+        "RETURN CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN created "
         "THEN 'NODE_CREATED' ELSE 'NODE_UPDATED' END, entity: '" + name + "', "
-        "entityId: n.id, fields: [k IN changed | [k, before[k], row.props[k]]], "
+        "entityId: n.id, fields: changed, "
         "regionCode: n.divisionCode, programs: []} END AS change"
     )
 

@@ -88,7 +88,7 @@ async def test_every_label_has_nodes(demo: Graph) -> None:
     counts = {row["label"]: row["n"] for row in await demo.read(NODE_COUNTS)}
 
     # and the change feed's outbox, which recorded the load
-    assert set(counts) == {LABEL_TEXT[label] for label in Label} | {"ChangeEvent", "ChangeSequence"}
+    assert set(counts) == {LABEL_TEXT[label] for label in Label} | {"ChangeBatch", "ChangeSequence"}
     assert all(count > 0 for count in counts.values())
 
 
