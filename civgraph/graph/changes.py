@@ -1,17 +1,18 @@
 """The change feed's outbox: every committed write records its change events in the same
 transaction, under a cursor that orders all events totally, in commit order.
 
-Statements that change entities return a `change` column (a map, null when nothing
-changed): operation, entity type, entity id, the changed fields with their values before
-and after, the region and programs it concerns. `Outbox.statements` turns a transaction's
-changes into one last statement that takes the next number of the `ChangeSequence`
-counter and creates one `ChangeBatch` node holding the transaction's events (JSON, with
-the entity types, programs and regions they concern, for filtering whole batches out).
-Taking the number write-locks the counter
-until the transaction commits, so transactions take numbers in commit order and never the
-same one, whichever process or driver they come from; an event's cursor is its
-transaction's number and its index in the transaction. A transaction that changed
-nothing takes no number.
+Statements that change entities return a `changes` column: a list of maps, one per
+entity changed, collected into one row so that the driver decodes one record per
+statement. Each map holds the operation, entity type and id, the changed fields with their
+values before and after, and the region and programs the change concerns.
+
+`Outbox.statements` turns a transaction's changes into one last statement that takes the
+next number of the `ChangeSequence` counter and creates one `ChangeBatch` node holding the
+transaction's events (JSON, with the entity types, programs and regions they concern, for
+filtering whole batches out). Taking the number write-locks the counter until the
+transaction commits, so transactions take numbers in commit order and never the same one,
+whichever process or driver they come from; an event's cursor is its transaction's number
+and its index in the transaction. A transaction that changed nothing takes no number.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ class Outbox:
     context: Context
 
     def statements(self, results: Sequence[Sequence[Row]]) -> list[Statement]:
-        events = [event(row["change"]) for rows in results for row in rows if row.get("change")]
+        events = [event(c) for rows in results for row in rows for c in row.get("changes", ())]
         if not events:
             return []
         params = {

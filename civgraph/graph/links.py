@@ -37,9 +37,9 @@ DERIVED: dict[Rel, LiteralString] = {
         WHERE before IS NULL AND after IS NOT NULL OR before <> after
           OR before IS NOT NULL AND after IS NULL
         SET p.divisionCode = after, p.version = coalesce(p.version, 0) + 1
-        RETURN {operation: 'NODE_UPDATED', entity: 'Person', entityId: p.id,
+        RETURN collect({operation: 'NODE_UPDATED', entity: 'Person', entityId: p.id,
                 fields: [['divisionCode', before, after]], regionCode: after,
-                programs: []} AS change""",
+                programs: []}) AS changes""",
 }
 
 
@@ -112,7 +112,7 @@ def source_match(spec: RelSpec, by_id: bool) -> LiteralString:
 def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
     """Creates or updates relationships between nodes found by natural key (or, `by_id`, by
     platform id); bumps `version` when a property or the period changes and returns the
-    change for the change feed (`change`, null when nothing changed)."""
+    changes for the change feed (one row: `linked` positions and `changes`)."""
     target, rel = LABEL_TEXT[spec.target], REL_TEXT[spec.rel]
     programs: LiteralString = "[t.code]" if spec.target is Label.PROGRAM else "[]"
     return (
@@ -134,7 +134,8 @@ def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
         + RECORD
         + describes("s", "matchKey", "score")
         + described_target(spec)
-        + "RETURN row.index AS linked, CASE WHEN created OR size(changed) > 0 THEN {operation: "
+        + "RETURN collect(row.index) AS linked, "
+        "collect(CASE WHEN created OR size(changed) > 0 THEN {operation: "
         "CASE WHEN created THEN 'RELATIONSHIP_CREATED' "
         "WHEN 'until' IN [c IN changed | c[0]] AND after.until IS NOT NULL "
         "THEN 'RELATIONSHIP_ENDED' "
@@ -142,7 +143,7 @@ def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
         "entityId: s.id + '>" + rel + ">' + t.id + '@' + row.key, "
         "fields: changed, "
         "regionCode: coalesce(s.divisionCode, t.divisionCode), programs: " + programs + "} "
-        "END AS change"
+        "END) AS changes"
     )  # fmt: skip
 
 
@@ -207,7 +208,7 @@ def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> l
 
 def written(rows: Sequence[Row]) -> set[int]:
     """Positions of the links the first of `link_statements` wrote, from its rows."""
-    return {int(row["linked"]) for row in rows}
+    return {int(index) for row in rows for index in row["linked"]}
 
 
 async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:

@@ -52,7 +52,7 @@ STRUCTURE: dict[Label, LiteralString] = {
 @cache
 def upsert_statement(label: Label) -> LiteralString:
     """Creates or updates nodes by natural key; bumps `version` when a field changes and
-    returns the change for the change feed (`change`, null when nothing changed)."""
+    returns the changes for the change feed (one row: `changes`)."""
     name, key = LABEL_TEXT[label], KEY[label]
     return (
         "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
@@ -65,10 +65,10 @@ def upsert_statement(label: Label) -> LiteralString:
         "n.lastSeen = datetime(), n.version = coalesce(n.version, 0) + "
         "CASE WHEN size(changed) > 0 THEN 1 ELSE 0 END "
         "WITH n, row, changed, created" + RECORD + describes("n", "matchKey", "score") + " "
-        "RETURN CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN created "
+        "RETURN collect(CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN created "
         "THEN 'NODE_CREATED' ELSE 'NODE_UPDATED' END, entity: '" + name + "', "
         "entityId: n.id, fields: changed, "
-        "regionCode: n.divisionCode, programs: []} END AS change"
+        "regionCode: n.divisionCode, programs: []} END) AS changes"
     )
 
 
