@@ -17,6 +17,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
+from civgraph.graph.changes import Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 
 NAMESPACE = uuid.UUID("5d1f3c52-8a1e-4a8e-9a0c-2f0b1c7e6a11")
@@ -55,8 +56,14 @@ ENTITIES: LiteralString = """
 UNWIND $rows AS row
 MERGE (p:Person {id: row.id})
 ON CREATE SET p.firstSeen = datetime(), p.name = row.name, p.sex = row.sex,
-              p.birthDate = row.birthDate, p.divisionCode = row.communityCode
-SET p.source = $source, p.recordKey = row.recordKey, p.lastSeen = datetime()
+              p.birthDate = row.birthDate, p.divisionCode = row.communityCode, p.version = 0
+WITH p, row, p.version = 0 AS created
+SET p.source = $source, p.recordKey = row.recordKey, p.lastSeen = datetime(),
+    p.version = CASE WHEN created THEN 1 ELSE p.version END
+RETURN collect(CASE WHEN created THEN {operation: 'NODE_CREATED', entity: 'Person',
+  entityId: p.id, fields: [['name', null, p.name], ['sex', null, p.sex],
+  ['birthDate', null, p.birthDate], ['divisionCode', null, p.divisionCode]],
+  regionCode: p.divisionCode, programs: []} END) AS changes
 """
 
 POSSIBLY_SAME: LiteralString = """
@@ -64,9 +71,15 @@ UNWIND $rows AS row
 MATCH (a:Person {id: row.id})
 MATCH (b:Person {id: row.candidate})
 MERGE (a)-[r:POSSIBLY_SAME {key: '-'}]->(b)
-ON CREATE SET r.firstSeen = datetime()
+ON CREATE SET r.firstSeen = datetime(), r.version = 0
+WITH a, b, r, row, r.version = 0 AS created
 SET r.score = row.score, r.matchKey = row.matchKey, r.source = $source,
-    r.recordKey = row.recordKey, r.lastSeen = datetime()
+    r.recordKey = row.recordKey, r.lastSeen = datetime(),
+    r.version = CASE WHEN created THEN 1 ELSE r.version END
+RETURN collect(CASE WHEN created THEN {operation: 'RELATIONSHIP_CREATED',
+  entity: 'POSSIBLY_SAME', entityId: a.id + '>POSSIBLY_SAME>' + b.id + '@-',
+  fields: [['score', null, row.score], ['matchKey', null, row.matchKey]],
+  regionCode: a.divisionCode, programs: []} END) AS changes
 """
 
 # What the record said, kept on the record so a split can make its entity later.
@@ -128,8 +141,25 @@ RETURN rec {.*} AS record, p.id AS person, p.idNumber AS idNumber, d.matchKey AS
 """
 
 
+def moved(rel: LiteralString, start: LiteralString, end: LiteralString) -> LiteralString:
+    """The change events of moving `r` (properties `props`) to `c`: deleted, then created;
+    `start`/`end` name the old relationship's endpoints, `n` replaces `p` in the new one."""
+    created_start: LiteralString = "n" if start == "p" else start
+    created_end: LiteralString = "n" if end == "p" else end
+    return (
+        "RETURN collect({operation: 'RELATIONSHIP_DELETED', entity: '" + rel + "', "
+        "entityId: " + start + ".id + '>" + rel + ">' + " + end + ".id + '@' + props.key, "
+        "fields: [k IN keys(props) | [k, props[k], null]], regionCode: p.divisionCode, "
+        "programs: []}) + collect({operation: 'RELATIONSHIP_CREATED', entity: '" + rel + "', "
+        "entityId: " + created_start + ".id + '>" + rel + ">' + " + created_end + ".id + '@' "
+        "+ props.key, fields: [k IN keys(props) | [k, null, props[k]]], "
+        "regionCode: n.divisionCode, programs: []}) AS changes"
+    )
+
+
 def moves(spec: RelSpec) -> list[LiteralString]:
-    """Statements moving a record's relationships of `spec` from one person to another."""
+    """Statements moving a record's relationships of `spec` from one person to another,
+    returning their change events."""
     rel = REL_TEXT[spec.rel]
     found: list[LiteralString] = []
     if spec.source is Label.PERSON:
@@ -138,7 +168,7 @@ def moves(spec: RelSpec) -> list[LiteralString]:
             "MATCH (p:Person {id: $from})-[r:" + rel + "]->(o:" + other + ") "
             "WHERE r.source = $source AND r.recordKey = $recordKey "
             "MATCH (n:Person {id: $to}) CREATE (n)-[c:" + rel + "]->(o) SET c = properties(r) "
-            "DELETE r"
+            "WITH p, n, o, r, properties(r) AS props DELETE r " + moved(rel, "p", "o")
         )
     if spec.target is Label.PERSON:
         other = LABEL_TEXT[spec.source]
@@ -146,7 +176,7 @@ def moves(spec: RelSpec) -> list[LiteralString]:
             "MATCH (p:Person {id: $from})<-[r:" + rel + "]-(o:" + other + ") "
             "WHERE r.source = $source AND r.recordKey = $recordKey "
             "MATCH (n:Person {id: $to}) CREATE (n)<-[c:" + rel + "]-(o) SET c = properties(r) "
-            "DELETE r"
+            "WITH p, n, o, r, properties(r) AS props DELETE r " + moved(rel, "o", "p")
         )
     return found
 
@@ -155,9 +185,12 @@ MOVES: tuple[LiteralString, ...] = tuple(s for spec in RELATIONSHIPS for s in mo
 
 # A decided record's possible matches are answered.
 UNDECIDED: LiteralString = """
-MATCH (:Person {id: $from})-[r:POSSIBLY_SAME]->()
+MATCH (a:Person {id: $from})-[r:POSSIBLY_SAME]->(b)
 WHERE r.source = $source AND r.recordKey = $recordKey
-DELETE r
+WITH a, b, r, r.key AS key DELETE r
+RETURN collect({operation: 'RELATIONSHIP_DELETED', entity: 'POSSIBLY_SAME',
+  entityId: a.id + '>POSSIBLY_SAME>' + b.id + '@' + key, fields: [],
+  regionCode: a.divisionCode, programs: []}) AS changes
 """
 
 REDESCRIBE: LiteralString = """
@@ -171,7 +204,10 @@ SET e.matchKey = $matchKey, e.score = $score, rec.decidedAt = datetime(), rec.de
 # A record's own entity that no record describes any more goes (with its POSSIBLY_SAME).
 DROP_ORPHAN: LiteralString = """
 MATCH (p:Person {id: $from}) WHERE p.idNumber IS NULL AND NOT (p)<-[:DESCRIBES]-()
+WITH p, p.id AS id, p.divisionCode AS region
 DETACH DELETE p
+RETURN collect({operation: 'NODE_DELETED', entity: 'Person', entityId: id, fields: [],
+  regionCode: region, programs: []}) AS changes
 """
 
 
@@ -200,7 +236,7 @@ async def _move(
         )
     )
     statements.append((DROP_ORPHAN, {"from": from_id}))
-    await graph.write_all(statements)
+    await graph.write_all(statements, Outbox(Context(f"er:{record['source']}", actor)))
 
 
 async def _record(graph: Graph, source: str, key: str) -> Row:
@@ -232,7 +268,8 @@ async def split(graph: Graph, source: str, key: str, actor: str) -> str:
         "birthDate": record["birthDate"],
         "communityCode": record.get("communityCode"),
     }
-    await graph.write_all([(ENTITIES, {"rows": [entity], "source": source})])
+    outbox = Outbox(Context(f"er:{source}", actor))
+    await graph.write_all([(ENTITIES, {"rows": [entity], "source": source})], outbox)
     await _move(graph, record, found["person"], own, SPLIT, 1.0, actor)
     return own
 

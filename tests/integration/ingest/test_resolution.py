@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook
 
+from civgraph.graph.changes import ChangeFilter, Operation, read_changes
 from civgraph.graph.driver import Graph
 from civgraph.graph.resolution import ResolutionError, join, split
 from civgraph.ingest.run import files_in, run
@@ -95,6 +96,7 @@ async def test_records_without_id_numbers_are_resolved(
     graph: Graph, exports: Path, tmp_path: Path
 ) -> None:
     summaries, _ = await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=10)
+    feed = await read_changes(graph, None, 10_000, ChangeFilter(types=frozenset({"Person"})))
 
     (cremations,) = [s for s in summaries if s.source == "cremations"]
     assert (cremations.loaded, cremations.rejected) == (4, 1)
@@ -114,6 +116,8 @@ async def test_records_without_id_numbers_are_resolved(
             "matchKey": "name~typo+birthDate+sex+community",
         }
     ]
+    unkeyed = [e for e in feed if e.source == "ingest:cremations"]
+    assert sorted(e.fields["name"]["after"] for e in unkeyed) == ["李桂芝", "赵铁柱"]
     rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
     assert "cremations.csv,6,姓名,,missing (the row has no ID number either)" in rejects
 
@@ -137,8 +141,10 @@ async def test_a_match_can_be_split_and_stays_split(
 ) -> None:
     await run(graph, files_in(exports), tmp_path / "first.csv", batch_size=10)
     woman = (await cremated(graph))["C-2"]["id"]
+    before_split = (await read_changes(graph, None, 10_000))[-1].cursor
 
     own = await split(graph, "cremations", "C-2", actor="test")
+    recorded = await read_changes(graph, before_split, 100)
     await run(graph, files_in(exports), tmp_path / "second.csv", batch_size=10)
 
     found = await cremated(graph)
@@ -148,6 +154,12 @@ async def test_a_match_can_be_split_and_stays_split(
         "陳秀英",
     )
     assert found["C-2"]["matchKey"] == "split"
+    assert [(e.operation, e.entity, e.source, e.actor) for e in recorded] == [
+        (Operation.NODE_CREATED, "Person", "er:cremations", "test"),
+        (Operation.RELATIONSHIP_DELETED, "CREMATED_AT", "er:cremations", "test"),
+        (Operation.RELATIONSHIP_CREATED, "CREMATED_AT", "er:cremations", "test"),
+    ]
+    assert recorded[2].entity_id.startswith(own + ">CREMATED_AT>")
     registered = await graph.read(
         "MATCH (p:Person {id: $id}) RETURN EXISTS { (p)-[:CREMATED_AT]->() } AS cremated",
         id=woman,
