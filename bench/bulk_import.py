@@ -55,6 +55,7 @@ from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 from civgraph.ingest.mappings.divisions import COMMUNITY_KINDS, division_level
 from civgraph.ingest.mappings.households import HOUSEHOLD_KINDS, RELATIONS
+from civgraph.ingest.synth.exports import EXPORTS
 
 IMPORTER_DIR = Path(__file__).resolve().parent / "importer"
 IMPORTER_POM = IMPORTER_DIR / "pom.xml"
@@ -63,17 +64,7 @@ ENTRY_POINT = "org.neo4j.cli.AdminTool"  # neo4j-admin's main class, in neo4j-co
 DATABASE = "neo4j"
 SOURCE = "bench (bulk import)"
 NO_PERIOD = "-"  # the relationship key of one without a period, as civgraph.graph.links
-REGISTRATION_HEADER = [
-    "户号",
-    "住址",
-    "社区代码",
-    "户别",
-    "身份证号",
-    "姓名",
-    "与户主关系",
-    "入户日期",
-    "联系电话",
-]
+REGISTRATION_HEADER = list(EXPORTS["household_registration"].header)  # as synth writes it
 # What the importer prints when it is done, e.g. "  96095 nodes".
 IMPORTED = re.compile(r"^\s*(\d+) (nodes|relationships|properties)\s*$", re.MULTILINE)
 IMPORT_DONE = re.compile(r"IMPORT DONE in ([^.]+)\.")

@@ -20,19 +20,14 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
 import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import httpx
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.ingest import VAR, province
-from bench.read_api import free_port
+from bench.read_api import running_api
 from civgraph.graph.driver import Graph
 from civgraph.graph.driver import connect as connect_graph
 from civgraph.graph.migrations import migrate
@@ -141,37 +136,6 @@ async def ingest_rate(graph: Graph, url: str, server: process.RunningServer, peo
     )
 
 
-@contextmanager
-def serving(server: process.RunningServer, folder: Path) -> Iterator[str]:
-    port, log = free_port(), folder / "api.log"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
-    env |= {
-        "CIVGRAPH_NEO4J_URI": server.uri,
-        "CIVGRAPH_NEO4J_PASSWORD": server.password,
-        "CIVGRAPH_PORT": str(port),
-        "CIVGRAPH_LOAD_DEMO_DATA": "false",
-        "CIVGRAPH_LOG_LEVEL": "warning",
-        "CIVGRAPH_NEO4J_HOME": str(folder / "api"),
-    }
-    with log.open("wb") as out:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "civgraph", "serve"], env=env, stdout=out, stderr=out
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        yield url.replace("http://", "ws://") + "/graphql"
-    finally:
-        child.terminate()
-        child.wait(30)
-
-
 async def bench(args: argparse.Namespace) -> None:
     folder = VAR / "feed"
     shutil.rmtree(folder, ignore_errors=True)
@@ -185,7 +149,8 @@ async def bench(args: argparse.Namespace) -> None:
         community = CommunityFields(code=COMMUNITY, name="测试社区", kind=CommunityKind.URBAN,
                                     township_code=COMMUNITY[:9])  # fmt: skip
         await upsert_nodes(graph, [community], "bench (synthetic)")
-        with serving(server, folder) as url:
+        with running_api(server, folder) as http:
+            url = http.replace("http://", "ws://") + "/graphql"
             print(f"poll interval 200 ms; {args.events} events at {args.rate}/s per run")
             for count in args.subscribers:
                 print(await latency(graph, url, count, args.events, args.rate), flush=True)

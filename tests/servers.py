@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,29 +66,37 @@ def server_env(home: Path, port: int, **extra: str) -> dict[str, str]:
     return env | extra
 
 
-@pytest.fixture(scope="session")
-def api(neo4j: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    home = tmp_path_factory.mktemp("api")
-    port = free_port()
+@contextmanager
+def serving(
+    neo4j: Target, folder: Path, port: int, **extra: str
+) -> Iterator[tuple[Api, subprocess.Popen[bytes]]]:
+    """`civgraph serve` against `neo4j` on `port` (logging to `folder`), until the block ends
+    (a test may kill it sooner)."""
+    folder.mkdir(parents=True, exist_ok=True)
     env = server_env(
-        home / "neo4j",
+        folder / "neo4j",
         port,
         CIVGRAPH_NEO4J_URI=neo4j.uri,
         CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
         CIVGRAPH_LOAD_DEMO_DATA="false",
+        **extra,
     )
-    log = home / "server.log"
-    with log.open("wb") as out:
+    log = folder / f"server-{port}.log"
+    with log.open("ab") as out:
         child = subprocess.Popen(
-            [sys.executable, "-m", "civgraph", "serve"],
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "civgraph", "serve"], env=env, stdout=out, stderr=out
         )
     api = Api(f"http://127.0.0.1:{port}", log)
     try:
         wait_for_health(api.url, child, log)
-        yield api
+        yield api, child
     finally:
-        child.terminate()
-        child.wait(30)
+        if child.poll() is None:
+            child.terminate()
+            child.wait(30)
+
+
+@pytest.fixture(scope="session")
+def api(neo4j: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with serving(neo4j, tmp_path_factory.mktemp("api"), free_port()) as (api, _):
+        yield api

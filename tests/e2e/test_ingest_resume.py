@@ -15,15 +15,17 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+import pytest_asyncio
 
 from civgraph.graph.connection import Target
-from civgraph.graph.driver import Graph, connect
+from civgraph.graph.driver import Graph, Row, connect
 from civgraph.graph.server import process
 from tests.builders import GRAPH_COUNTS, resident_id, wipe
 from tests.integration.ingest.test_loader import REGISTRATION_HEADER, write_files
 from tests.servers import free_port, server_env
 
 PEOPLE = 12_000
+Uninterrupted = tuple[Path, list[Row]]
 
 
 def many_people(directory: Path) -> None:
@@ -81,14 +83,20 @@ async def wait_for_people(graph: Graph, child: subprocess.Popen[bytes], minimum:
         await asyncio.sleep(0.05)
 
 
-async def test_a_killed_ingest_completes_when_run_again(
-    graph: Graph, env: dict[str, str], tmp_path: Path
-) -> None:
+@pytest_asyncio.fixture
+async def uninterrupted(graph: Graph, env: dict[str, str], tmp_path: Path) -> Uninterrupted:
+    """The exports, and the graph's counts after one uninterrupted run of them."""
     exports = tmp_path / "exports"
     exports.mkdir()
     many_people(exports)
     assert ingest(exports, env, tmp_path / "whole.csv").wait(300) == 0
-    whole = await graph.read(GRAPH_COUNTS)
+    return exports, await graph.read(GRAPH_COUNTS)
+
+
+async def test_a_killed_ingest_completes_when_run_again(
+    graph: Graph, env: dict[str, str], tmp_path: Path, uninterrupted: Uninterrupted
+) -> None:
+    exports, whole = uninterrupted
     await wipe(graph)
 
     child = ingest(exports, env, tmp_path / "killed.csv")
@@ -103,13 +111,9 @@ async def test_a_killed_ingest_completes_when_run_again(
 
 
 async def test_an_ingest_whose_neo4j_is_killed_completes_when_both_are_started_again(
-    graph: Graph, env: dict[str, str], tmp_path: Path
+    env: dict[str, str], tmp_path: Path, uninterrupted: Uninterrupted
 ) -> None:
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    many_people(exports)
-    assert ingest(exports, env, tmp_path / "whole.csv").wait(300) == 0
-    whole = await graph.read(GRAPH_COUNTS)
+    exports, whole = uninterrupted
     config = process.ServerConfig(
         home=tmp_path / "own", port=0, heap="384m", pagecache="64m", password="own-secret"
     )

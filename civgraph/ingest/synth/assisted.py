@@ -12,25 +12,18 @@ from collections.abc import Callable
 from civgraph.ingest.synth.context import Area, Community, Context
 from civgraph.ingest.synth.economy import Economy
 from civgraph.ingest.synth.households import Registrar
-from civgraph.ingest.synth.manifest import Planted
+from civgraph.ingest.synth.manifest import DIBAO_KINDS, Planted
 from civgraph.ingest.synth.people import Member
 
 PLANTED_SHARE = 0.25
-KINDS = (
-    "dibao_legal_representatives",
-    "dibao_investors",
-    "dibao_vehicle_owners",
-    "dibao_property_owners",
-    "dibao_payroll",
-    "dibao_hidden_spouses",
-)
+
 AGES = {"dibao_payroll": (22, 59), "dibao_hidden_spouses": (25, 75)}
 
 
 class Assisted:
     def __init__(self, ctx: Context, economy: Economy, registrar: Registrar) -> None:
         self.ctx, self.economy, self.registrar = ctx, economy, registrar
-        self.counts = dict.fromkeys(KINDS, 0)
+        self.counts = dict.fromkeys(DIBAO_KINDS, 0)
         self.planters: dict[str, Callable[[Area, Community, Member], Planted]] = {
             "dibao_legal_representatives": self.legal_representative,
             "dibao_investors": self.investor,
@@ -44,7 +37,7 @@ class Assisted:
         """The next situation this household can hold, and who holds it; or none."""
         if min(self.counts.values()) > 0 and not self.ctx.chance(PLANTED_SHARE):
             return None
-        for kind in sorted(KINDS, key=self.counts.__getitem__):
+        for kind in sorted(DIBAO_KINDS, key=self.counts.__getitem__):
             if chosen := self.eligible(kind, members, generated):
                 self.counts[kind] += 1
                 return kind, chosen

@@ -15,15 +15,19 @@ from typing import TextIO
 
 Planted = dict[str, object]  # one planted situation: the keys a test needs to find it
 BREACHES = ("over_age", "multiple_posts", "recent_same_sector", "unfiled", "paid", "control")
-LISTS = (
-    "benefits_after_cremation",
-    "concurrent_posts",
+# What makes a 低保 household member a case for the 核对 checks.
+DIBAO_KINDS = (
     "dibao_legal_representatives",
     "dibao_investors",
     "dibao_vehicle_owners",
     "dibao_property_owners",
     "dibao_payroll",
     "dibao_hidden_spouses",
+)
+LISTS = (
+    "benefits_after_cremation",
+    "concurrent_posts",
+    *DIBAO_KINDS,
     "double_enrollments",
     *(f"retired_cadres_{breach}" for breach in BREACHES),
     "overcrowded_facilities",
