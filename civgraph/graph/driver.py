@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, LiteralString, Protocol
+from typing import Any, LiteralString, Protocol, TypeVar
 
 import neo4j
 import neo4j.exceptions
@@ -14,6 +14,7 @@ from civgraph.graph.errors import DatabaseUnavailable
 
 Row = dict[str, Any]
 Statement = tuple[LiteralString, Mapping[str, Any]]  # Cypher and its parameters
+T = TypeVar("T")
 
 
 class Recorder(Protocol):
@@ -21,6 +22,24 @@ class Recorder(Protocol):
     outbox, `civgraph.graph.changes.Outbox`)."""
 
     def statements(self, results: Sequence[Sequence[Row]]) -> list[Statement]: ...
+
+
+class Transaction:
+    """One managed transaction as a unit of work sees it: statements run in order, each
+    one's rows kept for the recorder. Raising aborts it (nothing is written)."""
+
+    def __init__(self, tx: neo4j.AsyncManagedTransaction) -> None:
+        self._tx = tx
+        self.results: list[list[Row]] = []
+
+    async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        result = await self._tx.run(query, params)
+        rows = [to_native(row) for row in await result.data()]
+        self.results.append(rows)
+        return rows
+
+    async def run_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        return [await self.run(query, **params) for query, params in statements]
 
 
 class Graph:
@@ -32,7 +51,7 @@ class Graph:
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one read statement in a managed (retried, routable) transaction."""
-        return (await self._transaction([(query, params)], write=False))[0]
+        return (await self._read([(query, params)]))[0]
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one idempotent write statement in a managed transaction."""
@@ -43,7 +62,23 @@ class Graph:
     ) -> list[list[Row]]:
         """Runs several write statements in one managed transaction (all or none), then what
         `recorder` makes of their results; returns each statement's rows."""
-        return await self._transaction(statements, write=True, recorder=recorder)
+        return await self.transact(lambda tx: tx.run_all(statements), recorder)
+
+    async def transact(
+        self, work: Callable[[Transaction], Awaitable[T]], recorder: Recorder | None = None
+    ) -> T:
+        """Runs `work` in one managed write transaction, then what `recorder` makes of its
+        statements' results. Neo4j may run `work` again after a transient failure, so it
+        must do nothing outside the transaction; an exception it raises rolls back."""
+
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> T:
+            transaction = Transaction(tx)
+            value = await work(transaction)
+            for query, params in recorder.statements(transaction.results) if recorder else []:
+                await (await tx.run(query, dict(params))).consume()
+            return value
+
+        return await self._execute(unit, write=True)
 
     async def run_auto(self, query: LiteralString, **params: Any) -> None:
         """Runs a statement in an auto-commit transaction: schema statements and `CALL { … }
@@ -62,23 +97,20 @@ class Graph:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def _transaction(
-        self, statements: Sequence[Statement], *, write: bool, recorder: Recorder | None = None
-    ) -> list[list[Row]]:
-        async def run_all(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
-            results = []
-            for query, params in statements:
-                result = await tx.run(query, dict(params))
-                results.append([to_native(row) for row in await result.data()])
-            for query, params in recorder.statements(results) if recorder else []:
-                await (await tx.run(query, dict(params))).consume()
-            return results
+    async def _read(self, statements: Sequence[Statement]) -> list[list[Row]]:
+        async def unit(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
+            return await Transaction(tx).run_all(statements)
 
+        return await self._execute(unit, write=False)
+
+    async def _execute(
+        self, unit: Callable[[neo4j.AsyncManagedTransaction], Awaitable[T]], *, write: bool
+    ) -> T:
         try:
             async with self.driver.session(database=self.database) as session:
                 if write:
-                    return await session.execute_write(run_all)
-                return await session.execute_read(run_all)
+                    return await session.execute_write(unit)
+                return await session.execute_read(unit)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
             raise DatabaseUnavailable(str(error)) from error
 

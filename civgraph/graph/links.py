@@ -22,13 +22,16 @@ from civgraph.graph.provenance import RECORD, Origin, describes
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
 NO_PERIOD = "-"
 
-# Facts derived from a relationship when it is written.
+# Facts derived from a relationship when it is written, from the rows of `link_statements`
+# (their `sourceKey` or `sourceId` names the relationship's source node).
 DERIVED: dict[Rel, LiteralString] = {
     # A person's division code is that of the household they belong to now (the latest
     # current membership), and none when they belong to none; a change of it is recorded.
     Rel.MEMBER_OF: """
         UNWIND $rows AS row
-        MATCH (p:Person {idNumber: row.sourceKey})
+        OPTIONAL MATCH (byKey:Person {idNumber: row.sourceKey})
+        OPTIONAL MATCH (byId:Person {id: row.sourceId})
+        WITH coalesce(byId, byKey) AS p WHERE p IS NOT NULL
         OPTIONAL MATCH (p)-[m:MEMBER_OF]->(h:Household) WHERE m.until IS NULL
         WITH p, h ORDER BY m.since DESC
         WITH p, collect(h)[0] AS current
@@ -52,6 +55,7 @@ class LinkInput:
     until: date | None = None
     origin: Origin | None = None  # the source record; by default one keyed by the link
     source_id: str | None = None  # the source node's platform id, when it has no natural key
+    target_id: str | None = None  # the same for the target node
     # What tells two relationships between the same nodes apart: the start of the period
     # by default; events without a period (donations, funding) pass their date or record.
     distinct_by: str | None = None
@@ -68,6 +72,7 @@ class LinkInput:
             "sourceKey": self.source_key,
             "sourceId": self.source_id,
             "targetKey": self.target_key,
+            "targetId": self.target_id,
             "key": self.key,
             "props": self.props.properties() if self.props else {},
             "since": self.since,
@@ -96,29 +101,33 @@ class LinkQuery:
         return self.spec.target if self.outgoing else self.spec.source
 
 
-def source_match(spec: RelSpec, by_id: bool) -> LiteralString:
-    """Finds the source node `s` of `row` by natural key, or (`by_id`) by either."""
-    source, key = LABEL_TEXT[spec.source], KEY[spec.source]
+def endpoint_match(
+    label: Label, var: LiteralString, field: LiteralString, by_id: bool, carried: LiteralString
+) -> LiteralString:
+    """Finds node `var` of `row` by natural key (`row.<field>Key`), or (`by_id`) by platform
+    id (`row.<field>Id`) where the row has one; `carried` are the variables bound so far."""
+    name, key = LABEL_TEXT[label], KEY[label]
     if not by_id:
-        return "MATCH (s:" + source + " {" + key + ": row.sourceKey}) "
+        return "MATCH (" + var + ":" + name + " {" + key + ": row." + field + "Key}) "
     return (
-        "OPTIONAL MATCH (k:" + source + " {" + key + ": row.sourceKey}) "
-        "OPTIONAL MATCH (i:" + source + " {id: row.sourceId}) "
-        "WITH row, coalesce(i, k) AS s WHERE s IS NOT NULL "
+        "OPTIONAL MATCH (byKey:" + name + " {" + key + ": row." + field + "Key}) "
+        "OPTIONAL MATCH (byId:" + name + " {id: row." + field + "Id}) "
+        "WITH " + carried + ", coalesce(byId, byKey) AS " + var + " WHERE " + var + " IS NOT NULL "
     )
 
 
 @cache
 def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
     """Creates or updates relationships between nodes found by natural key (or, `by_id`, by
-    platform id); bumps `version` when a property or the period changes and returns the
-    changes for the change feed (one row: `linked` positions and `changes`)."""
-    target, rel = LABEL_TEXT[spec.target], REL_TEXT[spec.rel]
+    platform id where a row has one); bumps `version` when a property or the period changes
+    and returns the changes for the change feed (one row: `linked` positions and `changes`)."""
+    rel = REL_TEXT[spec.rel]
     programs: LiteralString = "[t.code]" if spec.target is Label.PROGRAM else "[]"
     return (
-        "UNWIND $rows AS row " + source_match(spec, by_id) + "MATCH (t:" + target + " {"
-        + KEY[spec.target] + ": row.targetKey}) "
-        "MERGE (s)-[r:" + rel + " {key: row.key}]->(t) "
+        "UNWIND $rows AS row "
+        + endpoint_match(spec.source, "s", "source", by_id, "row")
+        + endpoint_match(spec.target, "t", "target", by_id, "row, s")
+        + "MERGE (s)-[r:" + rel + " {key: row.key}]->(t) "
         "ON CREATE SET r.firstSeen = datetime(), r.version = 0 "
         "WITH s, t, r, row, row.props AS props, r.version = 0 AS created "
         "WITH s, t, r, row, created, props {.*, since: row.since, until: row.until} AS after "
@@ -198,7 +207,7 @@ async def link_all(
 def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> list[Statement]:
     """The statements `link_all` runs; the first one's rows say which links were written."""
     rows = [link.row(spec) | {"index": index} for index, link in enumerate(links)]
-    by_id = any(link.source_id for link in links)
+    by_id = any(link.source_id or link.target_id for link in links)
     statement = upsert_statement(spec, by_id)
     statements: list[Statement] = [(statement, {"rows": rows, "source": source})]
     if spec.rel in DERIVED:

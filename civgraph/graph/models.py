@@ -15,7 +15,7 @@ from typing import Annotated, ClassVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic.alias_generators import to_camel
 
-from civgraph.graph.catalog import Label
+from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.identifiers import (
     Sex,
     parse_resident_id,
@@ -66,6 +66,7 @@ class Stored(Record):
     record_key: str
     first_seen: datetime
     last_seen: datetime
+    version: int = 0  # bumped by every write that changes a field
 
 
 # --- enums ---------------------------------------------------------------------------
@@ -361,6 +362,22 @@ Node = (
 )
 
 
+FIELDS: dict[Label, type[Record]] = {
+    fields.label: fields
+    for fields in (
+        RegionFields,
+        CommunityFields,
+        HouseholdFields,
+        PersonFields,
+        OrganizationFields,
+        FacilityFields,
+        ProgramFields,
+        ServiceProjectFields,
+        AssetFields,
+    )
+}
+
+
 def stored(label: Label, properties: dict[str, object]) -> Stored:
     """A record as read from the graph (identifiers not checked again)."""
     return STORED[label].model_validate(properties, context=STORED_CONTEXT)
@@ -434,6 +451,25 @@ class Cremation(LinkFields):
 
 class Residence(LinkFields):
     bed: str | None = None
+
+
+# The properties of each relationship type (LinkFields itself: none besides the period).
+PROPERTIES: dict[Rel, type[LinkFields]] = {
+    Rel.MEMBER_OF: Membership,
+    Rel.ENROLLED_IN: Enrollment,
+    Rel.HOLDS_POST: Post,
+    Rel.INVESTED_IN: Investment,
+    Rel.EMPLOYED_BY: Employment,
+    Rel.SERVES: Service,
+    Rel.DONATED_TO: Donation,
+    Rel.FUNDS: Funding,
+    Rel.CREMATED_AT: Cremation,
+    Rel.RESIDENT_OF: Residence,
+}
+
+
+def link_fields(rel: Rel) -> type[LinkFields]:
+    return PROPERTIES.get(rel, LinkFields)
 
 
 class Link(Record):
