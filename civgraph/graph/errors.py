@@ -37,9 +37,12 @@ class NotFound(GraphError):
 class Conflict(GraphError):
     """A write would break a uniqueness rule or leave the graph inconsistent."""
 
-    def __init__(self, message: str, existing_id: str | None = None) -> None:
+    def __init__(
+        self, message: str, existing_id: str | None = None, label: str | None = None
+    ) -> None:
         super().__init__(message)
-        self.existing_id = existing_id
+        self.existing_id = existing_id  # the entity holding the natural key, if that is it
+        self.label = label
 
 
 class StaleVersion(GraphError):

@@ -378,6 +378,12 @@ FIELDS: dict[Label, type[Record]] = {
 }
 
 
+def node_fields(label: Label, values: dict[str, object]) -> NodeFields:
+    """The record of `label` these values (by Python name) make, validated as ingest does."""
+    record: NodeFields = FIELDS[label].model_validate(values)  # type: ignore[assignment]
+    return record
+
+
 def stored(label: Label, properties: dict[str, object]) -> Stored:
     """A record as read from the graph (identifiers not checked again)."""
     return STORED[label].model_validate(properties, context=STORED_CONTEXT)

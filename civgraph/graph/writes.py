@@ -34,6 +34,7 @@ from civgraph.graph.models import (
     NodeFields,
     Stored,
     link_fields,
+    node_fields,
     stored,
 )
 from civgraph.graph.nodes import STRUCTURE, by_id_statement, by_key_statement, node_statements
@@ -417,7 +418,7 @@ def check_version(what: str, current: Row, expected: int) -> None:
 
 
 def taken(label: Label, key: str, existing: str | None) -> Conflict:
-    return Conflict(f"a {label} with {KEY[label]} {key!r} exists already", existing)
+    return Conflict(f"a {label} with {KEY[label]} {key!r} exists already", existing, label)
 
 
 async def refuse_taken(tx: Transaction, label: Label, key: str, other_than: str | None) -> None:
@@ -435,8 +436,7 @@ def model_keys(label: Label) -> dict[str, str]:
 def patched(label: Label, current: Row, patch: Mapping[str, Any]) -> NodeFields:
     values = {name: current[stored_as] for stored_as, name in model_keys(label).items()
               if stored_as in current}  # fmt: skip
-    record: NodeFields = FIELDS[label].model_validate(values | dict(patch))  # type: ignore[assignment]
-    return record
+    return node_fields(label, values | dict(patch))
 
 
 async def read_node(tx: Transaction, label: Label, statement: LiteralString, key: str) -> Stored:

@@ -52,6 +52,7 @@ L, R = Label, Rel
 def fields_of(record: models.Stored, *names: str) -> dict[str, Any]:
     return {name: getattr(record, name) for name in names} | {
         "id": record.id,
+        "version": record.version,
         "provenance": Provenance.of(record),
     }
 
@@ -63,6 +64,10 @@ def fields_of(record: models.Stored, *names: str) -> dict[str, Any]:
 class Entity(relay.Node):
     label: ClassVar[Label]
     id: relay.NodeID[str]
+    version: int = strawberry.field(
+        description="Goes up with every write that changes a field; mutations that change "
+        "the entity take the version the caller read (optimistic concurrency)."
+    )
     provenance: Provenance
 
     @classmethod

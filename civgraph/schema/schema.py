@@ -9,6 +9,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 
 from civgraph.schema.descriptions import describe
 from civgraph.schema.extensions import MaskUnexpectedErrors
+from civgraph.schema.mutations import Mutation
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
 from civgraph.schema.subscription import Subscription
@@ -24,6 +25,7 @@ def build_schema() -> strawberry.Schema:
     use `relay.node()` into a second Schema (its field extension asserts on re-application)."""
     schema = strawberry.Schema(
         query=Query,
+        mutation=Mutation,
         subscription=Subscription,
         types=list(ENTITY_TYPES),
         # Factories, not instances: extensions keep per-operation state.
