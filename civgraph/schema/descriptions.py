@@ -82,9 +82,38 @@ COMMON: dict[str, str] = {
     "registration": "Plate number or property certificate number.",
     "sequence": "1, 2, 3, … in the order sent.",
     "at": "Server time when sent.",
+    # mutations
+    "message": "What went wrong, readable.",
+    "id": "Its id (a global id for an entity).",
+    "version": "Goes up with every write that changes a field (optimistic concurrency).",
+    "expected": "The version the caller gave.",
+    "actual": "The version stored.",
+    "field": "The input field, as the schema names it.",
+    "value": "The value given.",
+    "reason": "Why it is not valid.",
+    "problems": "Every problem found, one per field.",
+    "since": "Start of the period (inclusive).",
+    "until": "End of the period (inclusive).",
+    "type": "The relationship type, as the catalog names it.",
+    "properties": "Its properties (JSON: name → value).",
+    "amount": "Amount in yuan (a month, for an enrollment).",
+    "regionCode": "The county that enrolled (and pays).",
+    "caseNo": "Case number (案号).",
+    "parentCode": "The code of the region one level up; null for the province.",
+    "townshipCode": "The code of the township (街道/镇/乡) it belongs to.",
+    "communityCode": "The code of the community it is registered in.",
+    "deathDate": "Date of death, when registered.",
+    "socialWorkerLevel": "Social-worker licence level, if licensed.",
+    "relation": "Relation to the head of household (与户主关系).",
+    "leading": "A leading post (领导职务).",
+    "approvalFiled": "Approved or filed under cadre management rules (审批/备案).",
+    "paid": "Receives pay or allowances from the organization.",
+    "publicPayroll": "On the public payroll (财政供养).",
 }
 TYPES: dict[str, str] = {
     "Query": "Reads: lookups, connections, cross-program views.",
+    "Mutation": "Writes: create, upsert, update and delete per entity type; link, end and "
+    "unlink per relationship type. Each is one transaction with its change events.",
     "Subscription": "Streams over graphql-transport-ws.",
 }
 
@@ -94,6 +123,8 @@ def describe(schema: GraphQLSchema) -> GraphQLSchema:
     for name, graphql_type in schema.type_map.items():
         if name in TYPES and not graphql_type.description:
             graphql_type.description = TYPES[name]
+        if name.endswith("Result") and not graphql_type.description:
+            graphql_type.description = "The payload, or why nothing was written."
         if isinstance(
             graphql_type, GraphQLObjectType | GraphQLInterfaceType | GraphQLInputObjectType
         ):
