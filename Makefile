@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-bulk clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-bulk clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -69,6 +69,9 @@ bench-ingest: setup
 # and events a second while the registration of $(PEOPLE) people is ingested.
 bench-feed: setup
 	$(BIN)/python -m bench.feed --ingest-people $(PEOPLE)
+
+bench-mutations: setup
+	$(BIN)/python -m bench.mutations
 
 # Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
 # province's people and households: the ceiling.

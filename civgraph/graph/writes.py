@@ -206,11 +206,11 @@ async def create_node(graph: Graph, record: NodeFields, write: Write) -> Stored:
     label, key, origin = record.label, key_of(record), write.origin()
 
     async def work(tx: Transaction) -> Stored:
-        await refuse_taken(tx, label, key, None)
         results = await tx.run_all(node_statements([record], SOURCE, [origin]))
+        written = await read_node(tx, label, by_key_statement(label), key)
         if not any(c["operation"] == "NODE_CREATED" for c in results[0][0]["changes"]):
-            raise taken(label, key, None)  # another writer created it since the check
-        return await read_node(tx, label, by_key_statement(label), key)
+            raise taken(label, key, written.id)  # it existed: raising rolls the merge back
+        return written
 
     return await transact(graph, work, write)
 
