@@ -43,9 +43,10 @@ subscription ($after: String, $filter: ChangeFilterInput) {
 COMMUNITY = "340121001001"
 
 
-async def subscriber(url: str, after: str, only: dict[str, Any]) -> ClientConnection:
+async def subscriber(url: str, key: str, after: str, only: dict[str, Any]) -> ClientConnection:
     ws = await connect(url, subprotocols=["graphql-transport-ws"], max_queue=None)  # type: ignore[list-item]
-    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {key}"}}
+    await ws.send(json.dumps(init))
     await ws.recv()
     payload = {"query": SUBSCRIBE, "variables": {"after": after, "filter": only}}
     await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
@@ -65,10 +66,12 @@ async def latest(graph: Graph) -> str:
     return f"{rows[0]['tx'] if rows else 0}.999999"
 
 
-async def latency(graph: Graph, url: str, subscribers: int, events: int, rate: float) -> str:
+async def latency(
+    graph: Graph, url: str, key: str, subscribers: int, events: int, rate: float
+) -> str:
     after = await latest(graph)
     only = {"types": ["Household"]}
-    clients = [await subscriber(url, after, only) for _ in range(subscribers)]
+    clients = [await subscriber(url, key, after, only) for _ in range(subscribers)]
     await asyncio.sleep(1 + subscribers / 500)  # every subscription registered
     arrivals: dict[str, list[float]] = {}
     committed: dict[str, float] = {}
@@ -95,7 +98,9 @@ async def latency(graph: Graph, url: str, subscribers: int, events: int, rate: f
     )
 
 
-async def ingest_rate(graph: Graph, url: str, server: process.RunningServer, people: int) -> str:
+async def ingest_rate(
+    graph: Graph, url: str, key: str, server: process.RunningServer, people: int
+) -> str:
     exports = province(people, 1)
     subset = VAR / f"feed-{people}"
     shutil.rmtree(subset, ignore_errors=True)
@@ -103,7 +108,7 @@ async def ingest_rate(graph: Graph, url: str, server: process.RunningServer, peo
     for name in ("regions.csv", "communities.xlsx", "household_registration.csv"):
         shutil.copy(exports / name, subset / name)
     after = await latest(graph)
-    ws = await subscriber(url, after, {})
+    ws = await subscriber(url, key, after, {})
     await asyncio.sleep(1)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
     env |= {"CIVGRAPH_NEO4J_URI": server.uri, "CIVGRAPH_NEO4J_PASSWORD": server.password}
@@ -149,13 +154,15 @@ async def bench(args: argparse.Namespace) -> None:
         community = CommunityFields(code=COMMUNITY, name="测试社区", kind=CommunityKind.URBAN,
                                     township_code=COMMUNITY[:9])  # fmt: skip
         await upsert_nodes(graph, [community], "bench (synthetic)")
-        with running_api(server, folder) as http:
-            url = http.replace("http://", "ws://") + "/graphql"
+        with running_api(server, folder) as api:
+            url = api.url.replace("http://", "ws://") + "/graphql"
             print(f"poll interval 200 ms; {args.events} events at {args.rate}/s per run")
             for count in args.subscribers:
-                print(await latency(graph, url, count, args.events, args.rate), flush=True)
+                print(await latency(graph, url, api.key, count, args.events, args.rate), flush=True)
             if args.ingest_people:
-                print(await ingest_rate(graph, url, server, args.ingest_people), flush=True)
+                print(
+                    await ingest_rate(graph, url, api.key, server, args.ingest_people), flush=True
+                )
     finally:
         await graph.close()
         process.stop_attached(child)

@@ -88,8 +88,10 @@ async def bench(args: argparse.Namespace) -> None:
     graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
     try:
         await migrate(graph)
-        with running_api(server, folder) as url:
-            async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        with running_api(server, folder) as api:
+            async with httpx.AsyncClient(
+                base_url=api.url, timeout=60, headers=api.headers
+            ) as client:
                 await run(client, args)
     finally:
         await graph.close()

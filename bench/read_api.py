@@ -404,11 +404,13 @@ async def measure(scenario: Scenario, calls: tuple[Call, Call], loads: Loads) ->
     return rows
 
 
-async def bench(api: str, server: process.RunningServer, loads: Loads) -> list[Row]:
+async def bench(api: RunningApi, server: process.RunningServer, loads: Loads) -> list[Row]:
     rng = random.Random(7)  # noqa: S311  (choice of inputs, not secrets)
     limits = httpx.Limits(max_connections=loads.concurrency * 2)
     driver = neo4j.AsyncGraphDatabase.driver(server.uri, auth=("neo4j", server.password))
-    async with httpx.AsyncClient(base_url=api, timeout=300, limits=limits) as client:
+    async with httpx.AsyncClient(
+        base_url=api.url, timeout=300, limits=limits, headers=api.headers
+    ) as client:
         try:
             inputs = await draw_inputs(client, rng)
             print(f"inputs: {len(inputs.person_ids)} people, counties {inputs.counties}, "
@@ -481,9 +483,31 @@ def wait_for_health(url: str, child: subprocess.Popen[bytes], log: Path) -> None
     raise BenchError(f"the API did not answer /healthz in 120 s:\n{log.read_text()}")
 
 
+@dataclass(frozen=True, slots=True)
+class RunningApi:
+    url: str
+    key: str  # an admin API key
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+
+def admin_key(server: process.RunningServer, folder: Path) -> str:
+    """`civgraph keys create --role admin`, which prints the key last."""
+    command = [sys.executable, "-m", "civgraph", "keys", "create", "--name", "bench",
+               "--role", "admin"]  # fmt: skip
+    env = api_env(server, 0, folder / "api" / "neo4j")
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False, cwd=ROOT)  # noqa: S603
+    if done.returncode != 0:
+        raise BenchError(f"could not create an API key:\n{done.stderr}")
+    return done.stdout.strip().splitlines()[-1]
+
+
 @contextmanager
-def running_api(server: process.RunningServer, folder: Path) -> Iterator[str]:
-    """`python -m civgraph serve` against `server` on a free port; yields its base URL."""
+def running_api(server: process.RunningServer, folder: Path) -> Iterator[RunningApi]:
+    """`python -m civgraph serve` against `server` on a free port, with an admin key."""
+    key = admin_key(server, folder)
     port, log = free_port(), folder / "api.log"
     with log.open("wb") as out:
         child = subprocess.Popen(
@@ -496,7 +520,7 @@ def running_api(server: process.RunningServer, folder: Path) -> Iterator[str]:
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_health(url, child, log)
-        yield url
+        yield RunningApi(url, key)
     finally:
         child.terminate()
         try:

@@ -15,7 +15,13 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.types.unset import UnsetType
 
+from civgraph.auth.audit import AuditEntry, AuditLog
+from civgraph.auth.authenticate import Authenticator
+from civgraph.auth.policy import mask_event_field, sees_pii
+from civgraph.auth.principal import Principal, Unauthenticated
 from civgraph.graph.changes import (
     ChangeEvent,
     ChangeFilter,
@@ -29,7 +35,7 @@ from civgraph.graph.connection import open_graph
 from civgraph.graph.driver import Graph
 from civgraph.graph.migrations import migrate
 from civgraph.logs import configure_logging
-from civgraph.middleware import RequestIdMiddleware
+from civgraph.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.schema.schema import build_schema
@@ -51,6 +57,8 @@ class GraphQLApp(GraphQL[Context, None]):
         self.settings = settings
         self.graph: Graph | None = None
         self.hub: ChangeHub | None = None
+        self.authenticator: Authenticator | None = None
+        self.audit: AuditLog | None = None
         self.ide_html = GRAPHIQL_HTML.read_text(encoding="utf-8") if self.graphql_ide else ""
 
     async def get_context(
@@ -58,7 +66,21 @@ class GraphQLApp(GraphQL[Context, None]):
     ) -> Context:
         if self.graph is None:
             raise RuntimeError("the graph is opened by the application's lifespan")
-        return build_context(self.graph, self.settings, request, response, self.hub)
+        principal = getattr(request.state, "principal", None)  # WebSocket: on_ws_connect
+        return build_context(
+            self.graph, self.settings, request, response, self.hub, principal, self.audit
+        )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticates a WebSocket connection from its `connection_init` payload, before
+        any subscription starts; a connection without a valid credential is closed (4403)."""
+        if self.authenticator is None:
+            raise RuntimeError("the authenticator is made by the application's lifespan")
+        try:
+            context.principal = await self.authenticator.connection(context.connection_params)
+        except Unauthenticated as error:
+            raise ConnectionRejectionError({"reason": str(error)}) from error
+        return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.ide_html)
@@ -89,21 +111,32 @@ async def changes_page(request: Request) -> JSONResponse:
         return JSONResponse({"error": str(error), "resynchronise": True}, 410)
     except (ValueError, InvalidChangeCursor) as error:
         return JSONResponse({"error": str(error)}, 400)
+    principal: Principal = request.state.principal
     last = events[-1].cursor.encode() if events else query.get("after")
-    return JSONResponse({"events": [change_json(e) for e in events], "next": last})
+    page = [change_json(e, unmasked=sees_pii(principal)) for e in events]
+    body = {"events": page, "next": last}
+    request.app.state.audit.record(
+        AuditEntry.of(principal, "http", "/changes", dict(query), result_size=len(page),
+                      outcome="ok", request_id=request.headers.get("x-request-id", "-"))
+    )  # fmt: skip
+    return JSONResponse(body)
 
 
 def listed(text: str | None) -> frozenset[str] | None:
     return frozenset(item for item in text.split(",") if item) if text else None
 
 
-def change_json(event: ChangeEvent) -> dict[str, Any]:
+def change_json(event: ChangeEvent, *, unmasked: bool) -> dict[str, Any]:
+    fields = event.fields if unmasked else {
+        name: {side: mask_event_field(name, value) for side, value in values.items()}
+        for name, values in event.fields.items()
+    }  # fmt: skip
     return {
         "cursor": event.cursor.encode(),
         "operation": event.operation.value,
         "entityType": event.entity,
         "entityId": event.entity_id,
-        "fields": event.fields,
+        "fields": fields,
         "regionCode": event.region_code,
         "programs": list(event.programs),
         "source": event.source,
@@ -123,13 +156,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
         applied = await migrate(graph)
         hub = ChangeHub(graph, interval=settings.change_poll_ms / 1000)
         await hub.start()
+        audit = AuditLog(graph)
+        await audit.start()
         graphql.graph = app.state.graph = graph
         graphql.hub = hub
+        graphql.audit = app.state.audit = audit
+        graphql.authenticator = app.state.authenticator = Authenticator(graph, settings)
         log.info("serving", migrations_applied=applied, database=graph.database)
         try:
             yield
         finally:
             await hub.stop()
+            await audit.stop()
             await graph.close()
 
     async def healthz(request: Request) -> JSONResponse:
@@ -152,5 +190,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
+    app.add_middleware(AuthenticationMiddleware, ide=graphql.graphql_ide is not None)
     app.add_middleware(RequestIdMiddleware)
     return app

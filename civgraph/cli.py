@@ -20,6 +20,8 @@ from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from civgraph.app import create_app
+from civgraph.auth.keys import create_key, list_keys, revoke_key
+from civgraph.auth.principal import Role
 from civgraph.graph import connection
 from civgraph.graph.changes import prune
 from civgraph.graph.driver import Graph
@@ -36,7 +38,7 @@ from civgraph.ingest.run import run as run_ingest
 from civgraph.ingest.synth import synthesize
 from civgraph.logs import configure_logging
 from civgraph.schema.schema import sdl
-from civgraph.settings import Settings, get_settings
+from civgraph.settings import Mode, Settings, get_settings
 
 app = typer.Typer(
     help="civgraph: GraphQL over the civil-affairs entity graph.",
@@ -52,6 +54,8 @@ er_app = typer.Typer(
 app.add_typer(er_app, name="er")
 changes_app = typer.Typer(help="The change feed's outbox.", no_args_is_help=True)
 app.add_typer(changes_app, name="changes")
+keys_app = typer.Typer(help="API keys (docs/security.md).", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
 console = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
@@ -74,9 +78,24 @@ async def prepare_database(settings: Settings, *, demo: bool) -> str:
         if demo and settings.load_demo_data and not await has_data(graph):
             people = await load_demo(graph)
             summary += f"; empty database: loaded the synthetic demo dataset ({people} people)"
+        if demo and settings.mode is Mode.DEVELOPMENT and not await list_keys(graph):
+            summary += "\n" + await development_key(graph, settings)
         return summary
     finally:
         await graph.close()
+
+
+async def development_key(graph: Graph, settings: Settings) -> str:
+    """A first admin key for a development database, written to a file only its owner reads."""
+    _, text = await create_key(graph, "development admin", Role.ADMIN, by="civgraph run")
+    path = settings.neo4j_home.parent / "development-admin-key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(text + "\n", encoding="utf-8")
+    return (
+        f"no API keys yet: created an admin key for development, in {path}. In GraphiQL's "
+        'Headers tab: {"Authorization": "Bearer <that key>"}'
+    )
 
 
 @neo4j_app.command("start")
@@ -355,6 +374,64 @@ def changes_prune(
     async def change(graph: Graph) -> str:
         last = await prune(graph, before)
         return f"pruned through cursor {last.encode()}" if last else "nothing to prune"
+
+    run_on_graph(change)
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option(help="Who or what the key is for.")],
+    role: Annotated[Role, typer.Option(help="What the key may do.")],
+    region: Annotated[
+        str | None, typer.Option(help="A division code: the key sees that subtree only.")
+    ] = None,
+    expires_in_days: Annotated[int | None, typer.Option(min=1, help="Default: never.")] = None,
+    pii: Annotated[bool, typer.Option(help="An integrator key that sees PII unmasked.")] = False,
+) -> None:
+    """Creates an API key and prints it once (only its hash is kept)."""
+
+    async def change(graph: Graph) -> str:
+        await migrate(graph)  # the first key may come before the first server
+        expires = timedelta(days=expires_in_days) if expires_in_days else None
+        key, text = await create_key(graph, name, role, region=region, expires_in=expires,
+                                     pii_granted=pii, by=actor())  # fmt: skip
+        console.print(f"key {key.id} ({key.role}, region {key.region or 'all'}) for {name}; "
+                      "shown once:")  # fmt: skip
+        return text
+
+    try:
+        sys.stdout.write(asyncio.run(on_graph(get_settings(), change)) + "\n")
+    except (GraphError, ValueError) as error:
+        raise fail(str(error)) from error
+
+
+@keys_app.command("list")
+def keys_list() -> None:
+    """Lists the API keys, tab-separated (never their secrets)."""
+
+    async def change(graph: Graph) -> str:
+        lines = ["id\tname\trole\tregion\tpii\tcreated\texpires\trevoked"]
+        for key in await list_keys(graph):
+            lines.append("\t".join((
+                key.id, key.name, key.role.value, key.region or "all",
+                "yes" if key.pii_granted else "no", f"{key.created_at:%Y-%m-%d %H:%M}",
+                f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "never",
+                f"{key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "-",
+            )))  # fmt: skip
+        sys.stdout.write("\n".join(lines) + "\n")
+        return ""
+
+    run_on_graph(change)
+
+
+@keys_app.command("revoke")
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (`keys list`).")]) -> None:
+    """Revokes a key: refused by every API process within seconds."""
+
+    async def change(graph: Graph) -> str:
+        if not await revoke_key(graph, key_id, actor()):
+            raise typer.Exit(code=1)  # no such key
+        return f"key {key_id} revoked"
 
     run_on_graph(change)
 

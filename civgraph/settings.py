@@ -65,6 +65,16 @@ class Settings(BaseSettings):
     change_poll_ms: int = Field(default=200, ge=10)
     change_retention_days: int = Field(default=30, ge=1)
 
+    # Access control (docs/security.md). API keys live in the graph (`civgraph keys`); JWTs
+    # are accepted when a secret (HS256) or a public key set file (JWKS: RS256, ES256) is set.
+    jwt_secret: SecretStr | None = None
+    jwt_public_keys: Path | None = None
+    jwt_issuer: str | None = None
+    jwt_audience: str | None = None
+    jwt_role_claim: str = "role"
+    jwt_region_claim: str = "region"
+    jwt_pii_claim: str = "pii"
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

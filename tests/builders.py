@@ -15,19 +15,20 @@ from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.driver import Graph
 from civgraph.graph.identifiers import make_resident_id, make_uscc
 from civgraph.graph.links import LinkInput, upsert_links
+from civgraph.graph.migrations import BOOKKEEPING
 from civgraph.graph.nodes import upsert_nodes
 from civgraph.ingest.reference import PROGRAMS
 
 SOURCE = "test (synthetic)"
 # Every data node goes; the schema and its migration records stay. IN TRANSACTIONS needs an
 # auto-commit transaction, hence a session of its own.
-# The change sequence stays, as it would in production: cursors keep increasing.
+# The change sequence stays, as it would in production: cursors keep increasing; so do the
+# API keys of the session's servers, and the audit log.
 WIPE: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence "
-    "CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
+    "MATCH (n) WHERE " + BOOKKEEPING + " CALL (n) { DETACH DELETE n } IN TRANSACTIONS"
 )
 GRAPH_COUNTS: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence WITH count(n) AS nodes "
+    "MATCH (n) WHERE " + BOOKKEEPING + " WITH count(n) AS nodes "
     "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
 )
 

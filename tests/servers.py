@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -31,6 +32,16 @@ def free_port() -> int:
 class Api:
     url: str
     log: Path
+    key: str  # an admin API key
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    @property
+    def init(self) -> dict[str, Any]:
+        """A graphql-transport-ws connection_init message with the key."""
+        return {"type": "connection_init", "payload": {"Authorization": f"Bearer {self.key}"}}
 
     @property
     def graphql(self) -> str:
@@ -66,9 +77,25 @@ def server_env(home: Path, port: int, **extra: str) -> dict[str, str]:
     return env | extra
 
 
+def create_key(neo4j: Target, role: str = "admin", *options: str) -> str:
+    """A new API key for `role` (`civgraph keys create`, which prints it last)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
+    env |= {"CIVGRAPH_NEO4J_URI": neo4j.uri, "CIVGRAPH_NEO4J_PASSWORD": neo4j.password}
+    command = [sys.executable, "-m", "civgraph", "keys", "create", "--name", "tests (synthetic)",
+               "--role", role, *options]  # fmt: skip
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture(scope="session")
+def admin_key(neo4j: Target) -> str:
+    return create_key(neo4j)
+
+
 @contextmanager
 def serving(
-    neo4j: Target, folder: Path, port: int, **extra: str
+    neo4j: Target, folder: Path, port: int, key: str, **extra: str
 ) -> Iterator[tuple[Api, subprocess.Popen[bytes]]]:
     """`civgraph serve` against `neo4j` on `port` (logging to `folder`), until the block ends
     (a test may kill it sooner)."""
@@ -86,7 +113,7 @@ def serving(
         child = subprocess.Popen(
             [sys.executable, "-m", "civgraph", "serve"], env=env, stdout=out, stderr=out
         )
-    api = Api(f"http://127.0.0.1:{port}", log)
+    api = Api(f"http://127.0.0.1:{port}", log, key)
     try:
         wait_for_health(api.url, child, log)
         yield api, child
@@ -97,6 +124,6 @@ def serving(
 
 
 @pytest.fixture(scope="session")
-def api(neo4j: Target, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
-    with serving(neo4j, tmp_path_factory.mktemp("api"), free_port()) as (api, _):
+def api(neo4j: Target, admin_key: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    with serving(neo4j, tmp_path_factory.mktemp("api"), free_port(), admin_key) as (api, _):
         yield api

@@ -76,6 +76,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             indexed("ChangeBatch", "at"),
         ),
     ),
+    Migration(
+        "0005-access-control",
+        (
+            "CREATE CONSTRAINT apikey_id IF NOT EXISTS FOR (n:ApiKey) REQUIRE n.id IS UNIQUE",
+            indexed("AuditEntry", "at"),
+            indexed("AuditEntry", "actor"),
+        ),
+    ),
+)
+# Platform bookkeeping, not data: an empty database may hold these.
+BOOKKEEPING: LiteralString = (
+    "NOT n:SchemaMigration AND NOT n:ChangeSequence AND NOT n:ApiKey AND NOT n:AuditEntry"
 )
 
 LIST_APPLIED: LiteralString = "MATCH (m:SchemaMigration) RETURN m.id AS id"
@@ -84,7 +96,7 @@ RECORD_APPLIED: LiteralString = (
 )
 AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
 COUNT_DATA_NODES: LiteralString = (
-    "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:ChangeSequence RETURN count(n) > 0 AS hasData"
+    "MATCH (n) WHERE " + BOOKKEEPING + " RETURN count(n) > 0 AS hasData"
 )
 
 

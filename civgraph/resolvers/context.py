@@ -9,6 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 
+from civgraph.auth.audit import AuditLog
+from civgraph.auth.principal import Principal
 from civgraph.graph.driver import Graph
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import Loaders, create_loaders
@@ -25,6 +27,9 @@ class Context:
     # Filled by strawberry from the graphql-transport-ws connection_init payload.
     connection_params: dict[str, Any] = field(default_factory=dict)
     change_hub: ChangeHub | None = None  # the process's; None where nothing subscribes
+    # Who asks: from the Authorization header, or (WebSocket) the connection_init payload.
+    principal: Principal | None = None
+    audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
 
     def hub(self) -> ChangeHub:
         if self.change_hub is None:
@@ -38,7 +43,12 @@ def build_context(
     request: Request | WebSocket | None = None,
     response: Response | WebSocket | None = None,
     hub: ChangeHub | None = None,
+    principal: Principal | None = None,
+    audit: AuditLog | None = None,
 ) -> Context:
     long_lived = isinstance(request, WebSocket)
     loaders = create_loaders(graph, cache=not long_lived)
-    return Context(graph, settings, loaders, request, response, change_hub=hub)
+    return Context(
+        graph, settings, loaders, request, response, change_hub=hub, principal=principal,
+        audit=audit,
+    )  # fmt: skip

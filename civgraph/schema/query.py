@@ -7,6 +7,7 @@ from strawberry import relay
 
 from civgraph.graph.catalog import Label
 from civgraph.resolvers import lookups
+from civgraph.schema.audit import AuditQuery
 from civgraph.schema.connections import Connection, connection
 from civgraph.schema.context import Info
 from civgraph.schema.enums import ProgramCode
@@ -51,7 +52,7 @@ AFTER = "The `endCursor` of the previous page."
 
 
 @strawberry.type
-class Query(Views):
+class Query(Views, AuditQuery):
     node: relay.Node | None = relay.node(description="Any entity by its global ID.")
     nodes: list[relay.Node | None] = relay.node(
         description="Entities by global ID, in the order asked; null where none exists."

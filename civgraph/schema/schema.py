@@ -7,6 +7,7 @@ from functools import cache
 import strawberry
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
+from civgraph.schema.authorization import Authorize
 from civgraph.schema.descriptions import describe
 from civgraph.schema.extensions import MaskUnexpectedErrors
 from civgraph.schema.mutations import Mutation
@@ -34,6 +35,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             MaskUnexpectedErrors,
+            Authorize,
         ],
     )
     describe(schema._schema)

@@ -46,8 +46,8 @@ async def browser() -> AsyncIterator[Browser]:
 
 
 @pytest_asyncio.fixture
-async def page(browser: Browser) -> AsyncIterator[Page]:
-    context = await browser.new_context()
+async def page(browser: Browser, api: Api) -> AsyncIterator[Page]:
+    context = await browser.new_context(extra_http_headers=api.headers)
     yield await context.new_page()
     await context.close()
 

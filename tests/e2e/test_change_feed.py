@@ -47,7 +47,7 @@ async def subscribed(
     api: Api, after: str | None, only: dict[str, Any] | None = None
 ) -> AsyncIterator[ClientConnection]:
     async with connect(api.websocket, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.send(json.dumps(api.init))
         assert json.loads(await ws.recv())["type"] == "connection_ack"
         variables = {"after": after, "filter": only}
         payload = {"query": CHANGES, "variables": variables}
@@ -78,10 +78,12 @@ async def quiet(ws: ClientConnection, seconds: float = 1.0) -> bool:
     return False
 
 
-def pages(url: str, after: str) -> list[dict[str, Any]]:
+def pages(api: Api, after: str) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = []
     while True:
-        body = httpx.get(f"{url}/changes", params={"after": after, "limit": 50}).json()
+        body = httpx.get(
+            f"{api.url}/changes", params={"after": after, "limit": 50}, headers=api.headers
+        ).json()
         found += body["events"]
         if not body["events"]:
             return found
@@ -113,7 +115,7 @@ async def test_a_subscriber_gets_what_it_asked_for_live_and_in_order(
     assert {"name": "name", "before": None, "after": "王五"} in received[0]["fields"]
     assert received[1]["regionCode"] == builders.COMMUNITY
     assert nothing_else
-    everything = pages(api.url, start)
+    everything = pages(api, start)
     assert [e["cursor"] for e in everything if e["entityType"] == "Person"] == [
         e["cursor"] for e in received
     ]
@@ -137,7 +139,7 @@ async def test_concurrent_writers_reach_a_subscriber_in_strictly_increasing_orde
     cursors = [tuple(map(int, e["cursor"].split("."))) for e in received]
     assert cursors == sorted(set(cursors))
     assert {e["entityId"] for e in received} == {
-        e["entityId"] for e in pages(api.url, start) if e["entityType"] == "Household"
+        e["entityId"] for e in pages(api, start) if e["entityType"] == "Household"
     }
 
 
@@ -157,26 +159,26 @@ async def test_a_client_that_drops_resumes_from_its_cursor_exactly_once(
         rest = await events(ws, 5)
         nothing_else = await quiet(ws)
 
-    expected = [e["cursor"] for e in pages(api.url, start)]
+    expected = [e["cursor"] for e in pages(api, start)]
     assert [e["cursor"] for e in first + rest] == expected
     assert len(expected) == 6
     assert nothing_else
 
 
 def own_server(
-    neo4j: Target, folder: Path, port: int
+    neo4j: Target, folder: Path, port: int, key: str
 ) -> AbstractContextManager[tuple[Api, subprocess.Popen[bytes]]]:
-    return serving(neo4j, folder, port, CIVGRAPH_CHANGE_POLL_MS="50")
+    return serving(neo4j, folder, port, key, CIVGRAPH_CHANGE_POLL_MS="50")
 
 
 async def test_a_killed_server_restarted_loses_and_repeats_nothing(
-    neo4j: Target, graph: Graph, tmp_path: Path
+    neo4j: Target, admin_key: str, graph: Graph, tmp_path: Path
 ) -> None:
     await builders.regions(graph)
     start = await latest(graph)
     port = free_port()
 
-    with own_server(neo4j, tmp_path, port) as (server, child):
+    with own_server(neo4j, tmp_path, port, admin_key) as (server, child):
         async with subscribed(server, start) as ws:
             await household(graph, "K-0")
             before_kill = await events(ws, 1)
@@ -184,13 +186,13 @@ async def test_a_killed_server_restarted_loses_and_repeats_nothing(
             child.wait(30)
     for i in range(1, 4):  # committed while no server runs
         await household(graph, f"K-{i}")
-    with own_server(neo4j, tmp_path, port) as (server, _):
+    with own_server(neo4j, tmp_path, port, admin_key) as (server, _):
         async with subscribed(server, before_kill[-1]["cursor"]) as ws:
             after_restart = await events(ws, 3)
             await household(graph, "K-4")  # and live again
             live = await events(ws, 1)
             nothing_else = await quiet(ws)
-        committed = [e["cursor"] for e in pages(server.url, start)]
+        committed = [e["cursor"] for e in pages(server, start)]
 
     received = [e["cursor"] for e in before_kill + after_restart + live]
     assert received == committed
@@ -206,7 +208,7 @@ async def test_two_servers_deliver_an_ingest_run_to_their_subscribers_alike(
     write_files(exports)
     start = await latest(graph)
 
-    with own_server(neo4j, tmp_path / "second", free_port()) as (second, _):
+    with own_server(neo4j, tmp_path / "second", free_port(), api.key) as (second, _):
         async with (
             subscribed(api, start, {"operations": ["NODE_CREATED"]}) as one,
             subscribed(second, start, {"operations": ["NODE_CREATED"]}) as other,
@@ -225,7 +227,7 @@ async def test_two_servers_deliver_an_ingest_run_to_their_subscribers_alike(
             )  # fmt: skip
             _, stderr = await child.communicate()
             assert child.returncode == 0, stderr
-            created = [e for e in pages(api.url, start) if e["operation"] == "NODE_CREATED"]
+            created = [e for e in pages(api, start) if e["operation"] == "NODE_CREATED"]
             on_one = await events(one, len(created))
             on_other = await events(other, len(created))
 
@@ -235,8 +237,8 @@ async def test_two_servers_deliver_an_ingest_run_to_their_subscribers_alike(
 
 
 def test_the_pull_endpoint_pages_and_refuses_bad_cursors(api: Api) -> None:
-    bad = httpx.get(f"{api.url}/changes", params={"after": "yesterday"})
-    too_many = httpx.get(f"{api.url}/changes", params={"limit": "5000"})
+    bad = httpx.get(f"{api.url}/changes", params={"after": "yesterday"}, headers=api.headers)
+    too_many = httpx.get(f"{api.url}/changes", params={"limit": "5000"}, headers=api.headers)
 
     assert bad.status_code == 400
     assert "not one this API issued" in bad.json()["error"]

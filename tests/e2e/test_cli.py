@@ -40,16 +40,22 @@ def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: P
         child = subprocess.Popen(
             [sys.executable, "-m", "civgraph", "run"], env=env, stdout=out, stderr=out
         )
-    api = Api(f"http://127.0.0.1:{env['CIVGRAPH_PORT']}", log)
+    url = f"http://127.0.0.1:{env['CIVGRAPH_PORT']}"
     try:
-        wait_for_health(api.url, child, log, timeout=180)
+        wait_for_health(url, child, log, timeout=180)
         neo4j = process.running(process.ServerConfig(home=home))
         assert neo4j is not None
+        key_file = tmp_path / "development-admin-key"  # beside the Neo4j home
+        api = Api(url, log, key_file.read_text().strip())
 
-        body = httpx.post(api.graphql, json={"query": DEMO}, timeout=30).json()
+        anonymous = httpx.post(api.graphql, json={"query": DEMO}, timeout=30)
+        body = httpx.post(api.graphql, json={"query": DEMO}, headers=api.headers, timeout=30).json()
 
+        assert anonymous.status_code == 401
         assert body["data"]["region"]["name"] == "包河区"
         assert "loaded the synthetic demo dataset (359 people)" in log.read_text()
+        assert str(key_file) in log.read_text()
+        assert key_file.stat().st_mode & 0o077 == 0
     finally:
         child.send_signal(signal.SIGTERM)
         child.wait(120)

@@ -31,7 +31,9 @@ NODES = "query N($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } } 
 
 
 def post(api: Api, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(api.graphql, json={"query": query, "variables": variables}, timeout=30)
+    response = httpx.post(
+        api.graphql, json={"query": query, "variables": variables}, headers=api.headers, timeout=30
+    )
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
     return body

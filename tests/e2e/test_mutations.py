@@ -78,7 +78,9 @@ mutation ($source: ID!, $target: ID!, $key: String!) {
 
 
 def call(api: Api, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(api.graphql, json={"query": query, "variables": variables}, timeout=30)
+    response = httpx.post(
+        api.graphql, json={"query": query, "variables": variables}, headers=api.headers, timeout=30
+    )
     body = response.json()
     assert response.status_code == 200, body
     assert "errors" not in body, body["errors"]
@@ -153,7 +155,7 @@ async def test_of_concurrent_updates_at_one_version_exactly_one_lands(
         result: dict[str, Any] = response.json()["data"]["updatePerson"]
         return "written" if "version" in result else result["__typename"]
 
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=30, headers=api.headers) as client:
         outcomes = await asyncio.gather(*(rename(client, f"名{i}") for i in range(8)))
 
     assert sorted(outcomes) == ["StaleVersionError"] * 7 + ["written"]

@@ -19,7 +19,7 @@ async def receive(ws: ClientConnection) -> dict[str, Any]:
 
 async def test_a_subscription_streams_then_completes(api: Api) -> None:
     async with connect(api.websocket, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+        await ws.send(json.dumps(api.init))
         assert (await receive(ws))["type"] == "connection_ack"
 
         await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": HEARTBEAT}}))
@@ -33,7 +33,7 @@ async def test_a_subscription_streams_then_completes(api: Api) -> None:
 
 async def test_an_invalid_subscription_gets_an_error_message(api: Api) -> None:
     async with connect(api.websocket, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
-        await ws.send(json.dumps({"type": "connection_init"}))
+        await ws.send(json.dumps(api.init))
         await receive(ws)
         await ws.send(
             json.dumps(

@@ -8,6 +8,7 @@ from typing import Any, LiteralString
 import pytest
 import structlog
 
+from civgraph.auth.principal import Principal, Role
 from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.driver import Graph, Row
 from civgraph.graph.models import MemberRelation, OrganizationKind, Post
@@ -24,6 +25,8 @@ query {
 }
 """
 WITH_TOTAL = "query { households(first: 100) { totalCount nodes { number } } }"
+
+ADMIN = Principal("tests (synthetic)", Role.ADMIN)
 
 
 class CountingGraph(Graph):
@@ -62,7 +65,7 @@ async def test_round_trips_depend_on_query_depth_not_on_rows(graph: Graph, house
     counting = CountingGraph(graph)
 
     result = await build_schema().execute(
-        THREE_LEVELS, context_value=build_context(counting, Settings())
+        THREE_LEVELS, context_value=build_context(counting, Settings(), principal=ADMIN)
     )
 
     assert result.errors is None
@@ -90,7 +93,7 @@ async def test_the_sources_of_every_entity_are_read_in_one_batch(
     counting = CountingGraph(graph)
 
     result = await build_schema().execute(
-        WITH_SOURCES, context_value=build_context(counting, Settings())
+        WITH_SOURCES, context_value=build_context(counting, Settings(), principal=ADMIN)
     )
 
     assert result.errors is None
@@ -118,7 +121,7 @@ async def test_the_total_is_counted_only_when_asked(graph: Graph) -> None:
     counting = CountingGraph(graph)
 
     result = await build_schema().execute(
-        WITH_TOTAL, context_value=build_context(counting, Settings())
+        WITH_TOTAL, context_value=build_context(counting, Settings(), principal=ADMIN)
     )
 
     assert result.data == {
@@ -135,7 +138,8 @@ async def test_an_unexpected_failure_reaches_the_client_masked_with_the_request_
     structlog.contextvars.bind_contextvars(request_id="test-request-1")
     try:
         result = await build_schema().execute(
-            '{ region(code: "340000") { name } }', context_value=build_context(broken, Settings())
+            '{ region(code: "340000") { name } }',
+            context_value=build_context(broken, Settings(), principal=ADMIN),
         )
     finally:
         structlog.contextvars.unbind_contextvars("request_id")
@@ -149,7 +153,8 @@ async def test_an_unexpected_failure_reaches_the_client_masked_with_the_request_
 
 async def test_a_malformed_id_number_is_the_clients_error_shown_as_is(graph: Graph) -> None:
     result = await build_schema().execute(
-        '{ person(idNumber: "12345") { name } }', context_value=build_context(graph, Settings())
+        '{ person(idNumber: "12345") { name } }',
+        context_value=build_context(graph, Settings(), principal=ADMIN),
     )
 
     assert result.errors is not None

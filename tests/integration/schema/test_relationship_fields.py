@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from civgraph.auth.principal import Principal, Role
 from civgraph.graph.driver import Graph
 from civgraph.resolvers.context import build_context
 from civgraph.schema.schema import build_schema
@@ -82,6 +83,8 @@ FIELDS: dict[str, dict[str, str]] = {
 }
 CASES = [(root, field) for root, fields in FIELDS.items() for field in fields]
 
+ADMIN = Principal("tests (synthetic)", Role.ADMIN)
+
 
 def found(value: Any) -> bool:
     """Whether a field's value (a list, a page, an object or null) holds anything."""
@@ -97,7 +100,7 @@ async def test_each_relationship_field_resolves_and_finds_something(
     query = f"{{ {root}(first: 100) {{ nodes {{ {FIELDS[root][field]} }} }} }}"
 
     result = await build_schema().execute(
-        query, context_value=build_context(demo_graph, Settings())
+        query, context_value=build_context(demo_graph, Settings(), principal=ADMIN)
     )
 
     assert result.errors is None, result.errors

@@ -1,0 +1,217 @@
+"""The schema extension that applies `civgraph.auth.policy` to every operation: root fields
+and personal-data arguments are checked before anything runs, personal data is masked as
+it is resolved, and each operation leaves an audit entry."""
+
+from __future__ import annotations
+
+import inspect
+import json
+from collections.abc import Awaitable, Generator, Iterator
+from typing import Any
+
+from graphql import (
+    DocumentNode,
+    EnumValueNode,
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    InlineFragmentNode,
+    ObjectValueNode,
+    OperationDefinitionNode,
+    SelectionSetNode,
+    ValueNode,
+    VariableNode,
+)
+from graphql.language import ListValueNode
+from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
+
+from civgraph.auth import policy
+from civgraph.auth.audit import AuditEntry
+from civgraph.auth.principal import Principal
+from civgraph.resolvers.errors import UserError
+from civgraph.schema.extensions import request_id
+
+EVENT_VALUES = frozenset({("FieldChange", "before"), ("FieldChange", "after")})
+MASKED = frozenset(policy.PII) | EVENT_VALUES
+
+
+class Forbidden(UserError):
+    """The principal may not run this operation (or not with these arguments)."""
+
+
+class Authorize(SchemaExtension):
+    def __init__(self) -> None:
+        self.refusal: str | None = None
+        self.unmasked = 0
+        self.principal: Principal | None = None
+        self.sees_pii = False
+
+    def on_operation(self) -> Generator[None, None, None]:
+        yield
+        context = self.execution_context.context
+        audit = getattr(context, "audit", None)
+        if audit is None or self.principal is None:
+            return
+        result = self.execution_context.result
+        data = getattr(result, "data", None)
+        errors = getattr(result, "errors", None)
+        operation_type = self.execution_context.operation_type
+        audit.record(
+            AuditEntry.of(
+                self.principal,
+                operation_type.value if operation_type else "unknown",
+                self.execution_context.operation_name or ",".join(self.root_fields()),
+                self.execution_context.variables,
+                result_size=len(json.dumps(data, default=str)) if data else 0,
+                outcome="denied" if self.refusal else ("error" if errors else "ok"),
+                pii_unmasked=self.unmasked,
+                request_id=request_id(),
+            )
+        )
+
+    def on_execute(self) -> Generator[None, None, None]:
+        context = self.execution_context.context
+        self.principal = getattr(context, "principal", None)
+        self.sees_pii = self.principal is not None and policy.sees_pii(self.principal)
+        self.refusal = self.check()
+        if self.refusal:
+            error = GraphQLError(self.refusal, extensions={"code": "FORBIDDEN"})
+            if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+                raise Forbidden(self.refusal)
+            self.execution_context.result = ExecutionResult(data=None, errors=[error])
+        yield
+
+    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
+        result = _next(root, info, *args, **kwargs)
+        key = (info.parent_type.name, info.field_name)
+        if key not in MASKED:
+            return result
+        if inspect.isawaitable(result):
+            return self.later(result, root, key)
+        return self.mask(result, root, key)
+
+    async def later(self, result: Awaitable[Any], root: Any, key: tuple[str, str]) -> Any:
+        return self.mask(await result, root, key)
+
+    def mask(self, result: Any, root: Any, key: tuple[str, str]) -> Any:
+        if key in EVENT_VALUES:
+            return result if self.sees_pii else policy.mask_event_field(root.name, result)
+        mask = policy.PII[key]
+        if result is None:
+            return result
+        if self.sees_pii:
+            self.unmasked += 1
+            return result
+        return policy.masked(result, mask)
+
+    # --- checks before execution ---------------------------------------------------------
+
+    def check(self) -> str | None:
+        """Why the operation is refused, or None."""
+        principal = self.principal
+        if principal is None:
+            return "not authenticated"
+        operation = self.operation()
+        if operation is None:
+            return None  # graphql-core reports the missing operation
+        kind = operation.operation.value
+        mutation_type = self.execution_context.schema._schema.mutation_type
+        names = list(mutation_type.fields) if mutation_type else []
+        for field in self.root_fields():
+            if not policy.allowed(principal, kind, field, names):
+                return f"role {principal.role} may not use {kind} field `{field}`"
+        if not self.sees_pii and self.probes_pii(operation):
+            return (
+                f"role {principal.role} may not look up, filter or sort by personal data "
+                "(ID number, phone, address)"
+            )
+        return None
+
+    def document(self) -> DocumentNode | None:
+        return self.execution_context.graphql_document
+
+    def operation(self) -> OperationDefinitionNode | None:
+        document = self.document()
+        if document is None:
+            return None
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        name = self.execution_context.operation_name
+        for operation in operations:
+            if name is None or (operation.name and operation.name.value == name):
+                return operation
+        return None
+
+    def fragments(self) -> dict[str, FragmentDefinitionNode]:
+        document = self.document()
+        return {d.name.value: d for d in (document.definitions if document else [])
+                if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+
+    def root_fields(self) -> list[str]:
+        operation = self.operation()
+        if operation is None:
+            return []
+        return [f.name.value for f in fields_of(operation.selection_set, self.fragments(), set())
+                if not f.name.value.startswith("__")]  # fmt: skip
+
+    def probes_pii(self, operation: OperationDefinitionNode) -> bool:
+        variables = self.execution_context.variables or {}
+        roots = {f.name.value for f in fields_of(operation.selection_set, self.fragments(), set())}
+        for field in all_fields(operation.selection_set, self.fragments()):
+            for argument in field.arguments or ():
+                name = argument.name.value
+                if field.name.value in roots and (field.name.value, name) in policy.PII_ARGUMENTS:
+                    return True
+                if probes(argument.value, variables):
+                    return True
+        return False
+
+
+def fields_of(
+    selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode], seen: set[str]
+) -> Iterator[FieldNode]:
+    """The fields of one selection set, through fragments."""
+    for selection in selections.selections:
+        if isinstance(selection, FieldNode):
+            yield selection
+        elif isinstance(selection, InlineFragmentNode):
+            yield from fields_of(selection.selection_set, fragments, seen)
+        elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+            seen.add(selection.name.value)
+            fragment = fragments.get(selection.name.value)
+            if fragment:
+                yield from fields_of(fragment.selection_set, fragments, seen)
+
+
+def all_fields(
+    selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]
+) -> Iterator[FieldNode]:
+    """Every field at every depth."""
+    for field in fields_of(selections, fragments, set()):
+        yield field
+        if field.selection_set:
+            yield from all_fields(field.selection_set, fragments)
+
+
+def probes(value: ValueNode, variables: dict[str, Any]) -> bool:
+    """Whether an argument's value filters or sorts by personal data."""
+    if isinstance(value, ObjectValueNode):
+        return any(f.name.value in policy.PII_INPUT_FIELDS or probes(f.value, variables)
+                   for f in value.fields)  # fmt: skip
+    if isinstance(value, ListValueNode):
+        return any(probes(item, variables) for item in value.values)
+    if isinstance(value, EnumValueNode):
+        return value.value in policy.PII_ORDER
+    if isinstance(value, VariableNode):
+        return probes_value(variables.get(value.name.value))
+    return False
+
+
+def probes_value(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(k in policy.PII_INPUT_FIELDS or probes_value(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(probes_value(item) for item in value)
+    return isinstance(value, str) and value in policy.PII_ORDER
