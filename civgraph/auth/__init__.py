@@ -1,5 +1,2 @@
-"""Principals, roles, region scope, PII masking and audit (built with the access-control issue).
-
-Until then the API has no credentials and must be bound to 127.0.0.1 only, which is the
-default of `CIVGRAPH_HOST`.
-"""
+"""Access control: principals from API keys and JWTs, the access policy (roles, personal
+data), and the audit log. docs/security.md describes what is enforced."""
