@@ -38,6 +38,7 @@ from civgraph.logs import configure_logging
 from civgraph.middleware import AuthenticationMiddleware, RequestIdMiddleware
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
+from civgraph.resolvers.loaders import create_loaders
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Mode, Settings, get_settings
 
@@ -77,9 +78,11 @@ class GraphQLApp(GraphQL[Context, None]):
         if self.authenticator is None:
             raise RuntimeError("the authenticator is made by the application's lifespan")
         try:
-            context.principal = await self.authenticator.connection(context.connection_params)
+            principal = await self.authenticator.connection(context.connection_params)
         except Unauthenticated as error:
             raise ConnectionRejectionError({"reason": str(error)}) from error
+        context.principal = principal
+        context.loaders = create_loaders(context.graph, cache=False, scope=context.scope)
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
@@ -100,6 +103,7 @@ async def changes_page(request: Request) -> JSONResponse:
             raise ValueError(f"limit must be between 1 and {MAX_CHANGES}")
         after = Cursor.decode(query["after"]) if "after" in query else None
         only = ChangeFilter(
+            scope=request.state.principal.region_prefix,
             types=listed(query.get("types")),
             programs=listed(query.get("programs")),
             region_code=query.get("regionCode"),

@@ -27,6 +27,7 @@ from typing import Any, LiteralString
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.errors import GraphError
 from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.scope import narrow
 
 
 class Operation(StrEnum):
@@ -173,10 +174,20 @@ class ChangeFilter:
     types: frozenset[str] | None = None  # entity types: labels and relationship types
     programs: frozenset[str] | None = None
     region_code: str | None = None  # the region and everything below it
+    # The consumer's region scope (a division-code prefix): nothing outside it is shown,
+    # whatever it asks for; events without a region neither.
+    scope: str | None = None
+
+    @property
+    def prefix(self) -> str | None:
+        """The division-code prefix every matching event's region starts with."""
+        requested = region_prefix(self.region_code) if self.region_code else ""
+        return narrow(requested, self.scope) or None
+
     operations: frozenset[Operation] | None = None
 
     def matches(self, event: ChangeEvent) -> bool:
-        prefix = region_prefix(self.region_code) if self.region_code else None
+        prefix = self.prefix
         return (
             (self.types is None or event.entity in self.types)
             and (self.programs is None or not self.programs.isdisjoint(event.programs))
@@ -188,7 +199,7 @@ class ChangeFilter:
         return {
             "types": sorted(self.types) if self.types is not None else None,
             "programs": sorted(self.programs) if self.programs is not None else None,
-            "region": region_prefix(self.region_code) if self.region_code else None,
+            "region": self.prefix,
             "operations": sorted(self.operations) if self.operations is not None else None,
         }
 

@@ -14,6 +14,7 @@ from enum import Enum
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RelSpec
+from civgraph.graph.scope import in_scope
 
 # Parameter names come from this fixed list, never from input. (mypy treats LiteralString as
 # str, so the LiteralString annotations document the rule rather than enforce it.)
@@ -118,12 +119,21 @@ class AnyOf:
     conditions: Sequence[Compare | Related]
 
 
-Condition = Compare | Related | AnyOf
+@dataclass(frozen=True, slots=True)
+class InScope:
+    """n lies in the region whose division codes start with `prefix` (graph/scope.py)."""
+
+    prefix: str
+
+
+Condition = Compare | Related | AnyOf | InScope
 
 
 def clause(condition: Condition, out: Compiled) -> LiteralString:
     if isinstance(condition, Compare):
         return compare("n", condition, out)
+    if isinstance(condition, InScope):
+        return in_scope("n", out.param(condition.prefix))
     if isinstance(condition, Related):
         return related(condition, out)
     return "(" + " OR ".join(clause(c, out) for c in condition.conditions) + ")"

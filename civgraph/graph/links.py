@@ -18,6 +18,7 @@ from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 from civgraph.graph.provenance import RECORD, Origin, describes
+from civgraph.graph.scope import in_scope
 
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
 NO_PERIOD = "-"
@@ -166,7 +167,8 @@ def described_target(spec: RelSpec) -> LiteralString:
 @cache
 def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     """A page of each node's relationships, ordered by the other node's natural key (its
-    platform id when it has none: a person known only from records without an ID)."""
+    platform id when it has none: a person known only from records without an ID); those
+    whose other node lies outside `$scope` are left out."""
     near = LABEL_TEXT[spec.source] if outgoing else LABEL_TEXT[spec.target]
     far = LABEL_TEXT[spec.target] if outgoing else LABEL_TEXT[spec.source]
     far_key = KEY[spec.target] if outgoing else KEY[spec.source]
@@ -177,7 +179,7 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
         "UNWIND $keys AS key MATCH (n:" + near + " {id: key}) "
         "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
         "WHERE ($asOf IS NULL OR ((r.since IS NULL OR r.since <= $asOf) "
-        "AND (r.until IS NULL OR r.until >= $asOf))) "
+        "AND (r.until IS NULL OR r.until >= $asOf))) AND " + in_scope("o") + " "
         "WITH r, o, coalesce(o." + far_key + ", o.id) AS position "
         "WHERE $afterKey IS NULL OR position > $afterKey "
         "OR (position = $afterKey AND r.key > $afterRel) "
@@ -220,13 +222,17 @@ def written(rows: Sequence[Row]) -> set[int]:
     return {int(index) for row in rows for index in row["linked"]}
 
 
-async def list_links(graph: Graph, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:
-    """The relationships of each node (by platform id), ordered by the other node's natural
-    key; at most `query.first + 1` each, so a caller can tell whether more follow."""
+async def list_links(
+    graph: Graph, query: LinkQuery, ids: Sequence[str], scope: str | None = None
+) -> dict[str, list[Link]]:
+    """The relationships of each node (by platform id) to nodes in `scope`, ordered by the
+    other node's natural key; at most `query.first + 1` each, so a caller can tell whether
+    more follow."""
     after_key, after_rel = query.after or (None, None)
     rows = await graph.read(
         list_statement(query.spec, query.outgoing),
         keys=list(ids),
+        scope=scope,
         asOf=query.as_of,
         afterKey=after_key,
         afterRel=after_rel,

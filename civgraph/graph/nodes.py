@@ -11,6 +11,7 @@ from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
 from civgraph.graph.provenance import RECORD, Origin, describes
+from civgraph.graph.scope import in_scope
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
 # carry the node's provenance.
@@ -74,17 +75,20 @@ def upsert_statement(label: Label) -> LiteralString:
 
 @cache
 def by_id_statement(label: Label) -> LiteralString:
+    """Nodes by platform id, those in `$scope` only (null: all)."""
     return (
         "UNWIND $keys AS key MATCH (n:" + LABEL_TEXT[label] + " {id: key}) "
-        "RETURN key, n {.*} AS node"
+        "WHERE " + in_scope("n") + " RETURN key, n {.*} AS node"
     )
 
 
 @cache
 def by_key_statement(label: Label) -> LiteralString:
+    """Nodes by natural key, those in `$scope` only (null: all)."""
     name, key = LABEL_TEXT[label], KEY[label]
     return (
-        "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) RETURN key, n {.*} AS node"
+        "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) "
+        "WHERE " + in_scope("n") + " RETURN key, n {.*} AS node"
     )
 
 
@@ -126,13 +130,17 @@ def node_statements(
     return statements
 
 
-async def get_nodes(graph: Graph, label: Label, ids: Sequence[str]) -> dict[str, Stored]:
-    """Nodes of `label` by platform id; ids with no such node are absent."""
-    rows = await graph.read(by_id_statement(label), keys=list(ids))
+async def get_nodes(
+    graph: Graph, label: Label, ids: Sequence[str], scope: str | None = None
+) -> dict[str, Stored]:
+    """Nodes of `label` by platform id; ids with no such node (in `scope`) are absent."""
+    rows = await graph.read(by_id_statement(label), keys=list(ids), scope=scope)
     return {row["key"]: stored(label, row["node"]) for row in rows}
 
 
-async def get_nodes_by_key(graph: Graph, label: Label, keys: Sequence[str]) -> dict[str, Stored]:
-    """Nodes of `label` by natural key (resident ID, USCC, code, …)."""
-    rows = await graph.read(by_key_statement(label), keys=list(keys))
+async def get_nodes_by_key(
+    graph: Graph, label: Label, keys: Sequence[str], scope: str | None = None
+) -> dict[str, Stored]:
+    """Nodes of `label` by natural key (resident ID, USCC, code, …), in `scope`."""
+    rows = await graph.read(by_key_statement(label), keys=list(keys), scope=scope)
     return {row["key"]: stored(label, row["node"]) for row in rows}

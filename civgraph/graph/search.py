@@ -10,19 +10,24 @@ from typing import LiteralString
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.scope import in_scope
 
 SEARCHABLE = (Label.PERSON, Label.ORGANIZATION, Label.FACILITY, Label.COMMUNITY)
 # Lucene's query syntax characters: user text is searched for literally.
 LUCENE_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/])')
 
 # Properties are projected only for the hits kept.
-SEARCH: LiteralString = """
+SEARCH: LiteralString = (
+    """
 CALL db.index.fulltext.queryNodes('entity_text', $text) YIELD node, score
 WITH node, score, [label IN labels(node) WHERE label IN $labels][0] AS label
-WHERE label IS NOT NULL
+WHERE label IS NOT NULL AND """
+    + in_scope("node")
+    + """
 WITH node, score, label ORDER BY score DESC, node.id LIMIT $limit
 RETURN label, node {.*} AS node, score
 """
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,13 +41,15 @@ def lucene_literal(text: str) -> str:
     return LUCENE_SPECIAL.sub(r"\\\1", text.strip())
 
 
-async def search(graph: Graph, text: str, labels: Sequence[Label], limit: int) -> list[Hit]:
-    """The best `limit` matches for `text` among nodes of `labels`, best first."""
+async def search(
+    graph: Graph, text: str, labels: Sequence[Label], limit: int, scope: str | None = None
+) -> list[Hit]:
+    """The best `limit` matches for `text` among nodes of `labels` in `scope`, best first."""
     query = lucene_literal(text)
     if not query:
         return []
     rows = await graph.read(
-        SEARCH, text=query, labels=[label.value for label in labels], limit=limit
+        SEARCH, text=query, labels=[label.value for label in labels], limit=limit, scope=scope
     )
     return [
         Hit(

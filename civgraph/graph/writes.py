@@ -40,6 +40,7 @@ from civgraph.graph.models import (
 from civgraph.graph.nodes import STRUCTURE, by_id_statement, by_key_statement, node_statements
 from civgraph.graph.nodes import natural_key as key_of
 from civgraph.graph.provenance import RECORD, Origin, describes
+from civgraph.graph.scope import in_scope
 
 T = TypeVar("T")
 SOURCE = "api"  # the provenance source of everything the API writes
@@ -53,10 +54,21 @@ OWN_STRUCTURE: LiteralString = "['PART_OF', 'REGISTERED_IN', 'LOCATED_IN']"
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """A write's name (the mutation's) and who asked for it."""
+    """A write's name (the mutation's), who asked for it and the region it may touch (a
+    division-code prefix; None: all). Outside it, entities look absent."""
 
     name: str
     actor: str
+    scope: str | None = None
+
+    def check_region(self, record: NodeFields) -> None:
+        """A record placed outside the scope is refused (it could not be read back)."""
+        if self.scope is None:
+            return
+        props = record.properties()
+        code = str(props.get("divisionCode") or props.get("code") or "")
+        if record.label is not Label.PROGRAM and not code.startswith(self.scope):
+            raise InvalidWrite("divisionCode", f"{code or 'no region'} is outside your region")
 
     def outbox(self) -> Outbox:
         return Outbox(Context(f"{SOURCE}:{self.name}", self.actor))
@@ -100,7 +112,7 @@ def lock_statement(label: Label, by: LiteralString) -> LiteralString:
     """Write-locks a node (by platform id or natural key) and returns it: what the writer
     reads after the lock is what it overwrites, so two writers cannot both pass a check."""
     return (
-        "MATCH (n:" + LABEL_TEXT[label] + " {" + by + ": $key}) "
+        "MATCH (n:" + LABEL_TEXT[label] + " {" + by + ": $key}) WHERE " + in_scope("n") + " "
         "SET n._lock = true REMOVE n._lock RETURN n {.*} AS node"
     )
 
@@ -173,7 +185,11 @@ def link_pattern(spec: RelSpec) -> LiteralString:
 
 @cache
 def lock_link_statement(spec: RelSpec) -> LiteralString:
-    return link_pattern(spec) + "SET r._lock = true REMOVE r._lock RETURN r {.*} AS rel"
+    """Write-locks a relationship whose source lies in `$scope` and returns it."""
+    return (
+        link_pattern(spec) + "WHERE " + in_scope("s") + " "
+        "SET r._lock = true REMOVE r._lock RETURN r {.*} AS rel"
+    )
 
 
 @cache
@@ -194,7 +210,8 @@ def endpoints_statement(spec: RelSpec) -> LiteralString:
     return (
         "OPTIONAL MATCH (s:" + LABEL_TEXT[spec.source] + " {id: $sourceId}) "
         "OPTIONAL MATCH (t:" + LABEL_TEXT[spec.target] + " {id: $targetId}) "
-        "RETURN s IS NOT NULL AS source, t IS NOT NULL AS target"
+        "RETURN s IS NOT NULL AND " + in_scope("s") + " AS source, "
+        "t IS NOT NULL AND " + in_scope("t") + " AS target"
     )
 
 
@@ -204,6 +221,7 @@ def endpoints_statement(spec: RelSpec) -> LiteralString:
 async def create_node(graph: Graph, record: NodeFields, write: Write) -> Stored:
     """Creates a node; `Conflict` when one with its natural key exists."""
     label, key, origin = record.label, key_of(record), write.origin()
+    write.check_region(record)
 
     async def work(tx: Transaction) -> Stored:
         results = await tx.run_all(node_statements([record], SOURCE, [origin]))
@@ -221,9 +239,12 @@ async def upsert_node(
     """Creates the node with the record's natural key or updates it (`version`, if given,
     must be the stored one: `NotFound` when there is none)."""
     label, key, origin = record.label, key_of(record), write.origin()
+    write.check_region(record)
 
     async def work(tx: Transaction) -> Stored:
-        rows = await tx.run(lock_statement(label, KEY[label]), key=key)
+        rows = await tx.run(lock_statement(label, KEY[label]), key=key, scope=None)
+        if rows and not await visible(tx, label, rows[0]["node"]["id"], write.scope):
+            raise taken(label, key, None)  # someone else's: as if taken, naming no id
         if version is not None:
             if not rows:
                 raise NotFound(label, key)
@@ -242,9 +263,10 @@ async def update_node(
     origin = write.origin()
 
     async def work(tx: Transaction) -> Stored:
-        current = await lock(tx, label, id)
+        current = await lock(tx, label, id, write.scope)
         check_version(label, current, version)
         record = patched(label, current, patch)
+        write.check_region(record)
         key = key_of(record)
         if key != current.get(KEY[label]):
             await refuse_taken(tx, label, key, id)
@@ -268,7 +290,7 @@ async def delete_node(
     division tree) only when `detach`, and then they go too, each with its event."""
 
     async def work(tx: Transaction) -> Deleted:
-        check_version(label, await lock(tx, label, id), version)
+        check_version(label, await lock(tx, label, id, write.scope), version)
         if not detach:
             attached = await tx.run(attached_statement(label), id=id)
             if attached:
@@ -328,13 +350,13 @@ async def link(
     )
 
     async def work(tx: Transaction) -> Relationship:
-        found = (await tx.run(endpoints_statement(spec), **ends.params()))[0]
+        found = (await tx.run(endpoints_statement(spec), **ends.params(), scope=write.scope))[0]
         for end, label, id in (("source", spec.source, ends.source_id),
                                ("target", spec.target, ends.target_id)):  # fmt: skip
             if not found[end]:
                 raise NotFound(label, id)
         if version is not None:
-            check_version(spec.rel, await lock_link(tx, ends), version)
+            check_version(spec.rel, await lock_link(tx, ends, write.scope), version)
         await tx.run_all(link_statements(spec, [written], SOURCE))
         return await read_link(tx, ends)
 
@@ -350,7 +372,7 @@ async def end_link(
         raise InvalidWrite("until", f"{spec.rel} has no period to end")
 
     async def work(tx: Transaction) -> Relationship:
-        current = await lock_link(tx, ends)
+        current = await lock_link(tx, ends, write.scope)
         if version is not None:
             check_version(spec.rel, current, version)
         since = current.get("since")
@@ -373,7 +395,7 @@ async def unlink(graph: Graph, ends: Ends, write: Write, version: int | None = N
     returns its id."""
 
     async def work(tx: Transaction) -> str:
-        current = await lock_link(tx, ends)
+        current = await lock_link(tx, ends, write.scope)
         if version is not None:
             check_version(ends.spec.rel, current, version)
         await tx.run(unlink_statement(ends.spec), **ends.params())
@@ -394,16 +416,16 @@ async def transact(graph: Graph, work: Callable[[Transaction], Awaitable[T]], wr
         raise Conflict(f"the write conflicts with one that came first: {error.message}") from error
 
 
-async def lock(tx: Transaction, label: Label, id: str) -> Row:
-    rows = await tx.run(lock_statement(label, "id"), key=id)
+async def lock(tx: Transaction, label: Label, id: str, scope: str | None) -> Row:
+    rows = await tx.run(lock_statement(label, "id"), key=id, scope=scope)
     if not rows:
         raise NotFound(label, id)
     node: Row = rows[0]["node"]
     return node
 
 
-async def lock_link(tx: Transaction, ends: Ends) -> Row:
-    rows = await tx.run(lock_link_statement(ends.spec), **ends.params())
+async def lock_link(tx: Transaction, ends: Ends, scope: str | None) -> Row:
+    rows = await tx.run(lock_link_statement(ends.spec), **ends.params(), scope=scope)
     if not rows:
         what = f"{ends.spec.rel} relationship"
         raise NotFound(what, f"{ends.source_id}>{ends.target_id}@{ends.key}")
@@ -422,7 +444,7 @@ def taken(label: Label, key: str, existing: str | None) -> Conflict:
 
 
 async def refuse_taken(tx: Transaction, label: Label, key: str, other_than: str | None) -> None:
-    rows = await tx.run(by_key_statement(label), keys=[key])
+    rows = await tx.run(by_key_statement(label), keys=[key], scope=None)
     if rows and rows[0]["node"]["id"] != other_than:
         raise taken(label, key, rows[0]["node"]["id"])
 
@@ -439,8 +461,12 @@ def patched(label: Label, current: Row, patch: Mapping[str, Any]) -> NodeFields:
     return node_fields(label, values | dict(patch))
 
 
+async def visible(tx: Transaction, label: Label, id: str, scope: str | None) -> bool:
+    return bool(await tx.run(by_id_statement(label), keys=[id], scope=scope))
+
+
 async def read_node(tx: Transaction, label: Label, statement: LiteralString, key: str) -> Stored:
-    rows = await tx.run(statement, keys=[key])
+    rows = await tx.run(statement, keys=[key], scope=None)
     return stored(label, rows[0]["node"])
 
 

@@ -31,6 +31,11 @@ class Context:
     principal: Principal | None = None
     audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
 
+    @property
+    def scope(self) -> str | None:
+        """The division-code prefix the principal may see; None: everything."""
+        return self.principal.region_prefix if self.principal else None
+
     def hub(self) -> ChangeHub:
         if self.change_hub is None:
             raise RuntimeError("no change hub in this context (the app's lifespan starts it)")
@@ -47,7 +52,8 @@ def build_context(
     audit: AuditLog | None = None,
 ) -> Context:
     long_lived = isinstance(request, WebSocket)
-    loaders = create_loaders(graph, cache=not long_lived)
+    scope = principal.region_prefix if principal else None
+    loaders = create_loaders(graph, cache=not long_lived, scope=scope)
     return Context(
         graph, settings, loaders, request, response, change_hub=hub, principal=principal,
         audit=audit,

@@ -21,9 +21,13 @@ NodeLoader = DataLoader[str, Stored | None]
 
 
 class Loaders:
-    def __init__(self, graph: Graph, *, cache: bool = True) -> None:
+    """Every entity they load lies in `scope` (a division-code prefix; None: everywhere):
+    outside it, nodes look absent and relationships to them are left out."""
+
+    def __init__(self, graph: Graph, *, cache: bool = True, scope: str | None = None) -> None:
         self.graph = graph
         self.cache = cache  # False for long-lived (WebSocket) contexts, whose cache goes stale
+        self.scope = scope
         self._by_id: dict[Label, NodeLoader] = {}
         self._by_key: dict[Label, NodeLoader] = {}
         self._links: dict[LinkQuery, DataLoader[str, list[Link]]] = {}
@@ -39,14 +43,14 @@ class Loaders:
     def node(self, label: Label) -> NodeLoader:
         """Nodes of `label` by platform id."""
         if label not in self._by_id:
-            fetch = lambda ids: nodes.get_nodes(self.graph, label, ids)  # noqa: E731
+            fetch = lambda ids: nodes.get_nodes(self.graph, label, ids, self.scope)  # noqa: E731
             self._by_id[label] = self._nodes(fetch)
         return self._by_id[label]
 
     def node_by_key(self, label: Label) -> NodeLoader:
         """Nodes of `label` by natural key."""
         if label not in self._by_key:
-            fetch = lambda keys: nodes.get_nodes_by_key(self.graph, label, keys)  # noqa: E731
+            fetch = lambda keys: nodes.get_nodes_by_key(self.graph, label, keys, self.scope)  # noqa: E731
             self._by_key[label] = self._nodes(fetch)
         return self._by_key[label]
 
@@ -55,7 +59,7 @@ class Loaders:
         if query not in self._links:
 
             async def load(ids: list[str]) -> list[list[Link]]:
-                found = await links.list_links(self.graph, query, ids)
+                found = await links.list_links(self.graph, query, ids, self.scope)
                 return [found[node_id] for node_id in ids]
 
             self._links[query] = DataLoader(load_fn=load, cache=self.cache)
@@ -73,5 +77,5 @@ class Loaders:
         return self._sources[label, limit]
 
 
-def create_loaders(graph: Graph, *, cache: bool = True) -> Loaders:
-    return Loaders(graph, cache=cache)
+def create_loaders(graph: Graph, *, cache: bool = True, scope: str | None = None) -> Loaders:
+    return Loaders(graph, cache=cache, scope=scope)

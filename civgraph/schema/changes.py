@@ -79,8 +79,9 @@ class ChangeFilterInput:
         default=None, description="Kinds of change."
     )
 
-    def to_filter(self) -> ChangeFilter:
+    def to_filter(self, scope: str | None) -> ChangeFilter:
         return ChangeFilter(
+            scope=scope,
             types=frozenset(self.types) if self.types is not None else None,
             programs=frozenset(self.programs) if self.programs is not None else None,
             region_code=self.region_code,

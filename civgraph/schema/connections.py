@@ -9,7 +9,7 @@ import strawberry
 
 from civgraph.graph import pages
 from civgraph.graph.catalog import Label
-from civgraph.graph.filters import Condition
+from civgraph.graph.filters import Condition, InScope
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.reading import page_size, wrap
@@ -45,6 +45,8 @@ async def connection(
     after: str | None,
 ) -> Connection[Any]:
     graph = info.context.graph
+    if info.context.scope is not None:  # only what lies in the principal's region
+        conditions = [*conditions, InScope(info.context.scope)]
     try:
         page = await pages.list_page(graph, label, conditions, order, page_size(info, first), after)
     except pages.InvalidCursor as error:

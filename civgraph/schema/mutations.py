@@ -34,7 +34,7 @@ from civgraph.schema.context import Info
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.reading import wrap
 
-ANONYMOUS = "anonymous"  # the actor until the API knows its callers (access control)
+ANONYMOUS = "anonymous"  # in-process callers without a principal (tests)
 
 # Relationships the API writes: not the division tree (PART_OF, REGISTERED_IN, LOCATED_IN
 # follow the entities' codes) nor entity resolution's POSSIBLY_SAME (`civgraph er`).
@@ -268,7 +268,10 @@ def values(given: Any) -> dict[str, Any]:
 
 
 def write(info: Info, name: str) -> writes.Write:
-    return writes.Write(name, ANONYMOUS)
+    """The write's name, actor and region: the principal's (access control)."""
+    principal = info.context.principal
+    actor = principal.actor if principal else ANONYMOUS
+    return writes.Write(name, actor, info.context.scope)
 
 
 def platform_id(given: str, label: Label | None, field: str) -> tuple[Label, str]:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import strawberry
 
-from civgraph.graph.changes import EVERYTHING, Cursor, CursorExpired, InvalidChangeCursor
+from civgraph.graph.changes import ChangeFilter, Cursor, CursorExpired, InvalidChangeCursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.feed import FellBehind
 from civgraph.schema.changes import Change, ChangeFilterInput
@@ -49,7 +49,8 @@ class Subscription:
         filter: ChangeFilterInput | None = None,
         after: str | None = None,
     ) -> AsyncGenerator[Change, None]:
-        only = filter.to_filter() if filter else EVERYTHING
+        scope = info.context.scope  # the principal's region: nothing outside it, ever
+        only = filter.to_filter(scope) if filter else ChangeFilter(scope=scope)
         try:
             cursor = Cursor.decode(after) if after is not None else None
             async for event in info.context.hub().stream(only, cursor):

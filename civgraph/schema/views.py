@@ -14,6 +14,7 @@ from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
 from civgraph.graph.identifiers import region_prefix
 from civgraph.graph.models import stored
+from civgraph.graph.scope import narrow
 from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
@@ -112,7 +113,9 @@ class Views:
         self, info: Info, text: str, types: list[SearchType] | None = None, first: int = 20
     ) -> list[SearchHit]:
         labels = [Label(t.value) for t in types] if types else list(full_text.SEARCHABLE)
-        hits = await full_text.search(info.context.graph, text, labels, page_size(info, first))
+        hits = await full_text.search(
+            info.context.graph, text, labels, page_size(info, first), info.context.scope
+        )
         return [SearchHit(score=hit.score, entity=wrap(hit.label, hit.record)) for hit in hits]
 
     @strawberry.field(description="People enrolled, themselves or through their household, in at "
@@ -123,7 +126,8 @@ class Views:
     ) -> ProgramOverlap:  # fmt: skip
         if min_programs < 1:
             raise UserError("minPrograms must be at least 1")
-        graph, day, prefix = info.context.graph, as_of or date.today(), prefix_of(region_code)
+        graph, day = info.context.graph, as_of or date.today()
+        prefix = narrow(prefix_of(region_code), info.context.scope)
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = decode_cursor(after, 1)[0] if after else None
@@ -148,7 +152,7 @@ class Views:
         programs: list[ProgramCode] | None = None,
         group_by: list[StatisticsDimension] | None = None,
     ) -> list[EnrollmentGroup]:  # fmt: skip
-        prefix = prefix_of(region_code)
+        prefix = narrow(prefix_of(region_code), info.context.scope)
         codes = [p.value for p in programs] if programs else [p.value for p in ProgramCode]
         dimensions = frozenset(d.value for d in group_by or [StatisticsDimension.PROGRAM])
         groups = await statistics.enrollment_statistics(

@@ -1,0 +1,37 @@
+"""Region scope: a principal bound to a region sees only what lies in that region's
+subtree, by division code. One Cypher fragment decides it for every read path.
+
+An entity is in scope when its division code (a region's own code) starts with the
+scope's prefix. Programs belong to no region and are in scope everywhere; an asset is in
+scope when someone in scope owns it. People known only from records without an ID number
+and not registered in a household have no division code: only unscoped principals see
+them.
+"""
+
+from __future__ import annotations
+
+from typing import LiteralString
+
+
+def in_scope(var: LiteralString, param: LiteralString = "$scope") -> LiteralString:
+    """True when node `var` lies in the scope `param` (a division-code prefix; null: all)."""
+    return (
+        "(" + param + " IS NULL OR " + var + ":Program "
+        "OR coalesce(" + var + ".divisionCode, CASE WHEN " + var + ":Region THEN "
+        + var + ".code END) STARTS WITH " + param + " "
+        "OR (" + var + ":Asset AND EXISTS { MATCH (owner)-[:OWNS]->(" + var + ") "
+        "WHERE owner.divisionCode STARTS WITH " + param + " }))"
+    )  # fmt: skip
+
+
+NOTHING = "-"  # a prefix no division code starts with
+
+
+def narrow(requested: str, scope: str | None) -> str:
+    """The prefix of what a principal scoped to `scope` may see of the region `requested`
+    (both prefixes): the inner one when one holds the other, else nothing."""
+    if scope is None or requested.startswith(scope):
+        return requested
+    if scope.startswith(requested):
+        return scope
+    return NOTHING
