@@ -9,6 +9,7 @@ from typing import Any
 
 import structlog
 from starlette.applications import Starlette
+from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
@@ -35,7 +36,11 @@ from civgraph.graph.connection import open_graph
 from civgraph.graph.driver import Graph
 from civgraph.graph.migrations import migrate
 from civgraph.logs import configure_logging
-from civgraph.middleware import AuthenticationMiddleware, RequestIdMiddleware
+from civgraph.middleware import (
+    AuthenticationMiddleware,
+    BodyLimitMiddleware,
+    RequestIdMiddleware,
+)
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import create_loaders
@@ -54,6 +59,9 @@ class GraphQLApp(GraphQL[Context, None]):
         super().__init__(
             build_schema(),
             graphql_ide="graphiql" if settings.mode is Mode.DEVELOPMENT else None,
+            # Browsers on other origins may not open WebSockets (strawberry refuses the
+            # handshake, 403) unless listed; clients that send no Origin are not browsers.
+            allowed_origins=settings.allowed_origins,
         )
         self.settings = settings
         self.graph: Graph | None = None
@@ -194,6 +202,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
         ],
         lifespan=lifespan,
     )
-    app.add_middleware(AuthenticationMiddleware, ide=graphql.graphql_ide is not None)
+    app.add_middleware(
+        AuthenticationMiddleware,
+        ide=graphql.graphql_ide is not None,
+        rate_per_minute=settings.rate_limit_per_minute,
+    )
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes)
+    app.add_middleware(  # outside authentication: browsers' preflights carry no credential
+        CORSMiddleware,
+        allow_origins=settings.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Authorization", "Content-Type", "X-Request-ID"],
+    )
     app.add_middleware(RequestIdMiddleware)
     return app

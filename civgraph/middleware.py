@@ -72,9 +72,10 @@ class AuthenticationMiddleware:
 
     OPEN = ("/healthz", "/readyz", "/static/")
 
-    def __init__(self, app: ASGIApp, *, ide: bool) -> None:
+    def __init__(self, app: ASGIApp, *, ide: bool, rate_per_minute: int = 1200) -> None:
         self.app = app
         self.ide = ide
+        self.rates = RateLimiter(rate_per_minute)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"].startswith(self.OPEN) or self.is_ide(scope):
@@ -86,6 +87,15 @@ class AuthenticationMiddleware:
         except Unauthenticated as error:
             response = JSONResponse(
                 {"error": str(error)}, 401, headers={"WWW-Authenticate": 'Bearer realm="civgraph"'}
+            )
+            await response(scope, receive, send)
+            return
+        wait = self.rates.wait(principal.actor)
+        if wait > 0:
+            response = JSONResponse(
+                {"error": f"too many requests from {principal.actor}; retry in {wait:.0f} s"},
+                429,
+                headers={"Retry-After": str(max(1, round(wait)))},
             )
             await response(scope, receive, send)
             return
@@ -104,3 +114,63 @@ class AuthenticationMiddleware:
         if not self.ide or scope["method"] != "GET" or scope["path"] != "/graphql":
             return False
         return "text/html" in Headers(scope=scope).get("accept", "")
+
+
+class RateLimiter:
+    """A token bucket per principal: `per_minute` requests a minute, in bursts of as many.
+    Per process: with several workers a principal gets that many times the rate."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.capacity = float(per_minute)
+        self.refill = per_minute / 60.0
+        self.buckets: dict[str, tuple[float, float]] = {}  # actor → (tokens, as of)
+
+    def wait(self, actor: str) -> float:
+        """0 when the request may go (and counts it), else the seconds until one may."""
+        now = time.monotonic()
+        tokens, since = self.buckets.get(actor, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - since) * self.refill)
+        if tokens < 1:
+            self.buckets[actor] = (tokens, now)
+            return (1 - tokens) / self.refill
+        self.buckets[actor] = (tokens - 1, now)
+        return 0.0
+
+
+class BodyLimitMiddleware:
+    """Refuses request bodies over `limit` bytes (413), by Content-Length or as they come."""
+
+    def __init__(self, app: ASGIApp, *, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await self.too_large(scope, receive, send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self.app(scope, counted, send)
+        except BodyTooLarge:
+            await self.too_large(scope, receive, send)
+
+    async def too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = JSONResponse({"error": f"request body over {self.limit:,} bytes"}, 413)
+        await response(scope, receive, send)
+
+
+class BodyTooLarge(Exception):
+    pass

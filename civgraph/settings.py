@@ -54,6 +54,15 @@ class Settings(BaseSettings):
     maven: str = "mvn"
 
     max_page_size: int = Field(default=100, ge=1)
+    # Limits on every request (docs/security.md): estimated query cost, request body,
+    # subscriptions per WebSocket connection, requests a minute per principal (per process).
+    max_query_cost: int = Field(default=100_000, ge=1)
+    max_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_subscriptions_per_connection: int = Field(default=10, ge=1)
+    rate_limit_per_minute: int = Field(default=1200, ge=1)
+    # Browser origins allowed to call the API (CORS) and open WebSockets, besides the API's
+    # own; empty: none.
+    allowed_origins: list[str] = Field(default_factory=list)
 
     # Entity resolution: a record without an ID number joins a person at `match_join` or
     # more; from `match_grey` it is linked POSSIBLY_SAME (docs/ingest.md).

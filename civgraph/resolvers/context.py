@@ -30,6 +30,7 @@ class Context:
     # Who asks: from the Authorization header, or (WebSocket) the connection_init payload.
     principal: Principal | None = None
     audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
+    subscriptions: int = 0  # running on this WebSocket connection (civgraph.schema.limits)
 
     @property
     def scope(self) -> str | None:

@@ -10,6 +10,7 @@ from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDept
 from civgraph.schema.authorization import Authorize
 from civgraph.schema.descriptions import describe
 from civgraph.schema.extensions import MaskUnexpectedErrors
+from civgraph.schema.limits import Limits
 from civgraph.schema.mutations import Mutation
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
@@ -36,6 +37,7 @@ def build_schema() -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
             MaskUnexpectedErrors,
             Authorize,
+            Limits,
         ],
     )
     describe(schema._schema)
