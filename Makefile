@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-bulk clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-bulk fuzz clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -50,6 +50,12 @@ typecheck:
 # The test session starts a throwaway Neo4j (temporary folder, free port) and stops it.
 pytest:
 	$(BIN)/pytest
+
+# Generated queries for a region-bound viewer (tests/e2e/test_fuzz_access.py), many more
+# than `make test` sends; prints how many and how they ended.
+FUZZ ?= 2000
+fuzz: setup
+	CIVGRAPH_FUZZ_EXAMPLES=$(FUZZ) $(BIN)/pytest -s -q tests/e2e/test_fuzz_access.py
 
 # Benchmarks print figures; they are never timed assertions.
 bench-startup: setup
