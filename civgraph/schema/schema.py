@@ -5,7 +5,10 @@ from __future__ import annotations
 from functools import cache
 
 import strawberry
+import structlog
+from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.types import ExecutionContext
 
 from civgraph.schema.authorization import Authorize
 from civgraph.schema.descriptions import describe
@@ -16,16 +19,30 @@ from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
 from civgraph.schema.subscription import Subscription
 
+log = structlog.get_logger(__name__)
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+
+
+class Schema(strawberry.Schema):
+    """strawberry's Schema logging the client's errors (bad input, refusals, limits) at info
+    level: unexpected ones are logged with their traceback by MaskUnexpectedErrors."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        for error in errors:
+            code = (error.extensions or {}).get("code")
+            if code != "INTERNAL":
+                log.info("client error", message=error.message, code=code, path=error.path)
 
 
 @cache
 def build_schema() -> strawberry.Schema:
     """The schema, built once per process: strawberry 0.341 cannot put a type whose fields
     use `relay.node()` into a second Schema (its field extension asserts on re-application)."""
-    schema = strawberry.Schema(
+    schema = Schema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
