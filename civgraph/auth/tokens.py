@@ -41,7 +41,7 @@ class TokenVerifier:
                 issuer=self.settings.jwt_issuer,
                 options={"require": ["exp", "sub"]},
             )
-        except jwt.PyJWTError as error:
+        except (jwt.PyJWTError, ValueError, TypeError) as error:  # a key of the wrong kind too
             raise Unauthenticated(f"invalid token: {error}") from error
         return self._principal(claims)
 
@@ -54,7 +54,9 @@ class TokenVerifier:
             key = self.public_keys.get(kid) if kid else next(iter(self.public_keys.values()))
             if key is None:
                 raise jwt.InvalidKeyError(f"no key {kid!r} in the configured key set")
-            return key, ASYMMETRIC
+            if key.algorithm_name != header.get("alg"):
+                raise jwt.InvalidAlgorithmError(f"key {kid!r} is not for {header.get('alg')}")
+            return key.key, [key.algorithm_name]
         raise jwt.InvalidAlgorithmError(f"algorithm {header.get('alg')!r} is not accepted")
 
     def _principal(self, claims: dict[str, Any]) -> Principal:
@@ -75,10 +77,7 @@ class TokenVerifier:
         return Principal(str(claims["sub"]), role, str(region) if region else None, "jwt", pii)
 
 
-def load_key_set(path: Path) -> dict[str | None, Any]:
-    """Public keys of a JWKS file by key id."""
+def load_key_set(path: Path) -> dict[str | None, jwt.PyJWK]:
+    """Public keys of a JWKS file by key id (each knows its algorithm)."""
     document = json.loads(path.read_text(encoding="utf-8"))
-    keys = {}
-    for entry in document.get("keys", []):
-        keys[entry.get("kid")] = jwt.PyJWK.from_dict(entry).key
-    return keys
+    return {entry.get("kid"): jwt.PyJWK.from_dict(entry) for entry in document.get("keys", [])}

@@ -6,11 +6,13 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
 
@@ -185,17 +187,40 @@ async def test_the_change_feed_masks_personal_data_and_refuses_viewers(
     assert then == {"id": "1", "type": "complete"}
 
 
-async def test_jwts_signed_with_the_configured_secret_map_claims_to_a_principal(
+def key_set(folder: Path) -> tuple[str, Any, Any]:
+    """A JWKS file with one ES256 and one RS256 public key; their private keys."""
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    rsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    keys = []
+    for kid, private in (("ec-1", ec_key), ("rsa-1", rsa_key)):
+        jwk = json.loads(jwt.algorithms.get_default_algorithms()[
+            "ES256" if kid == "ec-1" else "RS256"].to_jwk(private.public_key()))  # fmt: skip
+        keys.append(jwk | {"kid": kid})
+    path = folder / "jwks.json"
+    path.write_text(json.dumps({"keys": keys}), encoding="utf-8")
+    return str(path), ec_key, rsa_key
+
+
+async def test_jwts_signed_with_the_configured_secret_or_keys_map_claims_to_a_principal(
     neo4j: Target, admin_key: str, graph: Graph, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     id_number = await a_person(graph)
     folder = tmp_path_factory.mktemp("jwt")
+    jwks, ec_key, rsa_key = key_set(folder)
 
     def token(**claims: Any) -> str:
         base = {"sub": "frontend-1", "exp": 4102444800}
         return jwt.encode(base | claims, SECRET, algorithm="HS256")
 
-    with serving(neo4j, folder, free_port(), admin_key, CIVGRAPH_JWT_SECRET=SECRET) as (jwt_api, _):
+    def signed(private: Any, algorithm: str, kid: str, role: str) -> str:
+        claims = {"sub": "portal", "exp": 4102444800, "role": role}
+        return jwt.encode(claims, private, algorithm=algorithm, headers={"kid": kid})
+
+    with serving(neo4j, folder, free_port(), admin_key, CIVGRAPH_JWT_SECRET=SECRET,
+                 CIVGRAPH_JWT_PUBLIC_KEYS=jwks) as (jwt_api, _):  # fmt: skip
+        by_ec = post(jwt_api, signed(ec_key, "ES256", "ec-1", "admin"), PEOPLE).json()
+        by_rsa = post(jwt_api, signed(rsa_key, "RS256", "rsa-1", "viewer"), PEOPLE).json()
+        wrong_kid = post(jwt_api, signed(ec_key, "ES256", "rsa-1", "admin"), PEOPLE)
         viewer = post(jwt_api, token(role="viewer"), PEOPLE).json()
         admin = post(jwt_api, token(role="admin"), PEOPLE).json()
         no_role = post(jwt_api, token(role="janitor"), PEOPLE)
@@ -208,6 +233,9 @@ async def test_jwts_signed_with_the_configured_secret_map_claims_to_a_principal(
     assert admin["data"]["people"]["nodes"][0]["idNumber"] == id_number
     assert no_role.status_code == forged.status_code == expired.status_code == 401
     assert "expired" in expired.json()["error"].lower()
+    assert by_ec["data"]["people"]["nodes"][0]["idNumber"] == id_number
+    assert by_rsa["data"]["people"]["nodes"][0]["idNumber"] != id_number
+    assert wrong_kid.status_code == 401
 
 
 async def test_operations_are_audited_with_personal_data_redacted(
