@@ -13,7 +13,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, LiteralString
 
-from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RelSpec
+from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, RelSpec
 from civgraph.graph.scope import in_scope
 
 # Parameter names come from this fixed list, never from input. (mypy treats LiteralString as
@@ -124,6 +124,7 @@ class InScope:
     """n lies in the region whose division codes start with `prefix` (graph/scope.py)."""
 
     prefix: str
+    label: Label
 
 
 Condition = Compare | Related | AnyOf | InScope
@@ -133,7 +134,7 @@ def clause(condition: Condition, out: Compiled) -> LiteralString:
     if isinstance(condition, Compare):
         return compare("n", condition, out)
     if isinstance(condition, InScope):
-        return in_scope("n", out.param(condition.prefix))
+        return in_scope("n", condition.label, out.param(condition.prefix))
     if isinstance(condition, Related):
         return related(condition, out)
     return "(" + " OR ".join(clause(c, out) for c in condition.conditions) + ")"

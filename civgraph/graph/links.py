@@ -172,6 +172,7 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     near = LABEL_TEXT[spec.source] if outgoing else LABEL_TEXT[spec.target]
     far = LABEL_TEXT[spec.target] if outgoing else LABEL_TEXT[spec.source]
     far_key = KEY[spec.target] if outgoing else KEY[spec.source]
+    far_label = spec.target if outgoing else spec.source
     arrow: LiteralString = (
         "-[r:" + REL_TEXT[spec.rel] + "]->" if outgoing else "<-[r:" + REL_TEXT[spec.rel] + "]-"
     )
@@ -179,7 +180,7 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
         "UNWIND $keys AS key MATCH (n:" + near + " {id: key}) "
         "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
         "WHERE ($asOf IS NULL OR ((r.since IS NULL OR r.since <= $asOf) "
-        "AND (r.until IS NULL OR r.until >= $asOf))) AND " + in_scope("o") + " "
+        "AND (r.until IS NULL OR r.until >= $asOf))) AND " + in_scope("o", far_label) + " "
         "WITH r, o, coalesce(o." + far_key + ", o.id) AS position "
         "WHERE $afterKey IS NULL OR position > $afterKey "
         "OR (position = $afterKey AND r.key > $afterRel) "

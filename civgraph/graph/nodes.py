@@ -78,7 +78,7 @@ def by_id_statement(label: Label) -> LiteralString:
     """Nodes by platform id, those in `$scope` only (null: all)."""
     return (
         "UNWIND $keys AS key MATCH (n:" + LABEL_TEXT[label] + " {id: key}) "
-        "WHERE " + in_scope("n") + " RETURN key, n {.*} AS node"
+        "WHERE " + in_scope("n", label) + " RETURN key, n {.*} AS node"
     )
 
 
@@ -88,7 +88,7 @@ def by_key_statement(label: Label) -> LiteralString:
     name, key = LABEL_TEXT[label], KEY[label]
     return (
         "UNWIND $keys AS key MATCH (n:" + name + " {" + key + ": key}) "
-        "WHERE " + in_scope("n") + " RETURN key, n {.*} AS node"
+        "WHERE " + in_scope("n", label) + " RETURN key, n {.*} AS node"
     )
 
 

@@ -12,15 +12,30 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from civgraph.graph.catalog import Label
 
-def in_scope(var: LiteralString, param: LiteralString = "$scope") -> LiteralString:
-    """True when node `var` lies in the scope `param` (a division-code prefix; null: all)."""
+
+def in_scope(
+    var: LiteralString, label: Label | None = None, param: LiteralString = "$scope"
+) -> LiteralString:
+    """True when node `var` (of `label`, when known) lies in the scope `param` (a
+    division-code prefix; null: all). Knowing the label keeps the test to one property
+    read; without it, `var` may be anything but an asset (search hits)."""
+    unscoped: LiteralString = "(" + param + " IS NULL OR "
+    if label is Label.PROGRAM:
+        return "true"
+    if label is Label.ASSET:
+        return (
+            unscoped + "EXISTS { MATCH (owner)-[:OWNS]->(" + var + ") "
+            "WHERE owner.divisionCode STARTS WITH " + param + " })"
+        )
+    if label is Label.REGION:
+        return unscoped + var + ".code STARTS WITH " + param + ")"
+    if label is not None:
+        return unscoped + var + ".divisionCode STARTS WITH " + param + ")"
     return (
-        "(" + param + " IS NULL OR " + var + ":Program "
-        "OR coalesce(" + var + ".divisionCode, CASE WHEN " + var + ":Region THEN "
-        + var + ".code END) STARTS WITH " + param + " "
-        "OR (" + var + ":Asset AND EXISTS { MATCH (owner)-[:OWNS]->(" + var + ") "
-        "WHERE owner.divisionCode STARTS WITH " + param + " }))"
+        unscoped + var + ":Program OR coalesce(" + var + ".divisionCode, CASE WHEN " + var
+        + ":Region THEN " + var + ".code END) STARTS WITH " + param + ")"
     )  # fmt: skip
 
 

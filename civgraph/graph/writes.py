@@ -112,7 +112,7 @@ def lock_statement(label: Label, by: LiteralString) -> LiteralString:
     """Write-locks a node (by platform id or natural key) and returns it: what the writer
     reads after the lock is what it overwrites, so two writers cannot both pass a check."""
     return (
-        "MATCH (n:" + LABEL_TEXT[label] + " {" + by + ": $key}) WHERE " + in_scope("n") + " "
+        "MATCH (n:" + LABEL_TEXT[label] + " {" + by + ": $key}) WHERE " + in_scope("n", label) + " "
         "SET n._lock = true REMOVE n._lock RETURN n {.*} AS node"
     )
 
@@ -187,7 +187,7 @@ def link_pattern(spec: RelSpec) -> LiteralString:
 def lock_link_statement(spec: RelSpec) -> LiteralString:
     """Write-locks a relationship whose source lies in `$scope` and returns it."""
     return (
-        link_pattern(spec) + "WHERE " + in_scope("s") + " "
+        link_pattern(spec) + "WHERE " + in_scope("s", spec.source) + " "
         "SET r._lock = true REMOVE r._lock RETURN r {.*} AS rel"
     )
 
@@ -210,8 +210,8 @@ def endpoints_statement(spec: RelSpec) -> LiteralString:
     return (
         "OPTIONAL MATCH (s:" + LABEL_TEXT[spec.source] + " {id: $sourceId}) "
         "OPTIONAL MATCH (t:" + LABEL_TEXT[spec.target] + " {id: $targetId}) "
-        "RETURN s IS NOT NULL AND " + in_scope("s") + " AS source, "
-        "t IS NOT NULL AND " + in_scope("t") + " AS target"
+        "RETURN s IS NOT NULL AND " + in_scope("s", spec.source) + " AS source, "
+        "t IS NOT NULL AND " + in_scope("t", spec.target) + " AS target"
     )
 
 

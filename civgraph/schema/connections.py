@@ -46,7 +46,7 @@ async def connection(
 ) -> Connection[Any]:
     graph = info.context.graph
     if info.context.scope is not None:  # only what lies in the principal's region
-        conditions = [*conditions, InScope(info.context.scope)]
+        conditions = [*conditions, InScope(info.context.scope, label)]
     try:
         page = await pages.list_page(graph, label, conditions, order, page_size(info, first), after)
     except pages.InvalidCursor as error:
