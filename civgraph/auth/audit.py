@@ -48,8 +48,8 @@ class AuditEntry:
     kind: str  # query, mutation, subscription, or an HTTP route
     operation: str  # the operation's name, else its root fields
     variables: str  # JSON, personal data redacted
-    result_size: int  # bytes of the data returned
-    outcome: str  # ok, denied, error
+    result_size: int  # bytes of the data returned; events sent (http, subscriptions)
+    outcome: str  # ok, denied, error; started and ended (subscriptions)
     pii_unmasked: int = 0  # personal-data values returned unmasked
     request_id: str = "-"
     id: str = field(default_factory=lambda: uuid.uuid4().hex)

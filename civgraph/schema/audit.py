@@ -23,8 +23,12 @@ class AuditRecord:
     kind: str = strawberry.field(description="query, mutation, subscription, or http.")
     operation: str = strawberry.field(description="The operation's name, else its root fields.")
     variables: JSON = strawberry.field(description="Its variables, personal data redacted.")
-    result_size: int = strawberry.field(description="Bytes of data returned (events for http).")
-    outcome: str = strawberry.field(description="ok, denied or error.")
+    result_size: int = strawberry.field(
+        description="Bytes of data returned; events sent for http and subscriptions."
+    )
+    outcome: str = strawberry.field(
+        description="ok, denied or error; a subscription has `started`, then `ended`."
+    )
     pii_unmasked: int = strawberry.field(description="Personal-data values returned unmasked.")
     request_id: str = strawberry.field(description="The request id (X-Request-ID).")
 

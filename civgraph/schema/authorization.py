@@ -48,16 +48,27 @@ class Authorize(SchemaExtension):
         self.unmasked = 0
         self.principal: Principal | None = None
         self.sees_pii = False
+        self.events = 0  # a subscription's, sent so far
 
     def on_operation(self) -> Generator[None, None, None]:
         yield
-        context = self.execution_context.context
-        audit = getattr(context, "audit", None)
-        if audit is None or self.principal is None:
-            return
         result = self.execution_context.result
+        if self.subscription():
+            outcome = "denied" if self.refusal else "ended"
+            self.audit(outcome, self.events)  # result size: events sent
+            return
         data = getattr(result, "data", None)
         errors = getattr(result, "errors", None)
+        outcome = "denied" if self.refusal else ("error" if errors else "ok")
+        self.audit(outcome, len(json.dumps(data, default=str)) if data else 0)
+
+    def subscription(self) -> bool:
+        return self.execution_context.operation_type is OperationType.SUBSCRIPTION
+
+    def audit(self, outcome: str, size: int) -> None:
+        audit = getattr(self.execution_context.context, "audit", None)
+        if audit is None or self.principal is None:
+            return
         operation_type = self.execution_context.operation_type
         audit.record(
             AuditEntry.of(
@@ -65,8 +76,8 @@ class Authorize(SchemaExtension):
                 operation_type.value if operation_type else "unknown",
                 self.execution_context.operation_name or ",".join(self.root_fields()),
                 self.execution_context.variables,
-                result_size=len(json.dumps(data, default=str)) if data else 0,
-                outcome="denied" if self.refusal else ("error" if errors else "ok"),
+                result_size=size,
+                outcome=outcome,
                 pii_unmasked=self.unmasked,
                 request_id=request_id(),
             )
@@ -79,14 +90,18 @@ class Authorize(SchemaExtension):
         self.refusal = self.check()
         if self.refusal:
             error = GraphQLError(self.refusal, extensions={"code": "FORBIDDEN"})
-            if self.execution_context.operation_type is OperationType.SUBSCRIPTION:
+            if self.subscription():
                 raise Forbidden(self.refusal)
             self.execution_context.result = ExecutionResult(data=None, errors=[error])
+        elif self.subscription():
+            self.audit("started", 0)  # and again when it ends, with the events sent
         yield
 
     def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
         result = _next(root, info, *args, **kwargs)
         key = (info.parent_type.name, info.field_name)
+        if key[0] == "Subscription":
+            self.events += 1
         if key not in MASKED:
             return result
         if inspect.isawaitable(result):

@@ -245,6 +245,13 @@ async def test_operations_are_audited_with_personal_data_redacted(
     post(api, keys["admin"], "query Lookup($id: String!) { person(idNumber: $id) { idNumber } }",
          id=id_number)  # fmt: skip
     post(api, keys["viewer"], 'mutation { deleteRegion(id: "x", version: 1) { __typename } }')
+    beats = "subscription Beats { heartbeat(count: 2, intervalMs: 10) { sequence } }"
+    async with connect(api.websocket, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        await ws.send(json.dumps(api.init))
+        await ws.recv()
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": beats}}))
+        while json.loads(await ws.recv())["type"] != "complete":
+            pass
     await asyncio.sleep(1.5)  # entries are written within a second
 
     log = post(api, keys["admin"], "{ auditLog(first: 20) { actor role operation variables "
@@ -257,3 +264,5 @@ async def test_operations_are_audited_with_personal_data_redacted(
     assert lookup["variables"] == {"id": id_number[:6] + "********" + id_number[-4:]}
     assert lookup["resultSize"] > 0
     assert (denied["role"], denied["outcome"]) == ("viewer", "denied")
+    streamed = [(e["outcome"], e["resultSize"]) for e in log if e["operation"] == "Beats"]
+    assert sorted(streamed) == [("ended", 2), ("started", 0)]
