@@ -22,6 +22,8 @@ EVERYONE = frozenset(Role)
 STAFF = frozenset({Role.CASEWORKER, Role.INVESTIGATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 FEED = frozenset({Role.INTEGRATOR, Role.ADMIN})
+INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
+INVESTIGATIONS = ("benefitsAfterDeath", "overCapacity")
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.
 CASEWORK_MUTATIONS = frozenset({"linkEnrolledIn", "endEnrolledIn", "unlinkEnrolledIn"})
@@ -32,7 +34,10 @@ READS = (
     "communities", "regions", "programs", "serviceProjects", "assets", "search",
     "enrollmentStatistics", "programOverlap",
 )  # fmt: skip
-QUERY: dict[str, frozenset[Role]] = dict.fromkeys(READS, EVERYONE) | {"auditLog": ADMIN}
+QUERY: dict[str, frozenset[Role]] = (
+    dict.fromkeys(READS, EVERYONE) | dict.fromkeys(INVESTIGATIONS, INVESTIGATORS)
+    | {"auditLog": ADMIN}
+)  # fmt: skip
 SUBSCRIPTION: dict[str, frozenset[Role]] = {"changes": FEED, "heartbeat": EVERYONE}
 ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED}
 

@@ -33,6 +33,7 @@ from civgraph.schema.filters import (
     ServiceProjectOrderField,
     to_order,
 )
+from civgraph.schema.investigations import Investigations
 from civgraph.schema.nodes import (
     Asset,
     Community,
@@ -52,7 +53,7 @@ AFTER = "The `endCursor` of the previous page."
 
 
 @strawberry.type
-class Query(Views, AuditQuery):
+class Query(Views, AuditQuery, Investigations):
     node: relay.Node | None = relay.node(description="Any entity by its global ID.")
     nodes: list[relay.Node | None] = relay.node(
         description="Entities by global ID, in the order asked; null where none exists."

@@ -13,7 +13,9 @@ from typing import Any, LiteralString
 import pytest
 import pytest_asyncio
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
+from civgraph.graph.investigations import Finding, Rule, findings
 from civgraph.ingest.loader import Summary
 from civgraph.ingest.run import files_in, run
 from civgraph.ingest.synth import synthesize
@@ -325,3 +327,50 @@ async def test_only_the_planted_facilities_have_more_residents_than_beds(
     for row in rows:
         entry = next(e for e in planted if e["code"] == row["code"])
         assert row["residents"] >= entry["residents"] > row["beds"]
+
+
+# --- investigation rules on the loaded province (they share its fixture) ----------------
+
+
+async def every_finding(graph: Graph, rule: Rule) -> list[Finding]:
+    found: list[Finding] = []
+    while True:
+        after = found[-1].key if found else None
+        page = await findings(graph, rule, "34", AS_OF, 100, after)
+        found += page
+        if len(page) < 100:
+            return found
+
+
+async def test_benefits_after_death_finds_every_planted_case_and_nothing_else(
+    province: Province,
+) -> None:
+    planted = province.manifest["benefits_after_cremation"]
+    found = await every_finding(province.graph, Rule.BENEFITS_AFTER_DEATH)
+    flagged = {(dict(f.entities)[Label.PERSON].id_number, f.detail["program"]): f  # type: ignore[attr-defined]
+               for f in found}  # fmt: skip
+    keyed = {(p["idNumber"], p["program"]) for p in planted if p["keyed"]}
+    everything = {(p["idNumber"], p["program"]) for p in planted}
+
+    assert keyed, "the province plants keyed cases"
+    assert keyed <= set(flagged) <= everything  # unkeyed ones: when resolution joined them
+    for entry in planted:
+        finding = flagged.get((entry["idNumber"], entry["program"]))
+        if finding is None:
+            continue
+        types = {link.type: link for link in finding.links}
+        assert types["ENROLLED_IN"].properties["caseNo"] == entry["case"]
+        assert types["CREMATED_AT"].properties["crematedOn"].isoformat() == entry["crematedOn"]
+        assert {ref.source for ref in finding.records} >= {"cremations"}
+
+
+async def test_over_capacity_finds_the_planted_facilities(province: Province) -> None:
+    planted = {p["code"]: p for p in province.manifest["overcrowded_facilities"]}
+    found = await every_finding(province.graph, Rule.OVER_CAPACITY)
+
+    facilities = {dict(f.entities)[Label.FACILITY].code: f for f in found}  # type: ignore[attr-defined]
+    assert set(facilities) == set(planted)
+    for code, finding in facilities.items():
+        assert finding.detail == {"beds": planted[code]["beds"],
+                                  "residents": planted[code]["residents"]}  # fmt: skip
+        assert len(finding.links) == planted[code]["residents"]

@@ -1,0 +1,176 @@
+"""Investigation rules: what the work plan says must not happen, found in the graph with the
+evidence that makes each finding true — the entities, the relationships with their
+periods, and the source records behind them.
+
+Each rule is one Cypher statement over a region (a division-code prefix) on a day,
+ordered by a stable finding key so that pages are keyset pages. Every rule starts from an
+index (a relationship type, a division-code range) rather than from all people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import Label
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import Stored, stored
+from civgraph.graph.provenance import SourceRef
+
+
+def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralString:
+    """A subquery giving `links`: each relationship of the list `relationships` with its
+    type, ends, period, properties and source record."""
+    return (
+        "CALL (" + variables + ") { UNWIND " + relationships + " AS r "
+        "WITH r, startNode(r) AS a, endNode(r) AS b "
+        "OPTIONAL MATCH (rec:SourceRecord {key: r.source + ':' + r.recordKey}) "
+        "RETURN collect({type: type(r), from: labels(a)[0], fromNode: a {.*}, "
+        "to: labels(b)[0], toNode: b {.*}, rel: r {.*}, record: rec {.*}}) AS links } "
+    )
+
+
+class Rule(StrEnum):
+    BENEFITS_AFTER_DEATH = "BENEFITS_AFTER_DEATH"
+    OVER_CAPACITY = "OVER_CAPACITY"
+
+
+# One line each: the rule's basis.
+BASIS: dict[Rule, str] = {
+    Rule.BENEFITS_AFTER_DEATH: "Benefits stop at the beneficiary's death (社会救助暂行办法; the "
+    "work plan's 核对 mechanism): an enrollment in payment after a cremation or a registered "
+    "death is paid to no one entitled.",
+    Rule.OVER_CAPACITY: "A care facility may not house more residents than its registered "
+    "beds (养老机构管理办法, the work plan's section 6).",
+}
+
+STATEMENTS: dict[Rule, LiteralString] = {
+    # Deaths come from cremations (a relationship type: its lookup index) and registered
+    # death dates (a range index), narrowed to the region; then each dead person's
+    # enrollments in payment past the death.
+    Rule.BENEFITS_AFTER_DEATH: """
+CALL () {
+  MATCH (p:Person)-[r:CREMATED_AT]->(:Facility)
+  WHERE p.divisionCode STARTS WITH $prefix AND r.crematedOn <= $asOf
+  RETURN p, r.crematedOn AS died, r
+  UNION
+  MATCH (p:Person) WHERE p.deathDate <= $asOf AND p.divisionCode STARTS WITH $prefix
+  RETURN p, p.deathDate AS died, null AS r
+}
+WITH p, min(died) AS died, collect(r) AS deaths
+MATCH (p)-[e:ENROLLED_IN]->(g:Program)
+WHERE e.status = 'ACTIVE' AND (e.until IS NULL OR e.until > died)
+  AND (e.since IS NULL OR e.since <= $asOf)
+WITH p, died, deaths, e, g, p.id + '|' + g.code + '|' + e.key AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("e, deaths", "[e] + deaths")
+    + """
+RETURN key, p.divisionCode AS region,
+       [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
+       {died: died, program: g.code, since: e.since} AS detail
+""",
+    # Facilities of the region by division code (a range index), with the residents on
+    # the day counted against the beds.
+    Rule.OVER_CAPACITY: """
+MATCH (f:Facility) WHERE f.divisionCode STARTS WITH $prefix AND ($after IS NULL OR f.id > $after)
+CALL (f) {
+  MATCH (f)<-[r:RESIDENT_OF]-(:Person)
+  WHERE (r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR r.until >= $asOf)
+  RETURN count(r) AS residents, collect(r)[..50] AS stays
+}
+WITH f, residents, stays WHERE residents > coalesce(f.beds, 0)
+ORDER BY f.id LIMIT $limit
+"""
+    + evidence("stays", "stays")
+    + """
+RETURN f.id AS key, f.divisionCode AS region, [f {.*, label: 'Facility'}] AS entities,
+       links, {beds: f.beds, residents: residents} AS detail
+""",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLink:
+    """A relationship that makes a finding true, with its record."""
+
+    type: str
+    source_label: Label
+    source: Stored
+    target_label: Label
+    target: Stored
+    since: date | None
+    until: date | None
+    properties: dict[str, Any]
+    record: SourceRef | None
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: Rule
+    key: str  # stable: the same situation has the same key in every run
+    region_code: str | None
+    entities: list[tuple[Label, Stored]]
+    links: list[EvidenceLink]
+    detail: dict[str, Any]
+
+    @property
+    def records(self) -> list[SourceRef]:
+        """The source records behind the finding's relationships, once each."""
+        seen: dict[tuple[str, str], SourceRef] = {}
+        for link in self.links:
+            if link.record is not None:
+                seen.setdefault((link.record.source, link.record.record_key), link.record)
+        return list(seen.values())
+
+
+HIDDEN = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen",
+                   "version"})  # fmt: skip
+
+
+def record_of(row: dict[str, Any] | None) -> SourceRef | None:
+    if row is None:
+        return None
+    return SourceRef(
+        source=row["source"], record_key=row["recordKey"], file=row.get("file"),
+        line=row.get("line"), first_seen=row["firstSeen"], last_seen=row["lastSeen"],
+        match_key="evidence", score=1.0,
+    )  # fmt: skip
+
+
+def link_of(row: dict[str, Any]) -> EvidenceLink:
+    rel = row["rel"]
+    source_label, target_label = Label(row["from"]), Label(row["to"])
+    return EvidenceLink(
+        type=row["type"],
+        source_label=source_label,
+        source=stored(source_label, row["fromNode"]),
+        target_label=target_label,
+        target=stored(target_label, row["toNode"]),
+        since=rel.get("since"),
+        until=rel.get("until"),
+        properties={k: v for k, v in rel.items() if k not in HIDDEN},
+        record=record_of(row.get("record")),
+    )
+
+
+async def findings(
+    graph: Graph, rule: Rule, prefix: str, as_of: date, first: int, after: str | None = None
+) -> list[Finding]:
+    """Up to `first` findings of `rule` in the region `prefix` on `as_of`, after the key
+    `after`, by key."""
+    rows = await graph.read(STATEMENTS[rule], prefix=prefix, asOf=as_of, after=after, limit=first)
+    return [
+        Finding(
+            rule=rule,
+            key=row["key"],
+            region_code=row["region"],
+            entities=[(Label(e["label"]), stored(Label(e["label"]), e)) for e in row["entities"]],
+            links=[link_of(link) for link in row["links"]],
+            detail=row["detail"],
+        )
+        for row in rows
+    ]

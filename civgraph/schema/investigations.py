@@ -1,0 +1,117 @@
+"""Investigation queries (investigators and admins): findings of the work plan's rules,
+each with its evidence — entities, relationships with their periods, source records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from civgraph.graph import investigations
+from civgraph.graph.changes import plain
+from civgraph.graph.investigations import BASIS, Finding, Rule
+from civgraph.graph.scope import narrow
+from civgraph.schema.context import Info
+from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
+from civgraph.schema.scalars import PageInfo, SourceRecord
+from civgraph.schema.views import prefix_of
+
+strawberry.enum(Rule, name="InvestigationRule", description="The rules investigations check.")
+
+
+@strawberry.type(description="A relationship that makes a finding true, with its period.")
+class EvidenceLink:
+    type: str = strawberry.field(description="The relationship type.")
+    source: relay.Node = strawberry.field(description="The entity it goes from.")
+    target: relay.Node = strawberry.field(description="The entity it goes to.")
+    since: date | None = strawberry.field(description="Start of its period.")
+    until: date | None = strawberry.field(description="End of its period; null: lasting.")
+    properties: JSON = strawberry.field(description="Its properties (status, amount, …).")
+    record: SourceRecord | None = strawberry.field(description="The source record that stated it.")
+
+
+@strawberry.type(description="One situation a rule says must not happen, with its evidence.")
+class InvestigationFinding:
+    rule: Rule = strawberry.field(description="The rule it breaks.")
+    basis: str = strawberry.field(description="The rule's basis, in one line.")
+    key: str = strawberry.field(description="Stable across runs: the same situation, same key.")
+    region_code: str | None = strawberry.field(description="Where it is.")
+    entities: list[relay.Node] = strawberry.field(description="The entities concerned.")
+    evidence: list[EvidenceLink] = strawberry.field(
+        description="The relationships that make it true."
+    )
+    sources: list[SourceRecord] = strawberry.field(description="The records behind them.")
+    detail: JSON = strawberry.field(description="The rule's figures (dates, counts).")
+
+    @classmethod
+    def of(cls, finding: Finding) -> InvestigationFinding:
+        return cls(
+            rule=finding.rule, basis=BASIS[finding.rule], key=finding.key,
+            region_code=finding.region_code,
+            entities=[wrap(label, record) for label, record in finding.entities],
+            evidence=[EvidenceLink(
+                type=link.type, source=wrap(link.source_label, link.source),
+                target=wrap(link.target_label, link.target), since=link.since,
+                until=link.until, properties=JSON(plain_map(link.properties)),
+                record=SourceRecord.of(link.record) if link.record else None,
+            ) for link in finding.links],
+            sources=[SourceRecord.of(ref) for ref in finding.records],
+            detail=JSON(plain_map(finding.detail)),
+        )  # fmt: skip
+
+
+def plain_map(values: dict[str, Any]) -> dict[str, Any]:
+    return {name: plain(value) for name, value in values.items()}
+
+
+@strawberry.type(description="A page of findings.")
+class FindingPage:
+    findings: list[InvestigationFinding] = strawberry.field(description="This page's findings.")
+    page_info: PageInfo
+
+
+async def page(
+    info: Info, rule: Rule, region_code: str, as_of: date | None, first: int, after: str | None
+) -> FindingPage:
+    prefix = narrow(prefix_of(region_code), info.context.scope)
+    first = page_size(info, first)
+    after_key = decode_cursor(after, 1)[0] if after else None
+    found = await investigations.findings(
+        info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key
+    )
+    shown = found[:first]
+    return FindingPage(
+        findings=[InvestigationFinding.of(f) for f in shown],
+        page_info=PageInfo(
+            has_next_page=len(found) > first,
+            end_cursor=encode_cursor(shown[-1].key) if shown else None,
+        ),
+    )
+
+
+REGION = "A region (6 or 9 digits) or community (12); the province by default."
+
+
+@strawberry.type
+class Investigations:
+    @strawberry.field(
+        description="Enrollments in payment after the beneficiary's cremation or registered "
+        "death (investigators)."
+    )
+    async def benefits_after_death(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.BENEFITS_AFTER_DEATH, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="Care facilities housing more residents than their beds (investigators)."
+    )
+    async def over_capacity(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.OVER_CAPACITY, region_code, as_of, first, after)

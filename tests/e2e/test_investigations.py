@@ -1,0 +1,92 @@
+"""Investigation queries through a running server: findings with their evidence, for
+investigators only, within their region."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import httpx
+import pytest
+
+from civgraph.graph.catalog import Label, Rel
+from civgraph.graph.connection import Target
+from civgraph.graph.driver import Graph
+from civgraph.graph.models import (
+    Cremation,
+    FacilityFields,
+    FacilityKind,
+    MemberRelation,
+    ProgramCode,
+)
+from civgraph.graph.nodes import upsert_nodes
+from tests import builders
+from tests.servers import Api
+from tests.servers import create_key as cli_key
+
+AFTER_DEATH = """
+query ($region: String!) {
+  benefitsAfterDeath(regionCode: $region, asOf: "2026-06-30") {
+    findings {
+      rule basis key regionCode detail
+      entities { ... on Person { name } ... on Program { code } }
+      evidence { type since until properties source { id } target { id } record { registry } }
+      sources { registry recordKey }
+    }
+    pageInfo { hasNextPage }
+  }
+}"""
+
+
+@pytest.fixture(scope="module")
+def keys(neo4j: Target) -> dict[str, str]:
+    return {
+        "investigator": cli_key(neo4j, "investigator"),
+        "elsewhere": cli_key(neo4j, "investigator", "--region", builders.OTHER_COUNTY),
+        "viewer": cli_key(neo4j, "viewer"),
+    }
+
+
+def post(api: Api, key: str, query: str, **variables: Any) -> dict[str, Any]:
+    response = httpx.post(api.graphql, json={"query": query, "variables": variables},
+                          headers={"Authorization": f"Bearer {key}"}, timeout=30)  # fmt: skip
+    body: dict[str, Any] = response.json()
+    return body
+
+
+async def a_death_still_paid(graph: Graph) -> str:
+    await builders.regions(graph)
+    await builders.programs(graph)
+    (person,) = await builders.household(
+        graph, "H-D", [("故甲", date(1930, 3, 3), MemberRelation.HEAD)]
+    )
+    home = FacilityFields(code="F-FUNERAL", name="殡仪馆", kind=FacilityKind.FUNERAL_HOME,
+                          division_code=builders.COMMUNITY)  # fmt: skip
+    await upsert_nodes(graph, [home], builders.SOURCE)
+    await builders.enroll(graph, Label.PERSON, person, ProgramCode.OLD_AGE_ALLOWANCE,
+                          since=date(2020, 1, 1), amount=300)  # fmt: skip
+    await builders.link(graph, Rel.CREMATED_AT, (Label.PERSON, person), (Label.FACILITY, home.code),
+                        Cremation(cremated_on=date(2026, 2, 1)))  # fmt: skip
+    return person
+
+
+async def test_a_benefit_paid_after_a_cremation_is_found_with_its_evidence(
+    api: Api, graph: Graph, keys: dict[str, str]
+) -> None:
+    await a_death_still_paid(graph)
+
+    body = post(api, keys["investigator"], AFTER_DEATH, region="340000")
+    elsewhere = post(api, keys["elsewhere"], AFTER_DEATH, region="340000")
+    refused = post(api, keys["viewer"], AFTER_DEATH, region="340000")
+
+    [finding] = body["data"]["benefitsAfterDeath"]["findings"]
+    assert finding["rule"] == "BENEFITS_AFTER_DEATH"
+    assert finding["entities"] == [{"name": "故甲"}, {"code": "OLD_AGE_ALLOWANCE"}]
+    assert finding["detail"]["died"] == "2026-02-01"
+    assert {e["type"] for e in finding["evidence"]} == {"ENROLLED_IN", "CREMATED_AT"}
+    enrollment = next(e for e in finding["evidence"] if e["type"] == "ENROLLED_IN")
+    assert (enrollment["since"], enrollment["until"]) == ("2020-01-01", None)
+    assert enrollment["properties"]["amount"] == 300
+    assert {s["registry"] for s in finding["sources"]} == {builders.SOURCE}
+    assert elsewhere["data"]["benefitsAfterDeath"]["findings"] == []
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
