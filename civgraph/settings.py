@@ -69,6 +69,9 @@ class Settings(BaseSettings):
     match_join: float = Field(default=0.90, gt=0, le=1)
     match_grey: float = Field(default=0.65, gt=0, le=1)
 
+    # Investigation rules' thresholds (docs/investigations.md).
+    old_age_allowance_age: int = Field(default=80, ge=0, le=150)
+
     # The change feed: how often each process polls for new events; how long events are
     # kept (`civgraph changes prune`).
     change_poll_ms: int = Field(default=200, ge=10)

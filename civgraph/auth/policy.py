@@ -23,7 +23,8 @@ STAFF = frozenset({Role.CASEWORKER, Role.INVESTIGATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 FEED = frozenset({Role.INTEGRATOR, Role.ADMIN})
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
-INVESTIGATIONS = ("benefitsAfterDeath", "overCapacity")
+INVESTIGATIONS = ("benefitsAfterDeath", "duplicateEnrollments", "twoHouseholds",
+                  "underAgeAllowance", "overCapacity")  # fmt: skip
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.
 CASEWORK_MUTATIONS = frozenset({"linkEnrolledIn", "endEnrolledIn", "unlinkEnrolledIn"})

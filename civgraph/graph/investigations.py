@@ -25,15 +25,18 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
     type, ends, period, properties and source record."""
     return (
         "CALL (" + variables + ") { UNWIND " + relationships + " AS r "
-        "WITH r, startNode(r) AS a, endNode(r) AS b "
+        "WITH r, startNode(r) AS fromNode, endNode(r) AS toNode "
         "OPTIONAL MATCH (rec:SourceRecord {key: r.source + ':' + r.recordKey}) "
-        "RETURN collect({type: type(r), from: labels(a)[0], fromNode: a {.*}, "
-        "to: labels(b)[0], toNode: b {.*}, rel: r {.*}, record: rec {.*}}) AS links } "
+        "RETURN collect({type: type(r), from: labels(fromNode)[0], fromNode: fromNode {.*}, "
+        "to: labels(toNode)[0], toNode: toNode {.*}, rel: r {.*}, record: rec {.*}}) AS links } "
     )
 
 
 class Rule(StrEnum):
     BENEFITS_AFTER_DEATH = "BENEFITS_AFTER_DEATH"
+    DUPLICATE_ENROLLMENT = "DUPLICATE_ENROLLMENT"
+    TWO_HOUSEHOLDS = "TWO_HOUSEHOLDS"
+    UNDER_AGE_ALLOWANCE = "UNDER_AGE_ALLOWANCE"
     OVER_CAPACITY = "OVER_CAPACITY"
 
 
@@ -42,9 +45,21 @@ BASIS: dict[Rule, str] = {
     Rule.BENEFITS_AFTER_DEATH: "Benefits stop at the beneficiary's death (社会救助暂行办法; the "
     "work plan's 核对 mechanism): an enrollment in payment after a cremation or a registered "
     "death is paid to no one entitled.",
+    Rule.DUPLICATE_ENROLLMENT: "One beneficiary, one enrollment per program: the same person "
+    "enrolled by two regions for overlapping periods is paid twice (社会救助暂行办法).",
+    Rule.TWO_HOUSEHOLDS: "A person is registered in one household at a time (户口登记条例); two "
+    "at once lets a household's means test leave out a member.",
+    Rule.UNDER_AGE_ALLOWANCE: "The old-age allowance is for residents of at least the age the "
+    "province sets (80, the work plan's section 6); the age is the ID number's birth date's.",
     Rule.OVER_CAPACITY: "A care facility may not house more residents than its registered "
     "beds (养老机构管理办法, the work plan's section 6).",
 }
+
+# Two periods overlap (either end may be open).
+OVERLAP: LiteralString = (
+    "(a.since IS NULL OR b.until IS NULL OR a.since <= b.until) "
+    "AND (b.since IS NULL OR a.until IS NULL OR b.since <= a.until)"
+)
 
 STATEMENTS: dict[Rule, LiteralString] = {
     # Deaths come from cremations (a relationship type: its lookup index) and registered
@@ -72,6 +87,61 @@ ORDER BY key LIMIT $limit
 RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
        {died: died, program: g.code, since: e.since} AS detail
+""",
+    # People of the region (a division-code range) with two enrollments in one program
+    # from two regions, both started by the day, for overlapping periods.
+    Rule.DUPLICATE_ENROLLMENT: """
+MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix
+MATCH (p)-[a:ENROLLED_IN]->(g:Program)<-[b:ENROLLED_IN]-(p)
+WHERE a.regionCode < b.regionCode AND a.status = 'ACTIVE' AND b.status = 'ACTIVE'
+  AND coalesce(a.since, $asOf) <= $asOf AND coalesce(b.since, $asOf) <= $asOf AND """
+    + OVERLAP
+    + """
+WITH p, g, a, b, p.id + '|' + g.code + '|' + a.key + '|' + b.key AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("a, b", "[a, b]")
+    + """
+RETURN key, p.divisionCode AS region,
+       [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
+       {program: g.code, regions: [a.regionCode, b.regionCode]} AS detail
+""",
+    # People of the region in two households for overlapping periods.
+    Rule.TWO_HOUSEHOLDS: """
+MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix
+MATCH (h1:Household)<-[a:MEMBER_OF]-(p)-[b:MEMBER_OF]->(h2:Household)
+WHERE h1.id < h2.id AND coalesce(a.since, $asOf) <= $asOf
+  AND coalesce(b.since, $asOf) <= $asOf AND """
+    + OVERLAP
+    + """
+WITH p, h1, h2, a, b, p.id + '|' + h1.id + '|' + h2.id AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("a, b", "[a, b]")
+    + """
+RETURN key, p.divisionCode AS region,
+       [p {.*, label: 'Person'}, h1 {.*, label: 'Household'}, h2 {.*, label: 'Household'}]
+       AS entities, links, {households: [h1.number, h2.number]} AS detail
+""",
+    # The allowance's enrollments in effect on the day (one program node, its
+    # relationships), whose beneficiary is younger than the threshold.
+    Rule.UNDER_AGE_ALLOWANCE: """
+MATCH (g:Program {code: 'OLD_AGE_ALLOWANCE'})<-[e:ENROLLED_IN]-(p:Person)
+WHERE e.status = 'ACTIVE' AND coalesce(e.since, $asOf) <= $asOf
+  AND (e.until IS NULL OR e.until >= $asOf) AND p.divisionCode STARTS WITH $prefix
+  AND p.birthDate > $asOf - duration({years: $minimumAge})
+WITH p, g, e, p.id + '|' + e.key AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("e", "[e]")
+    + """
+RETURN key, p.divisionCode AS region,
+       [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
+       {birthDate: p.birthDate, age: duration.between(p.birthDate, $asOf).years,
+        minimumAge: $minimumAge} AS detail
 """,
     # Facilities of the region by division code (a range index), with the residents on
     # the day counted against the beds.
@@ -157,12 +227,31 @@ def link_of(row: dict[str, Any]) -> EvidenceLink:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """The rules' numbers, from settings (never literals in the rules)."""
+
+    old_age_allowance_age: int = 80
+
+
+DEFAULTS = Thresholds()
+
+
 async def findings(
-    graph: Graph, rule: Rule, prefix: str, as_of: date, first: int, after: str | None = None
+    graph: Graph,
+    rule: Rule,
+    prefix: str,
+    as_of: date,
+    first: int,
+    after: str | None = None,
+    thresholds: Thresholds = DEFAULTS,
 ) -> list[Finding]:
     """Up to `first` findings of `rule` in the region `prefix` on `as_of`, after the key
     `after`, by key."""
-    rows = await graph.read(STATEMENTS[rule], prefix=prefix, asOf=as_of, after=after, limit=first)
+    rows = await graph.read(
+        STATEMENTS[rule], prefix=prefix, asOf=as_of, after=after, limit=first,
+        minimumAge=thresholds.old_age_allowance_age,
+    )  # fmt: skip
     return [
         Finding(
             rule=rule,

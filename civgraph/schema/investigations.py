@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 
 from civgraph.graph import investigations
 from civgraph.graph.changes import plain
-from civgraph.graph.investigations import BASIS, Finding, Rule
+from civgraph.graph.investigations import BASIS, Finding, Rule, Thresholds
 from civgraph.graph.scope import narrow
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
@@ -79,8 +79,10 @@ async def page(
     prefix = narrow(prefix_of(region_code), info.context.scope)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
+    settings = info.context.settings
+    thresholds = Thresholds(old_age_allowance_age=settings.old_age_allowance_age)
     found = await investigations.findings(
-        info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key
+        info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key, thresholds
     )
     shown = found[:first]
     return FindingPage(
@@ -106,6 +108,35 @@ class Investigations:
         first: int = 20, after: str | None = None,
     ) -> FindingPage:  # fmt: skip
         return await page(info, Rule.BENEFITS_AFTER_DEATH, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="People enrolled in one program by two regions for overlapping periods "
+        "(investigators)."
+    )
+    async def duplicate_enrollments(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.DUPLICATE_ENROLLMENT, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="People members of two households for overlapping periods (investigators)."
+    )
+    async def two_households(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.TWO_HOUSEHOLDS, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="Old-age allowance paid to people younger than CIVGRAPH_OLD_AGE_ALLOWANCE_AGE "
+        "by their ID number's birth date (investigators)."
+    )
+    async def under_age_allowance(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.UNDER_AGE_ALLOWANCE, region_code, as_of, first, after)
 
     @strawberry.field(
         description="Care facilities housing more residents than their beds (investigators)."

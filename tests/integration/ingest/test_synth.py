@@ -374,3 +374,23 @@ async def test_over_capacity_finds_the_planted_facilities(province: Province) ->
         assert finding.detail == {"beds": planted[code]["beds"],
                                   "residents": planted[code]["residents"]}  # fmt: skip
         assert len(finding.links) == planted[code]["residents"]
+
+
+async def test_duplicate_enrollments_are_exactly_the_planted_ones(province: Province) -> None:
+    planted = province.manifest["double_enrollments"]
+    found = await every_finding(province.graph, Rule.DUPLICATE_ENROLLMENT)
+
+    flagged = {(dict(f.entities)[Label.PERSON].id_number, f.detail["program"]) for f in found}  # type: ignore[attr-defined]
+    assert planted, "the province plants double enrollments"
+    assert flagged == {(p["idNumber"], p["program"]) for p in planted}
+    for finding in found:
+        assert sorted(finding.detail["regions"]) == sorted(
+            next(p["counties"] for p in planted
+                 if p["idNumber"] == dict(finding.entities)[Label.PERSON].id_number)  # type: ignore[attr-defined]
+        )  # fmt: skip
+
+
+async def test_nothing_unplanted_is_flagged(province: Province) -> None:
+    """The province plants no under-age allowance and nobody in two households."""
+    assert await every_finding(province.graph, Rule.UNDER_AGE_ALLOWANCE) == []
+    assert await every_finding(province.graph, Rule.TWO_HOUSEHOLDS) == []
