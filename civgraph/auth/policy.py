@@ -23,8 +23,10 @@ STAFF = frozenset({Role.CASEWORKER, Role.INVESTIGATOR, Role.ADMIN})
 ADMIN = frozenset({Role.ADMIN})
 FEED = frozenset({Role.INTEGRATOR, Role.ADMIN})
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
-INVESTIGATIONS = ("benefitsAfterDeath", "duplicateEnrollments", "twoHouseholds",
-                  "underAgeAllowance", "overCapacity")  # fmt: skip
+INVESTIGATIONS = (
+    "benefitsAfterDeath", "duplicateEnrollments", "twoHouseholds", "underAgeAllowance",
+    "assistedMeans", "hiddenSpouses", "overCapacity",
+)  # fmt: skip
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.
 CASEWORK_MUTATIONS = frozenset({"linkEnrolledIn", "endEnrolledIn", "unlinkEnrolledIn"})

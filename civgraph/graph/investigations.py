@@ -24,11 +24,11 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
     """A subquery giving `links`: each relationship of the list `relationships` with its
     type, ends, period, properties and source record."""
     return (
-        "CALL (" + variables + ") { UNWIND " + relationships + " AS r "
-        "WITH r, startNode(r) AS fromNode, endNode(r) AS toNode "
-        "OPTIONAL MATCH (rec:SourceRecord {key: r.source + ':' + r.recordKey}) "
-        "RETURN collect({type: type(r), from: labels(fromNode)[0], fromNode: fromNode {.*}, "
-        "to: labels(toNode)[0], toNode: toNode {.*}, rel: r {.*}, record: rec {.*}}) AS links } "
+        "CALL (" + variables + ") { UNWIND " + relationships + " AS ev "
+        "WITH ev, startNode(ev) AS fromNode, endNode(ev) AS toNode "
+        "OPTIONAL MATCH (rec:SourceRecord {key: ev.source + ':' + ev.recordKey}) "
+        "RETURN collect({type: type(ev), from: labels(fromNode)[0], fromNode: fromNode {.*}, "
+        "to: labels(toNode)[0], toNode: toNode {.*}, rel: ev {.*}, record: rec {.*}}) AS links } "
     )
 
 
@@ -37,6 +37,8 @@ class Rule(StrEnum):
     DUPLICATE_ENROLLMENT = "DUPLICATE_ENROLLMENT"
     TWO_HOUSEHOLDS = "TWO_HOUSEHOLDS"
     UNDER_AGE_ALLOWANCE = "UNDER_AGE_ALLOWANCE"
+    ASSISTED_MEANS = "ASSISTED_MEANS"
+    HIDDEN_SPOUSE = "HIDDEN_SPOUSE"
     OVER_CAPACITY = "OVER_CAPACITY"
 
 
@@ -53,7 +55,24 @@ BASIS: dict[Rule, str] = {
     "province sets (80, the work plan's section 6); the age is the ID number's birth date's.",
     Rule.OVER_CAPACITY: "A care facility may not house more residents than its registered "
     "beds (养老机构管理办法, the work plan's section 6).",
+    Rule.ASSISTED_MEANS: "The 核对 checks (work plan section 4): a member of a household on 低保 "
+    "who runs or owns part of an active enterprise, owns a vehicle or more than one property, "
+    "or is on the public payroll has means the household did not declare.",
+    Rule.HIDDEN_SPOUSE: "A married applicant's spouse belongs in the household's means test "
+    "(核对); a spouse on the marriage register but outside the assisted household is hidden.",
 }
+
+# Households on 低保 on the day, in the region, and their members then: from the two
+# program nodes' enrollments.
+ASSISTED: LiteralString = """
+MATCH (g:Program)<-[d:ENROLLED_IN]-(h:Household)
+WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL'] AND d.status = 'ACTIVE'
+  AND coalesce(d.since, $asOf) <= $asOf AND (d.until IS NULL OR d.until >= $asOf)
+  AND h.divisionCode STARTS WITH $prefix
+MATCH (x:Person)-[m:MEMBER_OF]->(h)
+WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+"""
+CURRENT: LiteralString = "(r.until IS NULL OR r.until >= $asOf)"
 
 # Two periods overlap (either end may be open).
 OVERLAP: LiteralString = (
@@ -142,6 +161,64 @@ RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
        {birthDate: p.birthDate, age: duration.between(p.birthDate, $asOf).years,
         minimumAge: $minimumAge} AS detail
+""",
+    # Each assisted member's signals, one finding per kind of signal.
+    Rule.ASSISTED_MEANS: ASSISTED
+    + """
+CALL (x) {
+  MATCH (x)-[r:HOLDS_POST]->(:Organization {kind: 'ENTERPRISE', status: 'ACTIVE'})
+  WHERE """
+    + CURRENT
+    + """ RETURN 'ENTERPRISE_ROLE' AS kind, collect(r) AS signals
+  UNION
+  MATCH (x)-[r:INVESTED_IN]->(:Organization {kind: 'ENTERPRISE', status: 'ACTIVE'})
+  WHERE """
+    + CURRENT
+    + """ RETURN 'INVESTOR' AS kind, collect(r) AS signals
+  UNION
+  MATCH (x)-[r:OWNS]->(:Asset {kind: 'VEHICLE'}) WHERE """
+    + CURRENT
+    + """
+  RETURN 'VEHICLE' AS kind, collect(r) AS signals
+  UNION
+  MATCH (x)-[r:OWNS]->(:Asset {kind: 'REAL_ESTATE'}) WHERE """
+    + CURRENT
+    + """
+  WITH collect(r) AS signals WHERE size(signals) > 1
+  RETURN 'PROPERTIES' AS kind, signals
+  UNION
+  MATCH (x)-[r:EMPLOYED_BY]->() WHERE r.publicPayroll AND """
+    + CURRENT
+    + """
+  RETURN 'PAYROLL' AS kind, collect(r) AS signals
+}
+WITH x, h, g, d, m, kind, signals WHERE size(signals) > 0
+WITH x, h, g, d, m, kind, signals, x.id + '|' + h.id + '|' + kind AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("d, m, signals", "[d, m] + signals")
+    + """
+RETURN key, h.divisionCode AS region,
+       [x {.*, label: 'Person'}, h {.*, label: 'Household'}, g {.*, label: 'Program'}]
+       AS entities, links, {signal: kind, program: g.code} AS detail
+""",
+    # Assisted members with a current marriage to someone outside the household.
+    Rule.HIDDEN_SPOUSE: ASSISTED
+    + """
+MATCH (x)-[r:MARRIED_TO]-(s:Person) WHERE """
+    + CURRENT
+    + """
+  AND NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE n.until IS NULL OR n.until >= $asOf }
+WITH x, h, g, d, m, r, s, x.id + '|' + h.id + '|' + s.id AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("d, m, r", "[d, m, r]")
+    + """
+RETURN key, h.divisionCode AS region,
+       [x {.*, label: 'Person'}, s {.*, label: 'Person'}, h {.*, label: 'Household'},
+        g {.*, label: 'Program'}] AS entities, links, {program: g.code} AS detail
 """,
     # Facilities of the region by division code (a range index), with the residents on
     # the day counted against the beds.

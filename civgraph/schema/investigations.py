@@ -139,6 +139,26 @@ class Investigations:
         return await page(info, Rule.UNDER_AGE_ALLOWANCE, region_code, as_of, first, after)
 
     @strawberry.field(
+        description="Members of households on 低保 with undeclared means: enterprise roles or "
+        "shares, vehicles, several properties, the public payroll (核对; investigators)."
+    )
+    async def assisted_means(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.ASSISTED_MEANS, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="Members of households on 低保 married to someone outside the household "
+        "(investigators)."
+    )
+    async def hidden_spouses(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.HIDDEN_SPOUSE, region_code, as_of, first, after)
+
+    @strawberry.field(
         description="Care facilities housing more residents than their beds (investigators)."
     )
     async def over_capacity(

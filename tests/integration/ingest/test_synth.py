@@ -394,3 +394,39 @@ async def test_nothing_unplanted_is_flagged(province: Province) -> None:
     """The province plants no under-age allowance and nobody in two households."""
     assert await every_finding(province.graph, Rule.UNDER_AGE_ALLOWANCE) == []
     assert await every_finding(province.graph, Rule.TWO_HOUSEHOLDS) == []
+
+
+SIGNALS = {
+    "dibao_legal_representatives": "ENTERPRISE_ROLE",
+    "dibao_investors": "INVESTOR",
+    "dibao_vehicle_owners": "VEHICLE",
+    "dibao_property_owners": "PROPERTIES",
+    "dibao_payroll": "PAYROLL",
+}
+
+
+async def test_assisted_means_are_exactly_the_planted_members(province: Province) -> None:
+    found = await every_finding(province.graph, Rule.ASSISTED_MEANS)
+
+    flagged = {(dict(f.entities)[Label.PERSON].id_number, f.detail["signal"]) for f in found}  # type: ignore[attr-defined]
+    planted = {(entry["idNumber"], signal) for kind, signal in SIGNALS.items()
+               for entry in province.manifest[kind]}  # fmt: skip
+    assert {signal for _, signal in planted} == set(SIGNALS.values())
+    assert flagged == planted
+    for finding in found:
+        types = [link.type for link in finding.links]
+        assert types[:2] == ["ENROLLED_IN", "MEMBER_OF"]  # the 低保 and the membership
+        assert len(types) > 2
+        assert all(link.record is not None for link in finding.links)
+
+
+async def test_hidden_spouses_are_exactly_the_planted_ones(province: Province) -> None:
+    planted = province.manifest["dibao_hidden_spouses"]
+    found = await every_finding(province.graph, Rule.HIDDEN_SPOUSE)
+
+    pairs = set()
+    for finding in found:
+        people = [record for label, record in finding.entities if label is Label.PERSON]
+        pairs.add((people[0].id_number, people[1].id_number))  # type: ignore[attr-defined]
+    assert planted
+    assert pairs == {(entry["idNumber"], entry["spouse"]) for entry in planted}
