@@ -71,6 +71,8 @@ class Settings(BaseSettings):
 
     # Investigation rules' thresholds (docs/investigations.md).
     old_age_allowance_age: int = Field(default=80, ge=0, le=150)
+    retired_cadre_age: int = Field(default=70, ge=0, le=150)
+    cooling_off_years: int = Field(default=3, ge=0, le=50)
 
     # The change feed: how often each process polls for new events; how long events are
     # kept (`civgraph changes prune`).

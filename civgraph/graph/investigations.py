@@ -33,6 +33,8 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
 
 
 class Rule(StrEnum):
+    CONCURRENT_POSTS = "CONCURRENT_POSTS"
+    RETIRED_CADRE_POSTS = "RETIRED_CADRE_POSTS"
     BENEFITS_AFTER_DEATH = "BENEFITS_AFTER_DEATH"
     DUPLICATE_ENROLLMENT = "DUPLICATE_ENROLLMENT"
     TWO_HOUSEHOLDS = "TWO_HOUSEHOLDS"
@@ -44,6 +46,12 @@ class Rule(StrEnum):
 
 # One line each: the rule's basis.
 BASIS: dict[Rule, str] = {
+    Rule.CONCURRENT_POSTS: "Serving party and government leading cadres may not concurrently "
+    "lead social organizations (从严控制和规范管理党政机关领导干部兼任社会组织领导职务的暂行规定, "
+    "work plan section 1).",
+    Rule.RETIRED_CADRE_POSTS: "Retired leading cadres may lead a social organization only within "
+    "the same provisions: under the age limit, one post, not within the cooling-off years in "
+    "the sector they governed, approved and filed, unpaid.",
     Rule.BENEFITS_AFTER_DEATH: "Benefits stop at the beneficiary's death (社会救助暂行办法; the "
     "work plan's 核对 mechanism): an enrollment in payment after a cremation or a registered "
     "death is paid to no one entitled.",
@@ -74,6 +82,19 @@ WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf
 """
 CURRENT: LiteralString = "(r.until IS NULL OR r.until >= $asOf)"
 
+SOCIAL: LiteralString = (
+    "['SOCIAL_GROUP', 'PRIVATE_NON_ENTERPRISE', 'FOUNDATION', 'SOCIAL_WORK_AGENCY']"
+)
+GOVERNMENT: LiteralString = "['GOVERNMENT_AGENCY', 'PARTY_ORGAN']"
+# Leading posts in the region's social organizations, held on the day.
+SOCIAL_POSTS: LiteralString = (
+    "MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix AND s.kind IN " + SOCIAL
+    + " MATCH (x:Person)-[o:HOLDS_POST]->(s) WHERE o.leading "
+    "AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf) "
+)  # fmt: skip
+# A leading cadre post: in a government agency or party organ, with a rank.
+CADRE: LiteralString = "c.leading AND c.rank <> 'NONE' AND a.kind IN " + GOVERNMENT
+
 # Two periods overlap (either end may be open).
 OVERLAP: LiteralString = (
     "(a.since IS NULL OR b.until IS NULL OR a.since <= b.until) "
@@ -81,6 +102,67 @@ OVERLAP: LiteralString = (
 )
 
 STATEMENTS: dict[Rule, LiteralString] = {
+    # The region's social organizations (division-code range) and their leaders on the day,
+    # who also hold a leading cadre post on the day.
+    Rule.CONCURRENT_POSTS: SOCIAL_POSTS
+    + """
+MATCH (x)-[c:HOLDS_POST]->(a:Organization)
+WHERE """
+    + CADRE
+    + """ AND coalesce(c.since, $asOf) <= $asOf AND (c.until IS NULL OR c.until >= $asOf)
+WITH x, s, o, a, c, x.id + '|' + s.id + '|' + a.id AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("o, c", "[c, o] + COLLECT { MATCH (s)-[v:SUPERVISED_BY]->(a) RETURN v }")
+    + """
+RETURN key, s.divisionCode AS region,
+       [x {.*, label: 'Person'}, a {.*, label: 'Organization'}, s {.*, label: 'Organization'}]
+       AS entities, links,
+       {supervisedByTheAgency: EXISTS { (s)-[:SUPERVISED_BY]->(a) },
+        approvalFiled: o.approvalFiled, paid: o.paid} AS detail
+""",
+    # The region's social organizations' leaders on the day whose cadre posts have all
+    # ended, with the provisions each breaks.
+    Rule.RETIRED_CADRE_POSTS: SOCIAL_POSTS
+    + """
+MATCH (x)-[c:HOLDS_POST]->(a:Organization) WHERE """
+    + CADRE
+    + """ AND c.until < $asOf
+  AND NOT EXISTS { (x)-[k:HOLDS_POST]->(b:Organization)
+                   WHERE k.leading AND k.rank <> 'NONE' AND b.kind IN """
+    + GOVERNMENT
+    + """ AND (k.until IS NULL OR k.until >= $asOf) }
+WITH x, c, a ORDER BY c.until DESC
+WITH x, collect({c: c, a: a})[0] AS last
+WITH x, last.c AS c, last.a AS a
+CALL (x, c, a) {
+  MATCH (x)-[o:HOLDS_POST]->(s:Organization)
+  WHERE o.leading AND s.kind IN """
+    + SOCIAL
+    + """ AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
+  WITH o, o.since <= c.until + duration({years: $coolingYears})
+          AND EXISTS { (s)-[:SUPERVISED_BY]->(a) } AS soon
+  RETURN collect(o) AS posts, any(flag IN collect(soon) WHERE flag) AS sameSectorSoon
+}
+WITH x, c, a, posts, [breach IN [
+    CASE WHEN duration.between(x.birthDate, $asOf).years > $retiredAge THEN 'OVER_AGE' END,
+    CASE WHEN size(posts) > 1 THEN 'MULTIPLE_POSTS' END,
+    CASE WHEN sameSectorSoon THEN 'RECENT_SAME_SECTOR' END,
+    CASE WHEN any(o IN posts WHERE NOT coalesce(o.approvalFiled, false)) THEN 'UNFILED' END,
+    CASE WHEN any(o IN posts WHERE coalesce(o.paid, false)) THEN 'PAID' END
+  ] WHERE breach IS NOT NULL] AS breaches
+WHERE size(breaches) > 0
+WITH x, c, a, posts, breaches, x.id AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("c, posts", "[c] + posts")
+    + """
+RETURN key, x.divisionCode AS region,
+       [x {.*, label: 'Person'}, a {.*, label: 'Organization'}] AS entities, links,
+       {breaches: breaches, retiredOn: c.until} AS detail
+""",
     # Deaths come from cremations (a relationship type: its lookup index) and registered
     # death dates (a range index), narrowed to the region; then each dead person's
     # enrollments in payment past the death.
@@ -309,6 +391,8 @@ class Thresholds:
     """The rules' numbers, from settings (never literals in the rules)."""
 
     old_age_allowance_age: int = 80
+    retired_cadre_age: int = 70
+    cooling_off_years: int = 3
 
 
 DEFAULTS = Thresholds()
@@ -327,7 +411,8 @@ async def findings(
     `after`, by key."""
     rows = await graph.read(
         STATEMENTS[rule], prefix=prefix, asOf=as_of, after=after, limit=first,
-        minimumAge=thresholds.old_age_allowance_age,
+        minimumAge=thresholds.old_age_allowance_age, retiredAge=thresholds.retired_cadre_age,
+        coolingYears=thresholds.cooling_off_years,
     )  # fmt: skip
     return [
         Finding(

@@ -80,7 +80,11 @@ async def page(
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
     settings = info.context.settings
-    thresholds = Thresholds(old_age_allowance_age=settings.old_age_allowance_age)
+    thresholds = Thresholds(
+        old_age_allowance_age=settings.old_age_allowance_age,
+        retired_cadre_age=settings.retired_cadre_age,
+        cooling_off_years=settings.cooling_off_years,
+    )
     found = await investigations.findings(
         info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key, thresholds
     )
@@ -99,6 +103,27 @@ REGION = "A region (6 or 9 digits) or community (12); the province by default."
 
 @strawberry.type
 class Investigations:
+    @strawberry.field(
+        description="Serving leading cadres who also lead a social organization (兼任; "
+        "investigators)."
+    )
+    async def concurrent_posts(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.CONCURRENT_POSTS, region_code, as_of, first, after)
+
+    @strawberry.field(
+        description="Retired leading cadres leading social organizations against the "
+        "provisions: over CIVGRAPH_RETIRED_CADRE_AGE, several posts, within "
+        "CIVGRAPH_COOLING_OFF_YEARS in the sector they governed, unfiled, paid (investigators)."
+    )
+    async def retired_cadre_posts(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.RETIRED_CADRE_POSTS, region_code, as_of, first, after)
+
     @strawberry.field(
         description="Enrollments in payment after the beneficiary's cremation or registered "
         "death (investigators)."

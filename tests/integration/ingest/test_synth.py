@@ -430,3 +430,26 @@ async def test_hidden_spouses_are_exactly_the_planted_ones(province: Province) -
         pairs.add((people[0].id_number, people[1].id_number))  # type: ignore[attr-defined]
     assert planted
     assert pairs == {(entry["idNumber"], entry["spouse"]) for entry in planted}
+
+
+async def test_concurrent_posts_are_exactly_the_planted_cadres(province: Province) -> None:
+    planted = province.manifest["concurrent_posts"]
+    found = await every_finding(province.graph, Rule.CONCURRENT_POSTS)
+
+    flagged = set()
+    for finding in found:
+        person, agency, association = (record for _, record in finding.entities)
+        flagged.add((person.id_number, agency.uscc, association.uscc))  # type: ignore[attr-defined]
+        assert {link.type for link in finding.links} >= {"HOLDS_POST"}
+    assert planted
+    assert flagged == {(p["idNumber"], p["agency"], p["association"]) for p in planted}
+
+
+async def test_retired_cadres_break_exactly_the_planted_provision(province: Province) -> None:
+    found = await every_finding(province.graph, Rule.RETIRED_CADRE_POSTS)
+
+    broken = {dict(f.entities)[Label.PERSON].id_number: f.detail["breaches"] for f in found}  # type: ignore[attr-defined]
+    planted = {entry["idNumber"]: [breach.upper()] for breach in RULES
+               for entry in province.manifest[f"retired_cadres_{breach}"]}  # fmt: skip
+    assert planted
+    assert broken == planted  # and the control group is not flagged
