@@ -24,8 +24,9 @@ ADMIN = frozenset({Role.ADMIN})
 FEED = frozenset({Role.INTEGRATOR, Role.ADMIN})
 INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 INVESTIGATIONS = (
-    "concurrentPosts", "retiredCadrePosts", "benefitsAfterDeath", "duplicateEnrollments",
-    "twoHouseholds", "underAgeAllowance", "assistedMeans", "hiddenSpouses", "overCapacity",
+    "concurrentPosts", "retiredCadrePosts", "notDecoupled", "benefitsAfterDeath",
+    "duplicateEnrollments", "twoHouseholds", "underAgeAllowance", "assistedMeans",
+    "hiddenSpouses", "overCapacity",
 )  # fmt: skip
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.

@@ -35,6 +35,7 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
 class Rule(StrEnum):
     CONCURRENT_POSTS = "CONCURRENT_POSTS"
     RETIRED_CADRE_POSTS = "RETIRED_CADRE_POSTS"
+    NOT_DECOUPLED = "NOT_DECOUPLED"
     BENEFITS_AFTER_DEATH = "BENEFITS_AFTER_DEATH"
     DUPLICATE_ENROLLMENT = "DUPLICATE_ENROLLMENT"
     TWO_HOUSEHOLDS = "TWO_HOUSEHOLDS"
@@ -52,6 +53,9 @@ BASIS: dict[Rule, str] = {
     Rule.RETIRED_CADRE_POSTS: "Retired leading cadres may lead a social organization only within "
     "the same provisions: under the age limit, one post, not within the cooling-off years in "
     "the sector they governed, approved and filed, unpaid.",
+    Rule.NOT_DECOUPLED: "Industry associations and chambers of commerce are decoupled from "
+    "administrative organs (脱钩, work plan section 1): no supervising agency, no serving "
+    "officials among their officers, no shared premises.",
     Rule.BENEFITS_AFTER_DEATH: "Benefits stop at the beneficiary's death (社会救助暂行办法; the "
     "work plan's 核对 mechanism): an enrollment in payment after a cremation or a registered "
     "death is paid to no one entitled.",
@@ -121,6 +125,47 @@ RETURN key, s.divisionCode AS region,
        AS entities, links,
        {supervisedByTheAgency: EXISTS { (s)-[:SUPERVISED_BY]->(a) },
         approvalFiled: o.approvalFiled, paid: o.paid} AS detail
+""",
+    # The region's industry associations (division-code range) still tied to an agency on
+    # the day: supervised by it, officered by its serving officials, or at its address.
+    Rule.NOT_DECOUPLED: """
+MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix AND s.industryAssociation
+  AND s.status = 'ACTIVE'
+CALL (s) {
+  OPTIONAL MATCH (s)-[r:SUPERVISED_BY]->(a:Organization)
+  WHERE a.kind IN """
+    + GOVERNMENT
+    + """ AND coalesce(r.since, $asOf) <= $asOf AND (r.until IS NULL OR r.until >= $asOf)
+  RETURN collect(r) AS supervision
+}
+CALL (s) {
+  OPTIONAL MATCH (x:Person)-[o:HOLDS_POST]->(s)
+  WHERE coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
+    AND EXISTS { (x)-[c:HOLDS_POST]->(a:Organization) WHERE """
+    + CADRE
+    + """
+                 AND coalesce(c.since, $asOf) <= $asOf AND (c.until IS NULL OR c.until >= $asOf) }
+  RETURN collect(o) AS officials
+}
+CALL (s) {
+  OPTIONAL MATCH (a:Organization) WHERE a.kind IN """
+    + GOVERNMENT
+    + """ AND s.address IS NOT NULL
+    AND a.address = s.address
+  RETURN collect(a.uscc) AS premises
+}
+WITH s, supervision, officials, premises, [reason IN [
+    CASE WHEN size(supervision) > 0 THEN 'SUPERVISED' END,
+    CASE WHEN size(officials) > 0 THEN 'OFFICIALS' END,
+    CASE WHEN size(premises) > 0 THEN 'SHARED_ADDRESS' END
+  ] WHERE reason IS NOT NULL] AS reasons
+WHERE size(reasons) > 0 AND ($after IS NULL OR s.id > $after)
+ORDER BY s.id LIMIT $limit
+"""
+    + evidence("supervision, officials", "supervision + officials")
+    + """
+RETURN s.id AS key, s.divisionCode AS region, [s {.*, label: 'Organization'}] AS entities,
+       links, {reasons: reasons, agenciesAtTheAddress: premises} AS detail
 """,
     # The region's social organizations' leaders on the day whose cadre posts have all
     # ended, with the provisions each breaks.

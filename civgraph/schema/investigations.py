@@ -114,6 +114,17 @@ class Investigations:
         return await page(info, Rule.CONCURRENT_POSTS, region_code, as_of, first, after)
 
     @strawberry.field(
+        description="Industry associations not decoupled from government: supervised by an "
+        "agency, serving officials among their officers, or at an agency's address "
+        "(脱钩; investigators)."
+    )
+    async def not_decoupled(
+        self, info: Info, region_code: str = "340000", as_of: date | None = None,
+        first: int = 20, after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, Rule.NOT_DECOUPLED, region_code, as_of, first, after)
+
+    @strawberry.field(
         description="Retired leading cadres leading social organizations against the "
         "provisions: over CIVGRAPH_RETIRED_CADRE_AGE, several posts, within "
         "CIVGRAPH_COOLING_OFF_YEARS in the sector they governed, unfiled, paid (investigators)."

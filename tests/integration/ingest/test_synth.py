@@ -453,3 +453,20 @@ async def test_retired_cadres_break_exactly_the_planted_provision(province: Prov
                for entry in province.manifest[f"retired_cadres_{breach}"]}  # fmt: skip
     assert planted
     assert broken == planted  # and the control group is not flagged
+
+
+async def test_each_county_has_one_association_not_decoupled(province: Province) -> None:
+    """Every county's 养老服务行业协会 is still supervised by its 民政局 (and led by a serving
+    deputy director); its 餐饮行业协会 is decoupled."""
+    found = await every_finding(province.graph, Rule.NOT_DECOUPLED)
+    counties = await province.graph.read(
+        "MATCH (r:Region {level: 'COUNTY'}) WHERE EXISTS { (:Organization {industryAssociation: "
+        "true})-[:LOCATED_IN]->(r) } RETURN count(r) AS n"
+    )
+
+    names = [dict(f.entities)[Label.ORGANIZATION].name for f in found]  # type: ignore[attr-defined]
+    assert len(names) == counties[0]["n"] > 0
+    assert all(name.endswith("养老服务行业协会") for name in names)
+    for finding in found:
+        assert "SUPERVISED" in finding.detail["reasons"]
+        assert "SUPERVISED_BY" in {link.type for link in finding.links}
