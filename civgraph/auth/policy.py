@@ -47,7 +47,9 @@ ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED}
 
 
 def mutation_roles(name: str) -> frozenset[Role]:
-    return frozenset({Role.ADMIN, Role.CASEWORKER}) if name in CASEWORK_MUTATIONS else ADMIN
+    if name in CASEWORK_MUTATIONS:
+        return frozenset({Role.ADMIN, Role.CASEWORKER})
+    return INVESTIGATORS if name == "reviewFinding" else ADMIN
 
 
 def allowed(principal: Principal, operation: str, field: str, mutations: Iterable[str]) -> bool:

@@ -84,6 +84,13 @@ MIGRATIONS: tuple[Migration, ...] = (
             indexed("AuditEntry", "actor"),
         ),
     ),
+    Migration(
+        "0006-finding-reviews",
+        (
+            "CREATE CONSTRAINT findingreview_id IF NOT EXISTS "
+            "FOR (n:FindingReview) REQUIRE n.id IS UNIQUE",
+        ),
+    ),
 )
 # Platform bookkeeping, not data: an empty database may hold these.
 BOOKKEEPING: LiteralString = (

@@ -3,16 +3,24 @@ each with its evidence — entities, relationships with their periods, source re
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
+from strawberry.types.field import StrawberryField
 
 from civgraph.graph import investigations
 from civgraph.graph.changes import plain
-from civgraph.graph.investigations import BASIS, Finding, Rule, Thresholds
+from civgraph.graph.investigations import (
+    BASIS,
+    Finding,
+    Review,
+    ReviewStatus,
+    Rule,
+    Thresholds,
+)
 from civgraph.graph.scope import narrow
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
@@ -20,6 +28,24 @@ from civgraph.schema.scalars import PageInfo, SourceRecord
 from civgraph.schema.views import prefix_of
 
 strawberry.enum(Rule, name="InvestigationRule", description="The rules investigations check.")
+strawberry.enum(
+    ReviewStatus, description="An investigator's mark on a finding: UNDER_REVIEW, CONFIRMED, "
+    "DISMISSED."
+)  # fmt: skip
+
+
+@strawberry.type(description="An investigator's mark on a finding, with the marks before it.")
+class FindingReview:
+    status: ReviewStatus = strawberry.field(description="The current mark.")
+    note: str | None = strawberry.field(description="Why, in the investigator's words.")
+    by: str = strawberry.field(description="Who marked it (`api-key:<id>` or `jwt:<sub>`).")
+    at: datetime = strawberry.field(description="When.")
+    history: JSON = strawberry.field(description="Every mark, oldest first: status, note, by, at.")
+
+    @classmethod
+    def of(cls, review: Review) -> FindingReview:
+        return cls(status=review.status, note=review.note, by=review.by, at=review.at,
+                   history=JSON(review.history))  # fmt: skip
 
 
 @strawberry.type(description="A relationship that makes a finding true, with its period.")
@@ -45,10 +71,14 @@ class InvestigationFinding:
     )
     sources: list[SourceRecord] = strawberry.field(description="The records behind them.")
     detail: JSON = strawberry.field(description="The rule's figures (dates, counts).")
+    review: FindingReview | None = strawberry.field(
+        description="The investigators' mark on it; null while unmarked."
+    )
 
     @classmethod
-    def of(cls, finding: Finding) -> InvestigationFinding:
+    def of(cls, finding: Finding, review: Review | None = None) -> InvestigationFinding:
         return cls(
+            review=FindingReview.of(review) if review else None,
             rule=finding.rule, basis=BASIS[finding.rule], key=finding.key,
             region_code=finding.region_code,
             entities=[wrap(label, record) for label, record in finding.entities],
@@ -89,8 +119,9 @@ async def page(
         info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key, thresholds
     )
     shown = found[:first]
+    marks = await investigations.reviews(info.context.graph, rule, [f.key for f in shown])
     return FindingPage(
-        findings=[InvestigationFinding.of(f) for f in shown],
+        findings=[InvestigationFinding.of(f, marks.get(f.key)) for f in shown],
         page_info=PageInfo(
             has_next_page=len(found) > first,
             end_cursor=encode_cursor(shown[-1].key) if shown else None,
@@ -202,3 +233,20 @@ class Investigations:
         first: int = 20, after: str | None = None,
     ) -> FindingPage:  # fmt: skip
         return await page(info, Rule.OVER_CAPACITY, region_code, as_of, first, after)
+
+
+async def review_finding(
+    info: Info, rule: Rule, key: str, status: ReviewStatus, note: str | None = None
+) -> FindingReview:
+    principal = info.context.principal
+    by = principal.actor if principal else "anonymous"
+    marked = await investigations.review(info.context.graph, rule, key, status, note, by)
+    return FindingReview.of(marked)
+
+
+REVIEW_FINDING: StrawberryField = strawberry.mutation(  # type: ignore[assignment]
+    resolver=review_finding,
+    name="reviewFinding",
+    description="Marks a finding (by rule and key) confirmed, dismissed or under review; "
+    "earlier marks are kept (investigators).",
+)

@@ -31,6 +31,7 @@ from civgraph.graph.errors import Conflict, InvalidIdentifier, InvalidWrite, Not
 from civgraph.graph.links import NO_PERIOD
 from civgraph.graph.models import FIELDS, PROPERTIES, LinkFields, node_fields
 from civgraph.schema.context import Info
+from civgraph.schema.investigations import REVIEW_FINDING
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.reading import wrap
 
@@ -531,5 +532,6 @@ def relationship_mutations(rel: Rel) -> list[StrawberryField]:
 Mutation = create_type(
     "Mutation",
     [field for label in FIELDS for field in entity_mutations(label)]
-    + [field for rel in LINKABLE for field in relationship_mutations(rel)],
+    + [field for rel in LINKABLE for field in relationship_mutations(rel)]
+    + [REVIEW_FINDING],
 )

@@ -47,9 +47,10 @@ def keys(neo4j: Target) -> dict[str, str]:
     }
 
 
-def post(api: Api, key: str, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(api.graphql, json={"query": query, "variables": variables},
-                          headers={"Authorization": f"Bearer {key}"}, timeout=30)  # fmt: skip
+def post(api: Api, credential: str, query: str, **variables: Any) -> dict[str, Any]:
+    headers = {"Authorization": f"Bearer {credential}"}
+    payload = {"query": query, "variables": variables}
+    response = httpx.post(api.graphql, json=payload, headers=headers, timeout=30)
     body: dict[str, Any] = response.json()
     return body
 
@@ -89,4 +90,36 @@ async def test_a_benefit_paid_after_a_cremation_is_found_with_its_evidence(
     assert enrollment["properties"]["amount"] == 300
     assert {s["registry"] for s in finding["sources"]} == {builders.SOURCE}
     assert elsewhere["data"]["benefitsAfterDeath"]["findings"] == []
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+REVIEW = """
+mutation ($key: String!, $status: ReviewStatus!, $note: String) {
+  reviewFinding(rule: BENEFITS_AFTER_DEATH, key: $key, status: $status, note: $note) {
+    status by history
+  }
+}"""
+MARKS = """
+{ benefitsAfterDeath(asOf: "2026-06-30") { findings { key review { status note by history } } } }
+"""
+
+
+async def test_an_investigator_marks_a_finding_and_the_marks_are_kept(
+    api: Api, graph: Graph, keys: dict[str, str]
+) -> None:
+    await a_death_still_paid(graph)
+    investigator = keys["investigator"]
+    [finding] = post(api, investigator, MARKS)["data"]["benefitsAfterDeath"]["findings"]
+
+    key = finding["key"]
+    first = post(api, investigator, REVIEW, key=key, status="CONFIRMED", note="核实")
+    post(api, investigator, REVIEW, key=key, status="DISMISSED", note="已停发")
+    refused = post(api, keys["viewer"], REVIEW, key=key, status="CONFIRMED")
+    [marked] = post(api, investigator, MARKS)["data"]["benefitsAfterDeath"]["findings"]
+
+    assert finding["review"] is None
+    assert first["data"]["reviewFinding"]["status"] == "CONFIRMED"
+    assert (marked["review"]["status"], marked["review"]["note"]) == ("DISMISSED", "已停发")
+    assert marked["review"]["by"].startswith("api-key:")
+    assert [h["status"] for h in marked["review"]["history"]] == ["CONFIRMED", "DISMISSED"]
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
