@@ -4,14 +4,15 @@ each with its evidence — entities, relationships with their periods, source re
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types.field import StrawberryField
 
-from civgraph.graph import investigations
+from civgraph.graph import investigations, tracing
+from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.changes import plain
 from civgraph.graph.investigations import (
     BASIS,
@@ -22,6 +23,7 @@ from civgraph.graph.investigations import (
     Thresholds,
 )
 from civgraph.graph.scope import narrow
+from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
 from civgraph.schema.scalars import PageInfo, SourceRecord
@@ -82,12 +84,7 @@ class InvestigationFinding:
             rule=finding.rule, basis=BASIS[finding.rule], key=finding.key,
             region_code=finding.region_code,
             entities=[wrap(label, record) for label, record in finding.entities],
-            evidence=[EvidenceLink(
-                type=link.type, source=wrap(link.source_label, link.source),
-                target=wrap(link.target_label, link.target), since=link.since,
-                until=link.until, properties=JSON(plain_map(link.properties)),
-                record=SourceRecord.of(link.record) if link.record else None,
-            ) for link in finding.links],
+            evidence=[evidence_link(link) for link in finding.links],
             sources=[SourceRecord.of(ref) for ref in finding.records],
             detail=JSON(plain_map(finding.detail)),
         )  # fmt: skip
@@ -132,8 +129,91 @@ async def page(
 REGION = "A region (6 or 9 digits) or community (12); the province by default."
 
 
+strawberry.enum(Rel, name="RelationshipType", description="A relationship type of the catalog.")
+
+
+@strawberry.type(description="One shortest connection: its entities in order, and the "
+                 "relationships between them.")  # fmt: skip
+class TracedPath:
+    nodes: list[relay.Node] = strawberry.field(description="The entities, from one end on.")
+    links: list[EvidenceLink] = strawberry.field(description="The relationships, in order.")
+
+
+@strawberry.type(description="The relationships around an entity, bounded.")
+class Neighborhood:
+    links: list[EvidenceLink] = strawberry.field(description="The relationships found.")
+    truncated: bool = strawberry.field(
+        description="More relationships lie within the hops than `limit`."
+    )
+
+
+def evidence_link(link: investigations.EvidenceLink) -> EvidenceLink:
+    return EvidenceLink(
+        type=link.type, source=wrap(link.source_label, link.source),
+        target=wrap(link.target_label, link.target), since=link.since, until=link.until,
+        properties=JSON(plain_map(link.properties)),
+        record=SourceRecord.of(link.record) if link.record else None,
+    )  # fmt: skip
+
+
+def entity(global_id: str, field: str) -> tuple[Label, str]:
+    try:
+        decoded = relay.GlobalID.from_id(global_id)
+        return Label(decoded.type_name), decoded.node_id
+    except (ValueError, TypeError) as error:
+        raise UserError(f"{field}: {global_id!r} is not an entity's global id") from error
+
+
+def bounded(value: int, low: int, high: int, name: str) -> int:
+    if not low <= value <= high:
+        raise UserError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
 @strawberry.type
-class Investigations:
+class Tracing:
+    @strawberry.field(
+        description="The shortest connections between two entities through the relationship "
+        "types `via` (by default ties between people and organizations), in effect on `asOf`, "
+        "at most `maxHops` (≤ 6) long (investigators)."
+    )
+    async def paths(
+        self, info: Info, from_: Annotated[strawberry.ID, strawberry.argument(name="from")],
+        to: strawberry.ID, max_hops: int = 4, via: list[Rel] | None = None,
+        as_of: date | None = None, first: int = 10,
+    ) -> list[TracedPath]:  # fmt: skip
+        found = await tracing.paths(
+            info.context.graph, entity(from_, "from"), entity(to, "to"),
+            hops=bounded(max_hops, 1, tracing.MAX_PATH_HOPS, "maxHops"),
+            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
+            limit=page_size(info, first),
+        )  # fmt: skip
+        return [
+            TracedPath(nodes=[wrap(label, record) for label, record in path.nodes],
+                       links=[evidence_link(link) for link in path.links])
+            for path in found
+        ]  # fmt: skip
+
+    @strawberry.field(
+        description="The relationships within `hops` (≤ 3) of an entity through `via`, in "
+        "effect on `asOf`, at most `limit` (≤ 500) (investigators)."
+    )
+    async def neighborhood(
+        self, info: Info, id: strawberry.ID, hops: int = 1, via: list[Rel] | None = None,
+        as_of: date | None = None, limit: int = 100,
+    ) -> Neighborhood:  # fmt: skip
+        found = await tracing.neighborhood(
+            info.context.graph, entity(id, "id"),
+            hops=bounded(hops, 1, tracing.MAX_NEIGHBORHOOD_HOPS, "hops"),
+            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
+            limit=bounded(limit, 1, 500, "limit"),
+        )  # fmt: skip
+        return Neighborhood(links=[evidence_link(link) for link in found.links],
+                            truncated=found.truncated)  # fmt: skip
+
+
+@strawberry.type
+class Investigations(Tracing):
     @strawberry.field(
         description="Serving leading cadres who also lead a social organization (兼任; "
         "investigators)."

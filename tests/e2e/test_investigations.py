@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry.relay import to_base64
 
 from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.connection import Target
@@ -21,6 +22,7 @@ from civgraph.graph.models import (
 )
 from civgraph.graph.nodes import upsert_nodes
 from tests import builders
+from tests.integration.graph.test_tracing import small_world
 from tests.servers import Api
 from tests.servers import create_key as cli_key
 
@@ -122,4 +124,32 @@ async def test_an_investigator_marks_a_finding_and_the_marks_are_kept(
     assert (marked["review"]["status"], marked["review"]["note"]) == ("DISMISSED", "已停发")
     assert marked["review"]["by"].startswith("api-key:")
     assert [h["status"] for h in marked["review"]["history"]] == ["CONFIRMED", "DISMISSED"]
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+TRACE = """
+query ($from: ID!, $to: ID!) {
+  paths(from: $from, to: $to, maxHops: 6, asOf: "2019-06-30") {
+    nodes { ... on Person { name } ... on Organization { name } ... on Household { number } }
+    links { type since until }
+  }
+  neighborhood(id: $from, hops: 2, asOf: "2019-06-30", limit: 1) { truncated links { type } }
+}"""
+
+
+async def test_paths_and_neighborhoods_through_the_api(
+    api: Api, graph: Graph, keys: dict[str, str]
+) -> None:
+    world = await small_world(graph)
+    ids = {name: to_base64(label.value, node) for name, (label, node) in world.items()}
+
+    found = post(api, keys["investigator"], TRACE, **{"from": ids["b"], "to": ids["c"]})["data"]
+    elsewhere = post(api, keys["elsewhere"], TRACE, **{"from": ids["b"], "to": ids["c"]})
+    refused = post(api, keys["viewer"], TRACE, **{"from": ids["b"], "to": ids["c"]})
+
+    [path] = found["paths"]
+    assert [next(iter(n.values())) for n in path["nodes"]] == ["乙", "H-1", "甲", "某公司", "丙"]
+    assert path["links"][2] == {"type": "INVESTED_IN", "since": "2015-01-01", "until": "2020-01-01"}
+    assert found["neighborhood"]["truncated"] is True
+    assert elsewhere["data"]["paths"] == []
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
