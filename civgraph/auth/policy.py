@@ -40,7 +40,7 @@ READS = (
 )  # fmt: skip
 QUERY: dict[str, frozenset[Role]] = (
     dict.fromkeys(READS, EVERYONE) | dict.fromkeys(INVESTIGATIONS, INVESTIGATORS)
-    | {"auditLog": ADMIN}
+    | {"auditLog": ADMIN, "verificationReport": STAFF}
 )  # fmt: skip
 SUBSCRIPTION: dict[str, frozenset[Role]] = {"changes": FEED, "heartbeat": EVERYONE}
 ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED}

@@ -11,7 +11,7 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types.field import StrawberryField
 
-from civgraph.graph import investigations, tracing
+from civgraph.graph import investigations, tracing, verification
 from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.changes import plain
 from civgraph.graph.investigations import (
@@ -212,8 +212,79 @@ class Tracing:
                             truncated=found.truncated)  # fmt: skip
 
 
+@strawberry.type(description="A cross-registry signal on a household member.")
+class MemberSignal:
+    kind: str = strawberry.field(
+        description="ENTERPRISE_ROLE, INVESTMENT, VEHICLE, PROPERTY, PUBLIC_EMPLOYMENT, "
+        "OTHER_ENROLLMENT, CREMATION or MARRIAGE."
+    )
+    evidence: EvidenceLink = strawberry.field(description="The relationship, with its record.")
+
+
+@strawberry.type(description="A member of the household on the day, with every signal.")
+class MemberVerification:
+    person: relay.Node = strawberry.field(description="The member.")
+    signals: list[MemberSignal] = strawberry.field(description="What the registries say.")
+    spouses_outside: int = strawberry.field(
+        description="Current spouses on the marriage register who are not in the household."
+    )
+
+
+@strawberry.type(description="One 核对 check and whether the household passes it.")
+class VerificationCheck:
+    name: str = strawberry.field(description="The check.")
+    passed: bool = strawberry.field(description="Whether the household passes it.")
+    failing: int = strawberry.field(description="How many signals fail it.")
+
+
+@strawberry.type(
+    description="The household verification report (家庭经济状况核对): members, signals, "
+    "enrollments, checks."
+)
+class VerificationReport:
+    household: relay.Node = strawberry.field(description="The household.")
+    as_of: date = strawberry.field(description="The day it describes.")
+    members: list[MemberVerification] = strawberry.field(description="Its members that day.")
+    enrollments: list[EvidenceLink] = strawberry.field(
+        description="The household's enrollments in effect that day."
+    )
+    checks: list[VerificationCheck] = strawberry.field(description="The 核对 checks.")
+
+
 @strawberry.type
-class Investigations(Tracing):
+class Verification:
+    @strawberry.field(
+        description="The verification report of a household on `asOf` (caseworkers, "
+        "investigators); null outside the caller's region."
+    )
+    async def verification_report(
+        self, info: Info, household_id: strawberry.ID, as_of: date | None = None
+    ) -> VerificationReport | None:
+        label, node_id = entity(household_id, "householdId")
+        if label is not Label.HOUSEHOLD:
+            raise UserError(f"householdId: {household_id!r} is not a household's id")
+        report = await verification.verification_report(
+            info.context.graph, node_id, as_of or date.today(), info.context.scope
+        )
+        if report is None:
+            return None
+        return VerificationReport(
+            household=wrap(Label.HOUSEHOLD, report.household),
+            as_of=report.as_of,
+            members=[MemberVerification(
+                person=wrap(Label.PERSON, m.person),
+                signals=[MemberSignal(kind=s.kind, evidence=evidence_link(s.link))
+                         for s in m.signals],
+                spouses_outside=m.spouses_outside,
+            ) for m in report.members],
+            enrollments=[evidence_link(link) for link in report.enrollments],
+            checks=[VerificationCheck(name=c.name, passed=c.passed, failing=c.failing)
+                    for c in report.checks],
+        )  # fmt: skip
+
+
+@strawberry.type
+class Investigations(Tracing, Verification):
     @strawberry.field(
         description="Serving leading cadres who also lead a social organization (兼任; "
         "investigators)."

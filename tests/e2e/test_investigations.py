@@ -153,3 +153,33 @@ async def test_paths_and_neighborhoods_through_the_api(
     assert found["neighborhood"]["truncated"] is True
     assert elsewhere["data"]["paths"] == []
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+REPORT = """
+query ($id: ID!) {
+  verificationReport(householdId: $id, asOf: "2026-06-30") {
+    members { person { ... on Person { name } } signals { kind evidence { type since } } }
+    checks { name passed failing }
+  }
+}"""
+
+
+async def test_the_verification_report_through_the_api(
+    api: Api, graph: Graph, keys: dict[str, str]
+) -> None:
+    await a_death_still_paid(graph)
+    rows = await graph.read("MATCH (h:Household {number: 'H-D'}) RETURN h.id AS id")
+    household = to_base64("Household", rows[0]["id"])
+
+    report = post(api, keys["investigator"], REPORT, id=household)["data"]["verificationReport"]
+    elsewhere = post(api, keys["elsewhere"], REPORT, id=household)["data"]["verificationReport"]
+    refused = post(api, keys["viewer"], REPORT, id=household)
+
+    [member] = report["members"]
+    assert member["person"] == {"name": "故甲"}
+    assert sorted(s["kind"] for s in member["signals"]) == ["CREMATION", "OTHER_ENROLLMENT"]
+    checks = {c["name"]: (c["passed"], c["failing"]) for c in report["checks"]}
+    assert checks["NO_DEATHS"] == (False, 1)
+    assert checks["NO_VEHICLE"] == (True, 0)
+    assert elsewhere is None
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

@@ -16,6 +16,7 @@ import pytest_asyncio
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import Finding, Rule, findings
+from civgraph.graph.verification import verification_report
 from civgraph.ingest.loader import Summary
 from civgraph.ingest.run import files_in, run
 from civgraph.ingest.synth import synthesize
@@ -470,3 +471,34 @@ async def test_each_county_has_one_association_not_decoupled(province: Province)
     for finding in found:
         assert "SUPERVISED" in finding.detail["reasons"]
         assert "SUPERVISED_BY" in {link.type for link in finding.links}
+
+
+async def household_id(graph: Graph, number: str) -> str:
+    rows = await graph.read("MATCH (h:Household {number: $n}) RETURN h.id AS id", n=number)
+    return str(rows[0]["id"])
+
+
+async def test_a_verification_report_shows_the_planted_signals_and_fails_their_checks(
+    province: Province,
+) -> None:
+    vehicle = province.manifest["dibao_vehicle_owners"][0]
+    hidden = province.manifest["dibao_hidden_spouses"][0]
+    graph = province.graph
+
+    owner = await verification_report(graph, await household_id(graph, vehicle["household"]),
+                                      AS_OF, None)  # fmt: skip
+    married = await verification_report(graph, await household_id(graph, hidden["household"]),
+                                        AS_OF, None)  # fmt: skip
+    elsewhere = await verification_report(graph, await household_id(graph, vehicle["household"]),
+                                          AS_OF, "-")  # fmt: skip
+
+    assert owner is not None
+    assert married is not None
+    member = next(m for m in owner.members if m.person.id_number == vehicle["idNumber"])  # type: ignore[attr-defined]
+    plates = [s.link.target.registration for s in member.signals if s.kind == "VEHICLE"]  # type: ignore[attr-defined]
+    assert vehicle["plate"] in plates
+    assert member.signals[0].link.record is not None
+    assert {c.name: c.passed for c in owner.checks}["NO_VEHICLE"] is False
+    assert {c.name: c.passed for c in married.checks}["SPOUSES_DECLARED"] is False
+    assert any(link.type == "ENROLLED_IN" for link in owner.enrollments)
+    assert elsewhere is None
