@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-bulk fuzz clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-rules bench-bulk fuzz clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -78,6 +78,12 @@ bench-feed: setup
 
 bench-mutations: setup
 	$(BIN)/python -m bench.mutations
+
+# Every investigation rule over the province of PEOPLE (1000000 here by default): seconds
+# to the first page and to all findings, province and one county, PROFILE db hits.
+RULES_PEOPLE ?= 1000000
+bench-rules: setup
+	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE)
 
 # Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
 # province's people and households: the ceiling.

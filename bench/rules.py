@@ -1,0 +1,106 @@
+"""Investigation rules over a synthetic province: seconds to the first page and to the full
+result, for the whole province and for one county, and the Cypher PROFILE's database hits
+for the county.
+
+`python -m bench.rules --people N` reuses the Neo4j store `make bench-ingest` leaves in
+var/bench/ingest-N-1/neo4j (or synthesizes and ingests the province first), starts Neo4j
+on it, applies the migrations and runs every rule.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import secrets
+import time
+from datetime import date
+from typing import Any
+
+from bench.ingest import VAR, ingest, province
+from civgraph.graph.driver import Graph
+from civgraph.graph.driver import connect as connect_graph
+from civgraph.graph.investigations import STATEMENTS, Rule, findings
+from civgraph.graph.migrations import migrate
+from civgraph.graph.server import process
+from civgraph.ingest.synth.province import AS_OF
+
+PAGE = 20
+FULL_PAGE = 1000
+
+
+def db_hits(plan: dict[str, Any]) -> int:
+    return int(plan.get("dbHits", 0)) + sum(db_hits(child) for child in plan.get("children", []))
+
+
+async def profile(graph: Graph, rule: Rule, prefix: str, as_of: date) -> int:
+    async with graph.driver.session(database=graph.database) as session:
+        result = await session.run(
+            "PROFILE " + STATEMENTS[rule],
+            prefix=prefix, asOf=as_of, after=None, limit=PAGE, minimumAge=80,
+            retiredAge=70, coolingYears=3,
+        )  # fmt: skip
+        summary = await result.consume()
+    return db_hits(summary.profile or {})
+
+
+async def timed(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[float, float, int]:
+    """Seconds to the first page, seconds to all findings, how many."""
+    started = time.perf_counter()
+    first = await findings(graph, rule, prefix, as_of, PAGE)
+    to_first = time.perf_counter() - started
+    found = list(first) if len(first) < PAGE else []
+    after: str | None = None
+    while len(first) == PAGE:
+        page = await findings(graph, rule, prefix, as_of, FULL_PAGE, after)
+        found += page
+        if len(page) < FULL_PAGE:
+            break
+        after = page[-1].key
+    return to_first, time.perf_counter() - started, len(found)
+
+
+async def busiest_county(graph: Graph) -> str:
+    rows = await graph.read(
+        "MATCH (r:Region {level: 'COUNTY'}) "
+        "RETURN r.code AS code, COUNT { (p:Person) WHERE p.divisionCode STARTS WITH r.code } "
+        "AS people ORDER BY people DESC LIMIT 1"
+    )
+    return str(rows[0]["code"])
+
+
+async def bench(args: argparse.Namespace) -> None:
+    home = VAR / f"ingest-{args.people}-1" / "neo4j"
+    config = process.ServerConfig(home=home, port=0, heap="2g", pagecache="1g",
+                                  password=secrets.token_urlsafe(16))  # fmt: skip
+    loaded = (home / "data").exists()
+    server, child = process.start(config, attached=True)
+    try:
+        if not loaded:
+            run = ingest(province(args.people, 1), server, 2000, home.parent)
+            print(f"ingested {run.rows:,} rows in {run.seconds:.0f} s")
+        graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
+        await migrate(graph)
+        county = await busiest_county(graph)
+        print(f"{args.people:,} people; as of {AS_OF}; county {county}; first page {PAGE}")
+        print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} | "
+              f"{'county: first s':>15} {'all s':>7} {'found':>6} {'db hits':>10}")  # fmt: skip
+        for rule in Rule:
+            whole = await timed(graph, rule, "34", AS_OF)
+            local = await timed(graph, rule, county, AS_OF)
+            hits = await profile(graph, rule, county, AS_OF)
+            line = (f"{rule.value:<22} | {whole[0]:>17.2f} {whole[1]:>7.2f} {whole[2]:>7,} | "
+                    f"{local[0]:>15.2f} {local[1]:>7.2f} {local[2]:>6,} {hits:>10,}")  # fmt: skip
+            print(line, flush=True)
+        await graph.close()
+    finally:
+        process.stop_attached(child)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--people", type=int, default=1_000_000)
+    asyncio.run(bench(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
