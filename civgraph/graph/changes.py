@@ -149,7 +149,10 @@ class ChangeEvent:
 
     @classmethod
     def unpack(cls, batch: Row) -> list[ChangeEvent]:
-        """The events of a `ChangeBatch` node."""
+        """The events of a `ChangeBatch` node; none when the node was deleted (pruned) while
+        it was read: its properties then read as empty."""
+        if "events" not in batch:
+            return []
         return [
             cls(
                 cursor=Cursor(batch["tx"], index),
@@ -213,9 +216,8 @@ WHERE b.tx >= $tx
   AND ($types IS NULL OR any(t IN b.types WHERE t IN $types))
   AND ($programs IS NULL OR any(p IN b.programs WHERE p IN $programs))
   AND ($region IS NULL OR any(r IN b.regions WHERE r STARTS WITH $region))
-RETURN b {.*} AS batch
-ORDER BY b.tx
-LIMIT $batches
+WITH b ORDER BY b.tx LIMIT $batches
+RETURN b.tx AS tx, b {.*} AS batch
 """
 BATCHES = 20  # read at a time
 
@@ -259,9 +261,10 @@ async def read_changes(
             found += [
                 e for e in ChangeEvent.unpack(row["batch"]) if e.cursor > start and only.matches(e)
             ]
-        if len(rows) < BATCHES:
+        read = [row["tx"] for row in rows if row["tx"] is not None]  # None: deleted meanwhile
+        if len(rows) < BATCHES or not read:
             break
-        start = Cursor(rows[-1]["batch"]["tx"] + 1, -1)  # before the next batch
+        start = Cursor(max(read) + 1, -1)  # before the next batch
     return found[:limit]
 
 

@@ -76,6 +76,9 @@ class ChangeHub:
             except (DatabaseUnavailable, GraphError) as error:
                 log.warning("change feed poll failed", error=str(error))
                 events = []
+            except Exception:  # a bug must not silence the feed for every subscriber
+                log.exception("change feed poll failed unexpectedly; polling on")
+                events = []
             self.publish(events)
             if len(events) < PAGE:
                 await asyncio.sleep(self.interval)

@@ -449,6 +449,18 @@ def relationship_mutations(rel: Rel) -> list[StrawberryField]:
 
         return await outcome(call)
 
+    async def link_required(
+        info: Info,
+        source_id: strawberry.ID,
+        target_id: strawberry.ID,
+        properties: Any,
+        since: date | None = None,
+        until: date | None = None,
+        key: str = NO_PERIOD,
+        version: int | None = None,
+    ) -> Any:
+        return await link_with(info, source_id, target_id, properties, since, until, key, version)
+
     async def link(
         info: Info,
         source_id: strawberry.ID,
@@ -493,7 +505,8 @@ def relationship_mutations(rel: Rel) -> list[StrawberryField]:
     if props_model is not None:
         required = any(field.is_required() for field in props_model.model_fields.values())
         link_hints["properties"] = props_input if required else Optional[props_input]  # noqa: UP045
-        linking = link_with
+        # a required input has no default (GraphQL refuses a null default for it)
+        linking = link_required if required else link_with
     told_apart = (
         "its start `since` tells it apart from earlier periods"
         if period

@@ -5,8 +5,11 @@ from graphql import (
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLObjectType,
+    get_introspection_query,
+    graphql_sync,
 )
 
+from civgraph.graph.changes import ChangeEvent
 from civgraph.schema.schema import build_schema
 
 BUILT_IN = {"String", "Int", "Float", "Boolean", "ID"}
@@ -39,3 +42,15 @@ def test_department_terms_appear_in_chinese() -> None:
     assert isinstance(program_codes, GraphQLEnumType)
     assert "低保" in (program_codes.description or "")
     assert "居委会" in (types["Community"].description or "")
+
+
+def test_graphiqls_introspection_query_answers_without_errors() -> None:
+    """Every argument's default must be representable (a required input has none)."""
+    result = graphql_sync(build_schema()._schema, get_introspection_query())
+
+    assert result.errors is None
+
+
+def test_a_change_batch_deleted_while_read_has_no_events() -> None:
+    """Pruning (or a test's wipe) can delete a batch the feed is reading: it reads as {}."""
+    assert ChangeEvent.unpack({}) == []
