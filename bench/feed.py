@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import secrets
 import shutil
 import statistics
 import sys
@@ -27,10 +26,8 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.ingest import VAR, province
-from bench.read_api import running_api
+from bench.read_api import fresh_graph, running_api
 from civgraph.graph.driver import Graph
-from civgraph.graph.driver import connect as connect_graph
-from civgraph.graph.migrations import migrate
 from civgraph.graph.models import CommunityFields, CommunityKind, HouseholdFields
 from civgraph.graph.nodes import upsert_nodes
 from civgraph.graph.server import process
@@ -143,14 +140,7 @@ async def ingest_rate(
 
 async def bench(args: argparse.Namespace) -> None:
     folder = VAR / "feed"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    config = process.ServerConfig(home=folder / "neo4j", port=0, heap="1g", pagecache="512m",
-                                  password=secrets.token_urlsafe(16))  # fmt: skip
-    server, child = process.start(config, attached=True)
-    graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
-    try:
-        await migrate(graph)
+    async with fresh_graph(folder) as (server, graph):
         community = CommunityFields(code=COMMUNITY, name="测试社区", kind=CommunityKind.URBAN,
                                     township_code=COMMUNITY[:9])  # fmt: skip
         await upsert_nodes(graph, [community], "bench (synthetic)")
@@ -163,9 +153,6 @@ async def bench(args: argparse.Namespace) -> None:
                 print(
                     await ingest_rate(graph, url, api.key, server, args.ingest_people), flush=True
                 )
-    finally:
-        await graph.close()
-        process.stop_attached(child)
 
 
 def main() -> None:

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
-import shutil
 import statistics
 import time
 from collections.abc import Awaitable, Callable
@@ -24,11 +22,8 @@ from typing import Any
 import httpx
 
 from bench.ingest import VAR
-from bench.read_api import running_api
-from civgraph.graph.driver import connect as connect_graph
+from bench.read_api import fresh_graph, running_api
 from civgraph.graph.identifiers import make_resident_id
-from civgraph.graph.migrations import migrate
-from civgraph.graph.server import process
 
 CREATE = """
 mutation ($input: PersonInput!) {
@@ -80,22 +75,12 @@ def line(what: str, clients: int, latencies: list[float], seconds: float) -> str
 
 async def bench(args: argparse.Namespace) -> None:
     folder = VAR / "mutations"
-    shutil.rmtree(folder, ignore_errors=True)
-    folder.mkdir(parents=True)
-    config = process.ServerConfig(home=folder / "neo4j", port=0, heap="1g", pagecache="512m",
-                                  password=secrets.token_urlsafe(16))  # fmt: skip
-    server, child = process.start(config, attached=True)
-    graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
-    try:
-        await migrate(graph)
+    async with fresh_graph(folder) as (server, _):
         with running_api(server, folder) as api:
             async with httpx.AsyncClient(
                 base_url=api.url, timeout=60, headers=api.headers
             ) as client:
                 await run(client, args)
-    finally:
-        await graph.close()
-        process.stop_attached(child)
 
 
 async def run(client: httpx.AsyncClient, args: argparse.Namespace) -> None:

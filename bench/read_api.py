@@ -17,13 +17,15 @@ import base64
 import itertools
 import os
 import random
+import secrets
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -33,7 +35,7 @@ import httpx
 import neo4j
 
 from bench.generate import generate
-from civgraph.graph.driver import connect
+from civgraph.graph.driver import Graph, connect
 from civgraph.graph.identifiers import region_prefix
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
@@ -481,6 +483,27 @@ def wait_for_health(url: str, child: subprocess.Popen[bytes], log: Path) -> None
         except httpx.TransportError:
             time.sleep(0.2)
     raise BenchError(f"the API did not answer /healthz in 120 s:\n{log.read_text()}")
+
+
+def emptied(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+
+
+@asynccontextmanager
+async def fresh_graph(folder: Path) -> AsyncIterator[tuple[process.RunningServer, Graph]]:
+    """An empty Neo4j of its own in `folder` (emptied first), migrated, until the block ends."""
+    emptied(folder)
+    config = process.ServerConfig(home=folder / "neo4j", port=0, heap="1g", pagecache="512m",
+                                  password=secrets.token_urlsafe(16))  # fmt: skip
+    server, child = process.start(config, attached=True)
+    graph = await connect(server.uri, "neo4j", server.password, "neo4j")
+    try:
+        await migrate(graph)
+        yield server, graph
+    finally:
+        await graph.close()
+        process.stop_attached(child)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString
 
 import structlog
+from pydantic.alias_generators import to_camel
 
 from civgraph.auth.policy import redact
 from civgraph.auth.principal import Principal
@@ -71,12 +72,7 @@ class AuditEntry:
         )
 
     def row(self) -> dict[str, Any]:
-        return {camel(k): v for k, v in asdict(self).items()}
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
+        return {to_camel(k): v for k, v in asdict(self).items()}
 
 
 class AuditLog:

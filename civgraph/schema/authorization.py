@@ -10,7 +10,6 @@ from collections.abc import Awaitable, Generator, Iterator
 from typing import Any
 
 from graphql import (
-    DocumentNode,
     EnumValueNode,
     ExecutionResult,
     FieldNode,
@@ -26,6 +25,7 @@ from graphql import (
 )
 from graphql.language import ListValueNode
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 from strawberry.types.graphql import OperationType
 
 from civgraph.auth import policy
@@ -145,24 +145,11 @@ class Authorize(SchemaExtension):
             )
         return None
 
-    def document(self) -> DocumentNode | None:
-        return self.execution_context.graphql_document
-
     def operation(self) -> OperationDefinitionNode | None:
-        document = self.document()
-        if document is None:
-            return None
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        name = self.execution_context.operation_name
-        for operation in operations:
-            if name is None or (operation.name and operation.name.value == name):
-                return operation
-        return None
+        return operation_of(self.execution_context)
 
     def fragments(self) -> dict[str, FragmentDefinitionNode]:
-        document = self.document()
-        return {d.name.value: d for d in (document.definitions if document else [])
-                if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+        return fragments_of(self.execution_context)
 
     def root_fields(self) -> list[str]:
         operation = self.operation()
@@ -182,6 +169,24 @@ class Authorize(SchemaExtension):
                 if probes(argument.value, variables):
                     return True
         return False
+
+
+def operation_of(context: ExecutionContext) -> OperationDefinitionNode | None:
+    """The operation an execution runs (the named one, or the only one)."""
+    document = context.graphql_document
+    name = context.operation_name
+    for definition in document.definitions if document else ():
+        if isinstance(definition, OperationDefinitionNode) and (
+            name is None or (definition.name and definition.name.value == name)
+        ):
+            return definition
+    return None
+
+
+def fragments_of(context: ExecutionContext) -> dict[str, FragmentDefinitionNode]:
+    document = context.graphql_document
+    return {d.name.value: d for d in (document.definitions if document else ())
+            if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
 
 
 def fields_of(

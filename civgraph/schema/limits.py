@@ -27,7 +27,6 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
-    OperationDefinitionNode,
     SelectionSetNode,
     VariableNode,
     get_named_type,
@@ -36,6 +35,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from civgraph.resolvers.errors import UserError
+from civgraph.schema.authorization import fragments_of, operation_of
 from civgraph.settings import Mode
 
 LIST_GUESS = 5  # items assumed in a list without `first` (household members, posts, …)
@@ -77,17 +77,10 @@ class Limits(SchemaExtension):
         yield
 
     def refusal(self, context: Any) -> str | None:
-        document = self.execution_context.graphql_document
-        if document is None:
-            return None
-        fragments = {d.name.value: d for d in document.definitions
-                     if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
-        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-        name = self.execution_context.operation_name
-        operation = next((o for o in operations
-                          if name is None or (o.name and o.name.value == name)), None)  # fmt: skip
+        operation = operation_of(self.execution_context)
         if operation is None:
             return None
+        fragments = fragments_of(self.execution_context)
         settings = context.settings
         if settings.mode is Mode.PRODUCTION and introspects(operation.selection_set, fragments):
             return "introspection is off in production mode"

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Optional, Union, get_args, get_origin
 
 import strawberry
 from pydantic import BaseModel, ValidationError
+from pydantic.alias_generators import to_camel
 from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.tools import create_type
@@ -204,7 +205,7 @@ async def outcome(call: Callable[[], Awaitable[Any]]) -> Any:
 
 def invalid(error: ValidationError) -> Any:
     """An invalid identifier when that is all that is wrong; every problem otherwise."""
-    problems = [(".".join(camel(str(part)) for part in e["loc"]), e) for e in error.errors()]
+    problems = [(".".join(to_camel(str(part)) for part in e["loc"]), e) for e in error.errors()]
     identifiers = [
         (field, e["ctx"]["error"])
         for field, e in problems
@@ -219,11 +220,6 @@ def invalid(error: ValidationError) -> Any:
         message="; ".join(f"{field}: {e['msg']}" for field, e in problems),
         problems=[InputProblem(field=field, message=e["msg"]) for field, e in problems],
     )
-
-
-def camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 def pascal(rel: Rel) -> str:
