@@ -145,13 +145,16 @@ async def enroll(
     until: date | None = None,
     amount: float | None = None,
     county: str = COUNTY,
+    relative_filed: bool | None = None,
 ) -> None:
     """Enrolls a household (by number) or person (by ID number) in a program."""
     status = m.EnrollmentStatus.ENDED if until else m.EnrollmentStatus.ACTIVE
     link = LinkInput(
         key,
         program.value,
-        m.Enrollment(status=status, amount=amount, region_code=county),
+        m.Enrollment(
+            status=status, amount=amount, region_code=county, relative_filed=relative_filed
+        ),
         since,
         until,
     )
@@ -175,6 +178,13 @@ async def organization(
     )
     await upsert_nodes(graph, [record], SOURCE)
     return code
+
+
+async def asset(graph: Graph, owner: str, registration: str, kind: m.AssetKind) -> None:
+    """An asset owned (since 2020) by the person with ID number `owner`."""
+    await upsert_nodes(graph, [m.AssetFields(registration=registration, kind=kind)], SOURCE)
+    await link(graph, Rel.OWNS, (Label.PERSON, owner), (Label.ASSET, registration),
+               since=date(2020, 1, 1))  # fmt: skip
 
 
 async def link(

@@ -26,7 +26,7 @@ INVESTIGATORS = frozenset({Role.INVESTIGATOR, Role.ADMIN})
 INVESTIGATIONS = (
     "concurrentPosts", "retiredCadrePosts", "notDecoupled", "benefitsAfterDeath",
     "duplicateEnrollments", "twoHouseholds", "underAgeAllowance", "assistedMeans",
-    "hiddenSpouses", "overCapacity", "paths", "neighborhood",
+    "hiddenSpouses", "officersRelatives", "overCapacity", "paths", "neighborhood",
 )  # fmt: skip
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.

@@ -25,7 +25,11 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
     """A subquery giving `links`: each relationship of the list `relationships` with its
     type, ends, period, properties and source record."""
     return (
-        "CALL (" + variables + ") { UNWIND " + relationships + " AS ev "
+        "CALL ("
+        + variables
+        + ") { UNWIND [ev IN "
+        + relationships
+        + " WHERE ev IS NOT NULL] AS ev "
         "WITH ev, startNode(ev) AS fromNode, endNode(ev) AS toNode "
         "OPTIONAL MATCH (rec:SourceRecord {key: ev.source + ':' + ev.recordKey}) "
         "RETURN collect({type: type(ev), from: labels(fromNode)[0], fromNode: fromNode {.*}, "
@@ -44,6 +48,7 @@ class Rule(StrEnum):
     ASSISTED_MEANS = "ASSISTED_MEANS"
     HIDDEN_SPOUSE = "HIDDEN_SPOUSE"
     OVER_CAPACITY = "OVER_CAPACITY"
+    OFFICERS_RELATIVES = "OFFICERS_RELATIVES"
 
 
 # One line each: the rule's basis.
@@ -56,7 +61,7 @@ BASIS: dict[Rule, str] = {
     "the sector they governed, approved and filed, unpaid.",
     Rule.NOT_DECOUPLED: "Industry associations and chambers of commerce are decoupled from "
     "administrative organs (脱钩, work plan section 1): no supervising agency, no serving "
-    "officials among their officers, no shared premises.",
+    "officials among their officers, no shared premises or funding account.",
     Rule.BENEFITS_AFTER_DEATH: "Benefits stop at the beneficiary's death (社会救助暂行办法; the "
     "work plan's 核对 mechanism): an enrollment in payment after a cremation or a registered "
     "death is paid to no one entitled.",
@@ -68,23 +73,48 @@ BASIS: dict[Rule, str] = {
     "province sets (80, the work plan's section 6); the age is the ID number's birth date's.",
     Rule.OVER_CAPACITY: "A care facility may not house more residents than its registered "
     "beds (养老机构管理办法, the work plan's section 6).",
-    Rule.ASSISTED_MEANS: "The 核对 checks (work plan section 4): a member of a household on 低保 "
-    "who runs or owns part of an active enterprise, owns a vehicle or more than one property, "
-    "or is on the public payroll has means the household did not declare.",
+    Rule.ASSISTED_MEANS: "The 核对 checks (work plan section 4): a member of a household on 低保, "
+    "or a person on 特困, who runs or owns part of an active enterprise, owns a vehicle or more "
+    "than one property, or is on the public payroll has means the household did not declare.",
     Rule.HIDDEN_SPOUSE: "A married applicant's spouse belongs in the household's means test "
-    "(核对); a spouse on the marriage register but outside the assisted household is hidden.",
+    "(核对), and is a 特困 person's legal supporter; a spouse on the marriage register but "
+    "outside the assisted household is hidden.",
+    Rule.OFFICERS_RELATIVES: "Applications from relatives of case officers and village or "
+    "residents' committee members are registered and filed as such (最低生活保障审核审批办法, "
+    "近亲属备案); an assisted household with an officer among its members and no filing is not.",
 }
 
-# Households on 低保 on the day, in the region, and their members then: from the two
-# program nodes' enrollments.
+# The assisted on the day in the region: households on 低保 and their members then, and
+# people on 特困 with their household then (if any); from the program nodes' enrollments.
+# A household or person enrolled twice (a duplicate enrollment) counts once.
 ASSISTED: LiteralString = """
-MATCH (g:Program)<-[d:ENROLLED_IN]-(h:Household)
-WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL'] AND d.status = 'ACTIVE'
-  AND coalesce(d.since, $asOf) <= $asOf AND (d.until IS NULL OR d.until >= $asOf)
-  AND h.divisionCode STARTS WITH $prefix
-MATCH (x:Person)-[m:MEMBER_OF]->(h)
-WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+CALL () {
+  MATCH (g:Program)<-[d:ENROLLED_IN]-(h:Household)
+  WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL'] AND d.status = 'ACTIVE'
+    AND coalesce(d.since, $asOf) <= $asOf AND (d.until IS NULL OR d.until >= $asOf)
+    AND h.divisionCode STARTS WITH $prefix
+  WITH g, h, d ORDER BY d.key
+  WITH g, h, collect(d)[0] AS d
+  MATCH (x:Person)-[m:MEMBER_OF]->(h)
+  WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+  RETURN x, h, g, d, m
+  UNION
+  MATCH (g:Program {code: 'TEKUN'})<-[d:ENROLLED_IN]-(x:Person)
+  WHERE d.status = 'ACTIVE' AND coalesce(d.since, $asOf) <= $asOf
+    AND (d.until IS NULL OR d.until >= $asOf) AND x.divisionCode STARTS WITH $prefix
+  WITH g, x, d ORDER BY d.key
+  WITH g, x, collect(d)[0] AS d
+  OPTIONAL MATCH (x)-[m:MEMBER_OF]->(h:Household)
+  WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+  RETURN x, h, g, d, m
+}
 """
+# The assisted's entities: the person, the household (none for a 特困 person without one),
+# the program.
+ASSISTED_ENTITIES: LiteralString = (
+    "[e IN [x {.*, label: 'Person'}, h {.*, label: 'Household'}, g {.*, label: 'Program'}] "
+    "WHERE e IS NOT NULL]"
+)
 CURRENT: LiteralString = "(r.until IS NULL OR r.until >= $asOf)"
 
 SOCIAL: LiteralString = (
@@ -133,7 +163,8 @@ RETURN key, s.divisionCode AS region,
         approvalFiled: o.approvalFiled, paid: o.paid} AS detail
 """,
     # The region's industry associations (division-code range) still tied to an agency on
-    # the day: supervised by it, officered by its serving officials, or at its address.
+    # the day: supervised by it, officered by its serving officials, at its address or paid
+    # through its account.
     Rule.NOT_DECOUPLED: """
 MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix AND s.industryAssociation
   AND s.status = 'ACTIVE'
@@ -156,14 +187,17 @@ CALL (s) {
 CALL (s) {
   OPTIONAL MATCH (a:Organization) WHERE a.kind IN """
     + GOVERNMENT
-    + """ AND s.address IS NOT NULL
-    AND a.address = s.address
-  RETURN collect(a.uscc) AS premises
+    + """
+    AND (a.address = s.address OR a.fundingAccount = s.fundingAccount)
+  WITH s, collect(a) AS agencies
+  RETURN [a IN agencies WHERE a.address = s.address | a.uscc] AS premises,
+         [a IN agencies WHERE a.fundingAccount = s.fundingAccount | a.uscc] AS accounts
 }
-WITH s, supervision, officials, premises, [reason IN [
+WITH s, supervision, officials, premises, accounts, [reason IN [
     CASE WHEN size(supervision) > 0 THEN 'SUPERVISED' END,
     CASE WHEN size(officials) > 0 THEN 'OFFICIALS' END,
-    CASE WHEN size(premises) > 0 THEN 'SHARED_ADDRESS' END
+    CASE WHEN size(premises) > 0 THEN 'SHARED_ADDRESS' END,
+    CASE WHEN size(accounts) > 0 THEN 'SHARED_FUNDING' END
   ] WHERE reason IS NOT NULL] AS reasons
 WHERE size(reasons) > 0 AND ($after IS NULL OR s.id > $after)
 ORDER BY s.id LIMIT $limit
@@ -171,7 +205,8 @@ ORDER BY s.id LIMIT $limit
     + evidence("supervision, officials", "supervision + officials")
     + """
 RETURN s.id AS key, s.divisionCode AS region, [s {.*, label: 'Organization'}] AS entities,
-       links, {reasons: reasons, agenciesAtTheAddress: premises} AS detail
+       links, {reasons: reasons, agenciesAtTheAddress: premises,
+               agenciesSharingTheAccount: accounts} AS detail
 """,
     # The region's social organizations' leaders on the day whose cadre posts have all
     # ended, with the provisions each breaks.
@@ -240,10 +275,14 @@ RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
        {died: died, program: g.code, since: e.since} AS detail
 """,
-    # People of the region (a division-code range) with two enrollments in one program
-    # from two regions, both started by the day, for overlapping periods.
+    # People and households of the region (division-code ranges) with two enrollments in
+    # one program from two regions, both started by the day, for overlapping periods.
     Rule.DUPLICATE_ENROLLMENT: """
-MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix
+CALL () {
+  MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix RETURN p
+  UNION
+  MATCH (p:Household) WHERE p.divisionCode STARTS WITH $prefix RETURN p
+}
 MATCH (p)-[a:ENROLLED_IN]->(g:Program)<-[b:ENROLLED_IN]-(p)
 WHERE a.regionCode < b.regionCode AND a.status = 'ACTIVE' AND b.status = 'ACTIVE'
   AND coalesce(a.since, $asOf) <= $asOf AND coalesce(b.since, $asOf) <= $asOf AND """
@@ -256,7 +295,7 @@ ORDER BY key LIMIT $limit
     + evidence("a, b", "[a, b]")
     + """
 RETURN key, p.divisionCode AS region,
-       [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
+       [p {.*, label: labels(p)[0]}, g {.*, label: 'Program'}] AS entities, links,
        {program: g.code, regions: [a.regionCode, b.regionCode]} AS detail
 """,
     # People of the region in two households for overlapping periods.
@@ -326,15 +365,17 @@ CALL (x) {
   RETURN 'PAYROLL' AS kind, collect(r) AS signals
 }
 WITH x, h, g, d, m, kind, signals WHERE size(signals) > 0
-WITH x, h, g, d, m, kind, signals, x.id + '|' + h.id + '|' + kind AS key
+WITH x, h, g, d, m, kind, signals,
+     x.id + '|' + coalesce(h.id, '-') + '|' + g.code + '|' + kind AS key
 WHERE $after IS NULL OR key > $after
 ORDER BY key LIMIT $limit
 """
     + evidence("d, m, signals", "[d, m] + signals")
     + """
-RETURN key, h.divisionCode AS region,
-       [x {.*, label: 'Person'}, h {.*, label: 'Household'}, g {.*, label: 'Program'}]
-       AS entities, links, {signal: kind, program: g.code} AS detail
+RETURN key, coalesce(h.divisionCode, x.divisionCode) AS region, """
+    + ASSISTED_ENTITIES
+    + """ AS entities,
+       links, {signal: kind, program: g.code} AS detail
 """,
     # Assisted members with a current marriage to someone outside the household.
     Rule.HIDDEN_SPOUSE: ASSISTED
@@ -342,16 +383,43 @@ RETURN key, h.divisionCode AS region,
 MATCH (x)-[r:MARRIED_TO]-(s:Person) WHERE """
     + CURRENT
     + """
-  AND NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE n.until IS NULL OR n.until >= $asOf }
-WITH x, h, g, d, m, r, s, x.id + '|' + h.id + '|' + s.id AS key
+  AND (h IS NULL
+       OR NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE n.until IS NULL OR n.until >= $asOf })
+WITH x, h, g, d, m, r, s, x.id + '|' + coalesce(h.id, '-') + '|' + s.id AS key
+WHERE $after IS NULL OR key > $after
+ORDER BY key LIMIT $limit
+"""
+    + evidence("d, m, r", "[d, m, r]")
+    + """
+RETURN key, coalesce(h.divisionCode, x.divisionCode) AS region,
+       [e IN [x {.*, label: 'Person'}, s {.*, label: 'Person'}, h {.*, label: 'Household'},
+              g {.*, label: 'Program'}] WHERE e IS NOT NULL] AS entities,
+       links, {program: g.code} AS detail
+""",
+    # Assisted households (on 低保) with a member who serves a community as case officer or
+    # committee member on the day, another member (the relative), and no 近亲属备案.
+    Rule.OFFICERS_RELATIVES: ASSISTED
+    + """
+WITH x, h, g, d, m WHERE h IS NOT NULL AND NOT coalesce(d.relativeFiled, false)
+MATCH (x)-[r:SERVES]->(c:Community)
+WHERE r.role IN ['CASE_OFFICER', 'COMMITTEE_MEMBER']
+  AND coalesce(r.since, $asOf) <= $asOf AND """
+    + CURRENT
+    + """
+WITH x, h, g, d, m, r, c, COUNT { (o:Person)-[n:MEMBER_OF]->(h)
+     WHERE o <> x AND coalesce(n.since, $asOf) <= $asOf AND (n.until IS NULL OR n.until >= $asOf)
+   } AS relatives
+WHERE relatives > 0
+WITH x, h, g, d, m, r, c, relatives, h.id + '|' + x.id + '|' + c.id AS key
 WHERE $after IS NULL OR key > $after
 ORDER BY key LIMIT $limit
 """
     + evidence("d, m, r", "[d, m, r]")
     + """
 RETURN key, h.divisionCode AS region,
-       [x {.*, label: 'Person'}, s {.*, label: 'Person'}, h {.*, label: 'Household'},
-        g {.*, label: 'Program'}] AS entities, links, {program: g.code} AS detail
+       [x {.*, label: 'Person'}, h {.*, label: 'Household'}, c {.*, label: 'Community'},
+        g {.*, label: 'Program'}] AS entities, links,
+       {role: r.role, relatives: relatives, program: g.code} AS detail
 """,
     # Facilities of the region by division code (a range index), with the residents on
     # the day counted against the beds.

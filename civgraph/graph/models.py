@@ -261,6 +261,7 @@ class OrganizationFields(Record):
     grade: EvaluationGrade | None = None
     registered_on: date | None = None
     address: str | None = None
+    funding_account: str | None = None  # 经费账户: the bank account its money goes through
     division_code: DivisionCode
 
 
@@ -418,6 +419,9 @@ class Enrollment(LinkFields):
     amount: float | None = Field(default=None, ge=0)  # yuan a month
     case_no: str | None = None
     region_code: RegionCode  # the county that enrolled (and pays)
+    # 近亲属备案: the application of a relative of a case officer or committee member was
+    # registered as such (低保 only; None where the roll does not say).
+    relative_filed: bool | None = None
 
 
 class Post(LinkFields):

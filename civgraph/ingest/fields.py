@@ -12,6 +12,7 @@ from typing import Any
 
 from civgraph.graph.identifiers import parse_resident_id
 
+YES_NO = {"是": True, "否": False}
 DATE = re.compile(r"^(\d{4})[-/.年]?(\d{1,2})[-/.月]?(\d{1,2})日?$")
 
 

@@ -99,6 +99,9 @@ COMMON: dict[str, str] = {
     "amount": "Amount in yuan (a month, for an enrollment).",
     "regionCode": "The county that enrolled (and pays).",
     "caseNo": "Case number (案号).",
+    "relativeFiled": "The beneficiary is a relative of a case officer or committee member, and "
+    "the application was filed as such (近亲属备案); null where the roll does not say.",
+    "fundingAccount": "The bank account its funds go through (经费账户).",
     "parentCode": "The code of the region one level up; null for the province.",
     "townshipCode": "The code of the township (街道/镇/乡) it belongs to.",
     "communityCode": "The code of the community it is registered in.",

@@ -283,107 +283,63 @@ class Verification:
         )  # fmt: skip
 
 
-@strawberry.type
+# The rules' root fields: name, rule, description (the role is in auth/policy.py).
+RULE_FIELDS: tuple[tuple[str, Rule, str], ...] = (
+    ("concurrent_posts", Rule.CONCURRENT_POSTS,
+     "Serving leading cadres who also lead a social organization (兼任)."),
+    ("not_decoupled", Rule.NOT_DECOUPLED,
+     "Industry associations not decoupled from government: supervised by an agency, serving "
+     "officials among their officers, at an agency's address or paid through its funding "
+     "account (脱钩)."),
+    ("retired_cadre_posts", Rule.RETIRED_CADRE_POSTS,
+     "Retired leading cadres leading social organizations against the provisions: over "
+     "CIVGRAPH_RETIRED_CADRE_AGE, several posts, within CIVGRAPH_COOLING_OFF_YEARS in the "
+     "sector they governed, unfiled, paid."),
+    ("benefits_after_death", Rule.BENEFITS_AFTER_DEATH,
+     "Enrollments in payment after the beneficiary's cremation or registered death."),
+    ("duplicate_enrollments", Rule.DUPLICATE_ENROLLMENT,
+     "People or households enrolled in one program by two regions for overlapping periods."),
+    ("two_households", Rule.TWO_HOUSEHOLDS,
+     "People members of two households for overlapping periods."),
+    ("under_age_allowance", Rule.UNDER_AGE_ALLOWANCE,
+     "Old-age allowance paid to people younger than CIVGRAPH_OLD_AGE_ALLOWANCE_AGE by their "
+     "ID number's birth date."),
+    ("assisted_means", Rule.ASSISTED_MEANS,
+     "Members of households on 低保, and people on 特困, with undeclared means: enterprise "
+     "roles or shares, vehicles, several properties, the public payroll (核对)."),
+    ("hidden_spouses", Rule.HIDDEN_SPOUSE,
+     "Members of households on 低保, and people on 特困, married to someone outside the "
+     "household."),
+    ("officers_relatives", Rule.OFFICERS_RELATIVES,
+     "Households on 低保 with a case officer or village/residents' committee member among "
+     "their members and no 近亲属备案."),
+    ("over_capacity", Rule.OVER_CAPACITY,
+     "Care facilities housing more residents than their beds."),
+)  # fmt: skip
+
+
+def rule_field(rule: Rule, description: str) -> StrawberryField:
+    async def resolve(
+        info: Info, region_code: str = "340000", as_of: date | None = None, first: int = 20,
+        after: str | None = None,
+    ) -> FindingPage:  # fmt: skip
+        return await page(info, rule, region_code, as_of, first, after)
+
+    field: StrawberryField = strawberry.field(  # type: ignore[assignment]
+        resolver=resolve,
+        description=f"{description} Findings of {rule.value} in the region on `asOf` "
+        "(investigators).",
+    )
+    return field
+
+
 class Investigations(Tracing, Verification):
-    @strawberry.field(
-        description="Serving leading cadres who also lead a social organization (兼任; "
-        "investigators)."
-    )
-    async def concurrent_posts(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.CONCURRENT_POSTS, region_code, as_of, first, after)
+    """Tracing, verification and the rules' fields (from RULE_FIELDS, set below)."""
 
-    @strawberry.field(
-        description="Industry associations not decoupled from government: supervised by an "
-        "agency, serving officials among their officers, or at an agency's address "
-        "(脱钩; investigators)."
-    )
-    async def not_decoupled(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.NOT_DECOUPLED, region_code, as_of, first, after)
 
-    @strawberry.field(
-        description="Retired leading cadres leading social organizations against the "
-        "provisions: over CIVGRAPH_RETIRED_CADRE_AGE, several posts, within "
-        "CIVGRAPH_COOLING_OFF_YEARS in the sector they governed, unfiled, paid (investigators)."
-    )
-    async def retired_cadre_posts(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.RETIRED_CADRE_POSTS, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="Enrollments in payment after the beneficiary's cremation or registered "
-        "death (investigators)."
-    )
-    async def benefits_after_death(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.BENEFITS_AFTER_DEATH, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="People enrolled in one program by two regions for overlapping periods "
-        "(investigators)."
-    )
-    async def duplicate_enrollments(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.DUPLICATE_ENROLLMENT, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="People members of two households for overlapping periods (investigators)."
-    )
-    async def two_households(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.TWO_HOUSEHOLDS, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="Old-age allowance paid to people younger than CIVGRAPH_OLD_AGE_ALLOWANCE_AGE "
-        "by their ID number's birth date (investigators)."
-    )
-    async def under_age_allowance(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.UNDER_AGE_ALLOWANCE, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="Members of households on 低保 with undeclared means: enterprise roles or "
-        "shares, vehicles, several properties, the public payroll (核对; investigators)."
-    )
-    async def assisted_means(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.ASSISTED_MEANS, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="Members of households on 低保 married to someone outside the household "
-        "(investigators)."
-    )
-    async def hidden_spouses(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.HIDDEN_SPOUSE, region_code, as_of, first, after)
-
-    @strawberry.field(
-        description="Care facilities housing more residents than their beds (investigators)."
-    )
-    async def over_capacity(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        first: int = 20, after: str | None = None,
-    ) -> FindingPage:  # fmt: skip
-        return await page(info, Rule.OVER_CAPACITY, region_code, as_of, first, after)
+for name, rule, text in RULE_FIELDS:
+    setattr(Investigations, name, rule_field(rule, text))
+strawberry.type(Investigations)  # after the fields are set: decorating reads them
 
 
 async def review_finding(

@@ -451,15 +451,15 @@ class Organization(Entity):
     grade: EvaluationGrade | None
     registered_on: date | None
     address: str | None
+    funding_account: str | None
     division_code: str
     provenance: Provenance
 
     @classmethod
     def of(cls, record: Any) -> Self:
         names = ("uscc", "name", "kind", "status", "industry_association", "charity_certified")
-        return cls(
-            **fields_of(record, *names, "grade", "registered_on", "address", "division_code")
-        )
+        more = ("grade", "registered_on", "address", "funding_account", "division_code")
+        return cls(**fields_of(record, *names, *more))
 
     @strawberry.field(description="Posts held in the organization (HOLDS_POST): its officers.")
     async def officers(

@@ -34,5 +34,6 @@ ALL = (
     registries.VEHICLES,
     registries.PROPERTIES,
     registries.SERVICE_PROJECTS,
+    registries.COMMUNITY_WORKERS,
 )
 SOURCES: dict[str, Source] = {source.name: source for source in ALL}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.ingest.fields import Column, coded, to_date, to_number, to_resident_id
+from civgraph.ingest.fields import YES_NO, Column, coded, to_date, to_number, to_resident_id
 from civgraph.ingest.mappings.base import LinkMap, NodeMap, Source
 
 HOUSEHOLD_KINDS = {"城镇": m.HouseholdKind.URBAN, "农村": m.HouseholdKind.RURAL}
@@ -82,6 +82,7 @@ DIBAO = Source(
                 "amount": Column("月保障金", to_number),
                 "case_no": Column("救助证号"),
                 "region_code": Column("审批区县"),
+                "relative_filed": Column("近亲属备案", coded(YES_NO)),
             },
             since=Column("开始日期", to_date),
             until=Column("终止日期", to_date),

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.ingest.fields import Column, coded, const, to_date, to_number, to_resident_id
+from civgraph.ingest.fields import (
+    YES_NO,
+    Column,
+    coded,
+    const,
+    to_date,
+    to_number,
+    to_resident_id,
+)
 from civgraph.ingest.mappings.base import LinkMap, NodeMap, Source
 
-YES_NO = {"是": True, "否": False}
 ORGANIZATION_KINDS = {
     "社会团体": m.OrganizationKind.SOCIAL_GROUP,
     "民办非企业单位": m.OrganizationKind.PRIVATE_NON_ENTERPRISE,
@@ -64,6 +71,7 @@ SOCIAL_ORGANIZATIONS = Source(
                 "industry_association": Column("行业协会商会", coded(YES_NO)),
                 "charity_certified": Column("慈善组织", coded(YES_NO)),
                 "grade": Column("评估等级", coded(GRADES)),
+                "funding_account": Column("经费账户"),
             },
         ),
     ),

@@ -6,9 +6,17 @@ from __future__ import annotations
 from civgraph.graph import models as m
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.identifiers import Sex
-from civgraph.ingest.fields import Column, coded, const, to_date, to_int, to_number, to_resident_id
+from civgraph.ingest.fields import (
+    YES_NO,
+    Column,
+    coded,
+    const,
+    to_date,
+    to_int,
+    to_number,
+    to_resident_id,
+)
 from civgraph.ingest.mappings.base import Identify, LinkMap, NodeMap, Source
-from civgraph.ingest.mappings.organizations import YES_NO
 
 MARRIAGES = Source(
     name="marriages",
@@ -188,4 +196,40 @@ SERVICE_PROJECTS = Source(
         ),
     ),
     depends_on=("communities", "social_organizations"),
+)
+
+# 社区工作者名册: who serves each community, in which role, employed by whom.
+SERVICE_ROLES = {
+    "社会工作者": m.ServiceRole.SOCIAL_WORKER,
+    "经办人员": m.ServiceRole.CASE_OFFICER,
+    "村(居)委会成员": m.ServiceRole.COMMITTEE_MEMBER,
+    "居委会委员": m.ServiceRole.COMMITTEE_MEMBER,
+    "村委会委员": m.ServiceRole.COMMITTEE_MEMBER,
+}
+COMMUNITY_WORKERS = Source(
+    name="community_workers",
+    title="社区工作者名册",
+    record_key=Column("记录号"),
+    links=(
+        LinkMap(
+            relationship(Rel.SERVES, Label.PERSON, Label.COMMUNITY),
+            source=Column("身份证号", to_resident_id),
+            target=Column("社区代码"),
+            props=m.Service,
+            fields={"role": Column("角色", coded(SERVICE_ROLES))},
+            since=Column("任职日期", to_date),
+            until=Column("离任日期", to_date),
+        ),
+        LinkMap(
+            relationship(Rel.EMPLOYED_BY, Label.PERSON, Label.ORGANIZATION),
+            source=Column("身份证号", to_resident_id),
+            target=Column("用人单位信用代码"),
+            props=m.Employment,
+            fields={"position": Column("角色")},
+            since=Column("任职日期", to_date),
+            until=Column("离任日期", to_date),
+            optional=True,  # committee members are elected, not employed
+        ),
+    ),
+    depends_on=("household_registration", "communities", "social_organizations"),
 )

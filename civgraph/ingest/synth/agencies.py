@@ -1,5 +1,7 @@
 """The organizations every county has: two agencies, public institutions, and social
-organizations (some still supervised by an agency, some decoupled)."""
+organizations (some still supervised by an agency, some decoupled, one decoupled on paper
+but paid through the 民政局's account). Every organization has its own account except
+that one."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ class Kind:
     industry: bool = False
     charity: bool = False
     grade: str = ""
+    account_of: str = ""  # the organization whose funding account it shares
 
 
 KINDS = {
@@ -41,6 +44,9 @@ KINDS = {
     ),
     "elderly_services": Kind("52", "颐养服务中心", "民办非企业单位", "2014-07-01", "civil_affairs"),
     "welfare_center": Kind("12", "社会福利中心", "事业单位", "1995-01-01", "civil_affairs"),
+    "shared_account_association": Kind(
+        "51", "家政服务行业协会", "社会团体", "2013-08-01", "", True, account_of="civil_affairs"
+    ),
 }
 
 
@@ -59,6 +65,7 @@ class CountyOrganizations:
     social_work: str
     elderly_services: str
     welfare_center: str
+    shared_account_association: str
 
     @classmethod
     def of(cls, county: County) -> CountyOrganizations:
@@ -80,9 +87,11 @@ class CountyOrganizations:
 def registry_rows(county: County, organizations: CountyOrganizations) -> list[list[str]]:
     """The county's rows of the social-organization (and agency) registry."""
     rows: list[list[str]] = []
+    names = [field.name for field in fields(organizations)]
     for field in fields(organizations):
         kind = KINDS[field.name]
         supervisor = organizations.uscc(kind.supervisor) if kind.supervisor else ""
+        serial = names.index(kind.account_of or field.name) + 1
         rows.append(
             [
                 organizations.uscc(field.name),
@@ -96,6 +105,7 @@ def registry_rows(county: County, organizations: CountyOrganizations) -> list[li
                 "是" if kind.charity else "否",
                 kind.grade,
                 supervisor,
+                f"1312{county.code}{serial:06d}",
             ]
         )
     return rows

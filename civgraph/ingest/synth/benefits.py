@@ -1,11 +1,12 @@
 """Programs and deaths: 低保 households, the 特困, old-age allowance and care-subsidy rolls,
 one-off assistance, cremations. Plants benefits still running after a cremation and the
-same person on the same roll in two counties at overlapping times."""
+same person (or 低保 household) on the same roll in two counties at overlapping times."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import Enum
 
 from civgraph.ingest.synth.context import Area, Community, Context
 from civgraph.ingest.synth.facilities import Facilities
@@ -19,7 +20,16 @@ ROLLS = {
     "old_age_allowance": ("GL", "OLD_AGE_ALLOWANCE"),
     "care_subsidy": ("HL", "CARE_SUBSIDY"),
 }
-DOUBLE_EVERY = 40  # one roll row in this many is approved again in a second county
+DOUBLE_EVERY = 40  # one roll row (or 低保 household) in this many is approved again elsewhere
+TEKUN_SHARE = 0.2  # of people of 60 or more living alone, not on 低保
+
+
+class Tekun(Enum):
+    """Whether a member is 特困, and with a planted 核对 situation."""
+
+    NO = "no"
+    YES = "yes"
+    PLANTED = "planted"
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +42,11 @@ class Benefits:
     def __init__(self, ctx: Context, records: PersonRecords, facilities: Facilities) -> None:
         self.ctx, self.records, self.facilities = ctx, records, facilities
 
-    def dibao(self, area: Area, household: str, size: int, urban: bool, planted: bool) -> None:
-        """A 低保 enrollment: in payment, or (unless planted) suspended or ended."""
+    def dibao(
+        self, area: Area, household: str, size: int, urban: bool, planted: bool, filed: str
+    ) -> None:
+        """A 低保 enrollment: in payment, or (unless planted) suspended or ended; one in
+        DOUBLE_EVERY in payment is approved again by the neighbouring county."""
         since = self.ctx.days_ago(60, 3000)
         status, until = "在保", ""
         if not planted and self.ctx.chance(0.15):
@@ -42,19 +55,38 @@ class Benefits:
                 until = (since + (AS_OF - since) / 2).isoformat()
         amount = str(self.ctx.random.randint(300, 900) * size)
         case = f"DB{self.ctx.next('dibao'):08d}"
-        row = [household, "城市" if urban else "农村", status, amount, case, area.code]
-        self.ctx.emit("dibao", [*row, since.isoformat(), until], noise=not planted)
+        kind = "城市" if urban else "农村"
+        row = [household, kind, status, amount, case, area.code, since.isoformat(), until, filed]
+        if status != "在保" or self.ctx.next("double-dibao") % DOUBLE_EVERY != 1:
+            self.ctx.emit("dibao", row, noise=not planted)
+            return
+        self.ctx.emit("dibao", row, noise=False)
+        again = since + timedelta(days=self.ctx.random.randint(1, (AS_OF - since).days - 30))
+        second = f"DB{self.ctx.next('dibao'):08d}"
+        self.ctx.emit(
+            "dibao",
+            [household, kind, "在保", amount, second, area.neighbor.code, again.isoformat(), "",
+             filed],
+            noise=False,
+        )  # fmt: skip
+        self.ctx.manifest.plant(
+            "double_enrollments",
+            {"household": household, "program": "DIBAO_URBAN" if urban else "DIBAO_RURAL",
+             "cases": [case, second], "counties": [area.code, area.neighbor.code],
+             "since": [since.isoformat(), again.isoformat()]},
+        )  # fmt: skip
 
     def member(
-        self, area: Area, community: Community, member: Member, single: bool, dibao: bool
+        self, area: Area, community: Community, member: Member, dibao: bool, tekun: Tekun
     ) -> tuple[bool, bool]:
-        """The member's deaths, homes, rolls and assistance; returns (died, in a home)."""
-        death = self.cremation(area, member)
-        rolls = self.rolls_of(member, single)
+        """The member's deaths, homes, rolls and assistance; returns (died, in a home). A
+        planted 特困 lives (their finding needs the roll in payment)."""
+        death = None if tekun is Tekun.PLANTED else self.cremation(area, member)
+        rolls = self.rolls_of(member, tekun)
         died = death.on if death else None
         resident = self.facilities.place(area, community, member, died, "tekun" in rolls)
         for name, amount in rolls.items():
-            self.roll(area, member, name, amount, death)
+            self.roll(area, member, name, amount, death, planted=tekun is Tekun.PLANTED)
         if self.ctx.chance(0.08 if dibao else 0.01):
             self.assistance(area, member)
         return death is not None, resident
@@ -65,17 +97,30 @@ class Benefits:
         on = self.ctx.days_ago(30, 700)
         return Death(on, self.records.cremation(member, self.facilities.funeral_home(area), on))
 
-    def rolls_of(self, member: Member, single: bool) -> dict[str, str]:
+    def tekun(self, dibao: bool, members: list[Member], generated: list[Member]) -> bool:
+        """Whether the household's one member, 60 or older and not on 低保, is 特困."""
+        alone = len(generated) == 1 and members[0].relation == "HEAD"
+        return not dibao and alone and members[0].age >= 60 and self.ctx.chance(TEKUN_SHARE)
+
+    def rolls_of(self, member: Member, tekun: Tekun) -> dict[str, str]:
         years, rolls = member.age, {}
         if years >= 80:
             rolls["old_age_allowance"] = "100" if years < 90 else "300"
-        if years >= 60 and single and self.ctx.chance(0.2):
+        if tekun is not Tekun.NO:
             rolls["tekun"] = str(self.ctx.random.choice((700, 900, 1100)))
         if years >= 60 and self.ctx.chance(0.04):
             rolls["care_subsidy"] = str(self.ctx.random.choice((100, 200, 300)))
         return rolls
 
-    def roll(self, area: Area, member: Member, name: str, amount: str, death: Death | None) -> None:
+    def roll(
+        self,
+        area: Area,
+        member: Member,
+        name: str,
+        amount: str,
+        death: Death | None,
+        planted: bool,
+    ) -> None:
         prefix, program = ROLLS[name]
         case = f"{prefix}{self.ctx.next('roll'):08d}"
         since = self.ctx.days_ago(800, 3000).isoformat()
@@ -97,7 +142,7 @@ class Benefits:
             self.ctx.emit(name, row, noise=False)
             self.double(area, member, name, row)
         else:
-            self.ctx.emit(name, row)
+            self.ctx.emit(name, row, noise=not (planted and name == "tekun"))
 
     def double(self, area: Area, member: Member, name: str, first: list[str]) -> None:
         """The same person approved again by a second county while the first still pays."""

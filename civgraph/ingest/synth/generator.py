@@ -8,7 +8,7 @@ from pathlib import Path
 
 from civgraph.ingest.synth.agencies import CountyOrganizations, registry_rows
 from civgraph.ingest.synth.assisted import Assisted
-from civgraph.ingest.synth.benefits import Benefits
+from civgraph.ingest.synth.benefits import Benefits, Tekun
 from civgraph.ingest.synth.cadres import Cadres
 from civgraph.ingest.synth.context import Area, Community, Context
 from civgraph.ingest.synth.economy import Economy
@@ -23,6 +23,7 @@ from civgraph.ingest.synth.people import MEAN_SIZE, Issuer, Member, People, part
 from civgraph.ingest.synth.province import anhui
 from civgraph.ingest.synth.records import PersonRecords
 from civgraph.ingest.synth.services import service_projects
+from civgraph.ingest.synth.staff import Staff
 
 HOUSEHOLDS_PER_COMMUNITY = 300
 COMMUNITIES_PER_TOWNSHIP = 8
@@ -45,6 +46,7 @@ class Generator:
         self.economy = Economy(ctx)
         self.assisted = Assisted(ctx, self.economy, self.registrar)
         self.cadres = Cadres(ctx, self.economy)
+        self.staff = Staff(ctx)
         self.hard_cases = HardCases(ctx, self.registrar, self.facilities, self.records)
 
     def run(self) -> Manifest:
@@ -74,6 +76,7 @@ class Generator:
         for index in range(communities):
             community = self.community(area, index)
             self.hard_cases.community_started(area, community)
+            self.staff.community_started()
             for _ in range(households // communities):
                 self.household(area, community)
         final = final or self.ctx.manifest.people >= self.ctx.target
@@ -107,12 +110,14 @@ class Generator:
         if not members:
             return
         dibao = self.enroll(area, community, number, members, generated)
+        tekun = self.tekun(area, community, number, dibao, members, generated)
         self.registrar.couple(members)
         if members[0].relation == "HEAD":
-            self.economy.home(area, members[0], dibao)
+            self.economy.home(area, members[0], dibao or tekun is not Tekun.NO)
         for member in members:
             partner = partner_of(member, members)
-            self.member(area, community, member, len(generated) == 1, dibao, partner)
+            status = tekun if member is members[0] else Tekun.NO
+            self.member(area, community, member, dibao, status, partner)
 
     def enroll(
         self,
@@ -126,25 +131,47 @@ class Generator:
         with_spouse = any(member.relation == "SPOUSE" for member in generated)
         if members[0].relation != "HEAD" or not self.ctx.chance(DIBAO_SHARE[with_spouse]):
             return False
-        planted = self.assisted.choose(members, generated)
-        self.benefits.dibao(area, number, len(members), community.urban, planted is not None)
+        planted = self.assisted.choose("DIBAO", members, generated)
+        filed = "" if planted else self.staff.relative(community, number, members)
+        self.benefits.dibao(area, number, len(members), community.urban, planted is not None,
+                            filed)  # fmt: skip
         if planted:
-            self.assisted.plant(area, community, number, *planted)
+            self.assisted.plant(area, community, number, "DIBAO", *planted)
         return True
+
+    def tekun(
+        self,
+        area: Area,
+        community: Community,
+        number: str,
+        dibao: bool,
+        members: list[Member],
+        generated: list[Member],
+    ) -> Tekun:
+        """Whether the household's one member is 特困 (some alone), planting a situation on
+        some of those."""
+        if not self.benefits.tekun(dibao, members, generated):
+            return Tekun.NO
+        planted = self.assisted.choose("TEKUN", members, generated)
+        if planted is None:
+            return Tekun.YES
+        self.assisted.plant(area, community, number, "TEKUN", *planted)
+        return Tekun.PLANTED
 
     def member(
         self,
         area: Area,
         community: Community,
         member: Member,
-        single: bool,
         dibao: bool,
+        tekun: Tekun,
         partner: Member | None,
     ) -> None:
-        died, resident = self.benefits.member(area, community, member, single, dibao)
-        if dibao or died:
+        died, resident = self.benefits.member(area, community, member, dibao, tekun)
+        if dibao or tekun is not Tekun.NO or died:
             return
         self.economy.member(area, member, partner)
+        self.staff.offer(community, member)
         if not resident:
             area.remember(member)
             self.hard_cases.offer(member)

@@ -15,20 +15,22 @@ from typing import TextIO
 
 Planted = dict[str, object]  # one planted situation: the keys a test needs to find it
 BREACHES = ("over_age", "multiple_posts", "recent_same_sector", "unfiled", "paid", "control")
-# What makes a 低保 household member a case for the 核对 checks.
-DIBAO_KINDS = (
-    "dibao_legal_representatives",
-    "dibao_investors",
-    "dibao_vehicle_owners",
-    "dibao_property_owners",
-    "dibao_payroll",
-    "dibao_hidden_spouses",
+# What makes a member of a 低保 household, or a 特困 person, a case for the 核对 checks.
+ASSISTED_KINDS = (
+    "assisted_legal_representatives",
+    "assisted_investors",
+    "assisted_vehicle_owners",
+    "assisted_property_owners",
+    "assisted_payroll",
+    "assisted_hidden_spouses",
 )
 LISTS = (
     "benefits_after_cremation",
     "concurrent_posts",
-    *DIBAO_KINDS,
+    *ASSISTED_KINDS,
     "double_enrollments",
+    "officers_relatives",
+    "officers_relatives_filed",
     *(f"retired_cadres_{breach}" for breach in BREACHES),
     "overcrowded_facilities",
     "unkeyed",

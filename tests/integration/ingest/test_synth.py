@@ -49,51 +49,58 @@ WITH planted WHERE NOT EXISTS {
 RETURN planted
 """
 
-# A member of a household on 低保 now, and what disqualifies them.
+# A member of a household on 低保 now, or a person on 特困 now (as planted), and what
+# disqualifies them.
 ASSISTED_MEMBER = """
 UNWIND $planted AS planted
 WITH planted WHERE NOT EXISTS {
   MATCH (x:Person {idNumber: planted.idNumber})
-        -[:MEMBER_OF]->(h:Household {number: planted.household})-[d:ENROLLED_IN]->(g:Program)
-  WHERE g.code STARTS WITH 'DIBAO' AND d.until IS NULL AND d.status = 'ACTIVE' AND
+        -[:MEMBER_OF]->(h:Household {number: planted.household})
+  WHERE CASE planted.program
+    WHEN 'DIBAO' THEN EXISTS { (h)-[d:ENROLLED_IN]->(g:Program)
+                               WHERE g.code STARTS WITH 'DIBAO' AND d.until IS NULL
+                                 AND d.status = 'ACTIVE' }
+    ELSE EXISTS { (x)-[d:ENROLLED_IN]->(:Program {code: 'TEKUN'})
+                  WHERE d.until IS NULL AND d.status = 'ACTIVE' } END AND
 """
 DISQUALIFIED: dict[str, LiteralString] = {
-    "dibao_legal_representatives": """
+    "assisted_legal_representatives": """
       EXISTS { (x)-[p:HOLDS_POST {title: '法定代表人'}]->(:Organization {uscc: planted.uscc,
                kind: 'ENTERPRISE'}) WHERE p.until IS NULL }""",
-    "dibao_investors": """
+    "assisted_investors": """
       EXISTS { (x)-[:INVESTED_IN]->(:Organization {uscc: planted.uscc, kind: 'ENTERPRISE'}) }""",
-    "dibao_vehicle_owners": """
+    "assisted_vehicle_owners": """
       EXISTS { (x)-[o:OWNS]->(:Asset {registration: planted.plate, kind: 'VEHICLE'})
                WHERE o.until IS NULL }""",
-    "dibao_property_owners": """
+    "assisted_property_owners": """
       size(planted.certificates) > 1 AND
       COUNT { (x)-[o:OWNS]->(a:Asset {kind: 'REAL_ESTATE'})
               WHERE o.until IS NULL AND a.registration IN planted.certificates }
       = size(planted.certificates)""",
-    "dibao_payroll": """
+    "assisted_payroll": """
       EXISTS { (x)-[e:EMPLOYED_BY]->(:Organization {uscc: planted.uscc})
                WHERE e.publicPayroll AND e.until IS NULL }""",
-    "dibao_hidden_spouses": """
+    "assisted_hidden_spouses": """
       EXISTS { (x)-[m:MARRIED_TO]-(s:Person {idNumber: planted.spouse})
                WHERE m.until IS NULL AND NOT (s)-[:MEMBER_OF]->(h) }""",
 }
-# Everyone in a 低保 household (any status) in the same situation, planted or not.
+# Everyone in a 低保 household or on 特困 (any status) in the same situation, planted or not.
 ANY_ASSISTED = """
-MATCH (x:Person)-[:MEMBER_OF]->(h:Household)-[:ENROLLED_IN]->(g:Program)
-WHERE g.code STARTS WITH 'DIBAO' AND
+MATCH (x:Person)-[:MEMBER_OF]->(h:Household)
+WHERE (EXISTS { (h)-[:ENROLLED_IN]->(g:Program) WHERE g.code STARTS WITH 'DIBAO' }
+       OR EXISTS { (x)-[:ENROLLED_IN]->(:Program {code: 'TEKUN'}) }) AND
 """
 SITUATION: dict[str, LiteralString] = {
-    "dibao_legal_representatives": """
+    "assisted_legal_representatives": """
       EXISTS { (x)-[:HOLDS_POST {title: '法定代表人'}]->(:Organization {kind: 'ENTERPRISE'}) }""",
-    "dibao_investors": "EXISTS { (x)-[:INVESTED_IN]->(:Organization) }",
-    "dibao_vehicle_owners": """
+    "assisted_investors": "EXISTS { (x)-[:INVESTED_IN]->(:Organization) }",
+    "assisted_vehicle_owners": """
       EXISTS { (x)-[o:OWNS]->(:Asset {kind: 'VEHICLE'}) WHERE o.until IS NULL }""",
-    "dibao_property_owners": """
+    "assisted_property_owners": """
       COUNT { (x)-[o:OWNS]->(:Asset {kind: 'REAL_ESTATE'}) WHERE o.until IS NULL } > 1""",
-    "dibao_payroll": """
+    "assisted_payroll": """
       EXISTS { (x)-[e:EMPLOYED_BY]->() WHERE e.publicPayroll AND e.until IS NULL }""",
-    "dibao_hidden_spouses": """
+    "assisted_hidden_spouses": """
       EXISTS { (x)-[m:MARRIED_TO]-(s:Person) WHERE m.until IS NULL
                AND NOT (s)-[:MEMBER_OF]->(h) }""",
 }
@@ -101,8 +108,9 @@ SITUATION: dict[str, LiteralString] = {
 DOUBLE_ENROLLMENTS = """
 UNWIND $planted AS planted
 WITH planted WHERE NOT EXISTS {
-  MATCH (x:Person {idNumber: planted.idNumber})
-        -[a:ENROLLED_IN {caseNo: planted.cases[0]}]->(:Program {code: planted.program})
+  MATCH (x) WHERE x:Person AND x.idNumber = planted.idNumber
+                  OR x:Household AND x.number = planted.household
+  MATCH (x)-[a:ENROLLED_IN {caseNo: planted.cases[0]}]->(:Program {code: planted.program})
         <-[b:ENROLLED_IN {caseNo: planted.cases[1]}]-(x)
   WHERE a.regionCode = planted.counties[0] AND b.regionCode = planted.counties[1]
     AND a.regionCode <> b.regionCode AND a.until IS NULL AND b.until IS NULL
@@ -137,6 +145,19 @@ RETURN planted.idNumber AS idNumber,
        any(p IN posts WHERE p.paid) AS paid
 """
 RULES = ("over_age", "multiple_posts", "recent_same_sector", "unfiled", "paid")
+
+# A case officer or committee member of a community, in a household on 低保 filed or not.
+OFFICERS_RELATIVES = """
+UNWIND $planted AS planted
+WITH planted WHERE NOT EXISTS {
+  MATCH (x:Person {idNumber: planted.idNumber})-[s:SERVES]->(:Community)
+  MATCH (x)-[:MEMBER_OF]->(h:Household {number: planted.household})-[d:ENROLLED_IN]->(g:Program)
+  WHERE s.role IN ['CASE_OFFICER', 'COMMITTEE_MEMBER'] AND s.until IS NULL
+    AND g.code STARTS WITH 'DIBAO' AND d.status = 'ACTIVE' AND d.until IS NULL
+    AND d.relativeFiled = $filed
+}
+RETURN planted
+"""
 
 # Each planted list, and the query returning the entries not found as planted.
 FOUND_BY: dict[str, LiteralString] = {
@@ -381,14 +402,19 @@ async def test_duplicate_enrollments_are_exactly_the_planted_ones(province: Prov
     planted = province.manifest["double_enrollments"]
     found = await every_finding(province.graph, Rule.DUPLICATE_ENROLLMENT)
 
-    flagged = {(dict(f.entities)[Label.PERSON].id_number, f.detail["program"]) for f in found}  # type: ignore[attr-defined]
-    assert planted, "the province plants double enrollments"
-    assert flagged == {(p["idNumber"], p["program"]) for p in planted}
-    for finding in found:
-        assert sorted(finding.detail["regions"]) == sorted(
-            next(p["counties"] for p in planted
-                 if p["idNumber"] == dict(finding.entities)[Label.PERSON].id_number)  # type: ignore[attr-defined]
-        )  # fmt: skip
+    flagged = {(beneficiary(f), f.detail["program"]): f for f in found}
+    assert {"idNumber" in p for p in planted} == {True, False}  # people and households
+    assert set(flagged) == {(p.get("idNumber") or p["household"], p["program"]) for p in planted}
+    for entry in planted:
+        finding = flagged[entry.get("idNumber") or entry["household"], entry["program"]]
+        assert sorted(finding.detail["regions"]) == sorted(entry["counties"])
+        assert sorted(link.properties["caseNo"] for link in finding.links) == entry["cases"]
+
+
+def beneficiary(finding: Finding) -> str:
+    """The ID number of a finding's person, or the number of its household."""
+    label, record = finding.entities[0]
+    return str(record.id_number if label is Label.PERSON else record.number)  # type: ignore[attr-defined]
 
 
 async def test_nothing_unplanted_is_flagged(province: Province) -> None:
@@ -398,11 +424,11 @@ async def test_nothing_unplanted_is_flagged(province: Province) -> None:
 
 
 SIGNALS = {
-    "dibao_legal_representatives": "ENTERPRISE_ROLE",
-    "dibao_investors": "INVESTOR",
-    "dibao_vehicle_owners": "VEHICLE",
-    "dibao_property_owners": "PROPERTIES",
-    "dibao_payroll": "PAYROLL",
+    "assisted_legal_representatives": "ENTERPRISE_ROLE",
+    "assisted_investors": "INVESTOR",
+    "assisted_vehicle_owners": "VEHICLE",
+    "assisted_property_owners": "PROPERTIES",
+    "assisted_payroll": "PAYROLL",
 }
 
 
@@ -422,7 +448,7 @@ async def test_assisted_means_are_exactly_the_planted_members(province: Province
 
 
 async def test_hidden_spouses_are_exactly_the_planted_ones(province: Province) -> None:
-    planted = province.manifest["dibao_hidden_spouses"]
+    planted = province.manifest["assisted_hidden_spouses"]
     found = await every_finding(province.graph, Rule.HIDDEN_SPOUSE)
 
     pairs = set()
@@ -456,21 +482,68 @@ async def test_retired_cadres_break_exactly_the_planted_provision(province: Prov
     assert broken == planted  # and the control group is not flagged
 
 
-async def test_each_county_has_one_association_not_decoupled(province: Province) -> None:
+async def test_each_county_has_two_associations_not_decoupled(province: Province) -> None:
     """Every county's 养老服务行业协会 is still supervised by its 民政局 (and led by a serving
-    deputy director); its 餐饮行业协会 is decoupled."""
+    deputy director); its 家政服务行业协会 is paid through the 民政局's account; its 餐饮行业协会
+    is decoupled."""
     found = await every_finding(province.graph, Rule.NOT_DECOUPLED)
     counties = await province.graph.read(
         "MATCH (r:Region {level: 'COUNTY'}) WHERE EXISTS { (:Organization {industryAssociation: "
         "true})-[:LOCATED_IN]->(r) } RETURN count(r) AS n"
     )
 
-    names = [dict(f.entities)[Label.ORGANIZATION].name for f in found]  # type: ignore[attr-defined]
-    assert len(names) == counties[0]["n"] > 0
-    assert all(name.endswith("养老服务行业协会") for name in names)
+    reasons = Counter(
+        (dict(f.entities)[Label.ORGANIZATION].name[-8:], f.detail["reasons"][0])  # type: ignore[attr-defined]
+        for f in found
+    )
+    assert counties[0]["n"] > 0
+    assert reasons == {
+        ("养老服务行业协会", "SUPERVISED"): counties[0]["n"],  # and OFFICIALS where one serves
+        ("家政服务行业协会", "SHARED_FUNDING"): counties[0]["n"],
+    }
     for finding in found:
-        assert "SUPERVISED" in finding.detail["reasons"]
-        assert "SUPERVISED_BY" in {link.type for link in finding.links}
+        if "SUPERVISED" in finding.detail["reasons"]:
+            assert "SUPERVISED_BY" in {link.type for link in finding.links}
+        else:
+            assert finding.detail["reasons"] == ["SHARED_FUNDING"]
+            assert finding.links == []  # an account is a fact of the node, not a relationship
+            assert len(finding.detail["agenciesSharingTheAccount"]) == 1
+
+
+async def test_officers_relatives_are_the_unfiled_planted_households(province: Province) -> None:
+    unfiled = province.manifest["officers_relatives"]
+    filed = province.manifest["officers_relatives_filed"]
+    found = await every_finding(province.graph, Rule.OFFICERS_RELATIVES)
+
+    assert unfiled
+    assert filed
+    for entries, flag in ((unfiled, False), (filed, True)):
+        assert await province.graph.read(OFFICERS_RELATIVES, planted=entries, filed=flag) == []
+    flagged = {(dict(f.entities)[Label.PERSON].id_number, dict(f.entities)[Label.HOUSEHOLD].number)  # type: ignore[attr-defined]
+               for f in found}  # fmt: skip
+    assert flagged == {(entry["idNumber"], entry["household"]) for entry in unfiled}
+    for finding in found:
+        assert [link.type for link in finding.links] == ["ENROLLED_IN", "MEMBER_OF", "SERVES"]
+        assert finding.detail["relatives"] >= 1
+        assert {ref.source for ref in finding.records} == {
+            "dibao",
+            "household_registration",
+            "community_workers",
+        }
+
+
+async def test_assisted_findings_cover_tekun(province: Province) -> None:
+    """特困 people with planted means or a hidden spouse are found, with no household
+    program but their own enrollment."""
+    means = await every_finding(province.graph, Rule.ASSISTED_MEANS)
+    spouses = await every_finding(province.graph, Rule.HIDDEN_SPOUSE)
+
+    programs = Counter(f.detail["program"] for f in means + spouses)
+    planted = Counter(entry["program"] for kind in SIGNALS for entry in province.manifest[kind])
+    assert planted["TEKUN"] > 0
+    assert programs["TEKUN"] == planted["TEKUN"] + sum(
+        1 for e in province.manifest["assisted_hidden_spouses"] if e["program"] == "TEKUN"
+    )
 
 
 async def household_id(graph: Graph, number: str) -> str:
@@ -481,8 +554,9 @@ async def household_id(graph: Graph, number: str) -> str:
 async def test_a_verification_report_shows_the_planted_signals_and_fails_their_checks(
     province: Province,
 ) -> None:
-    vehicle = province.manifest["dibao_vehicle_owners"][0]
-    hidden = province.manifest["dibao_hidden_spouses"][0]
+    owners = province.manifest["assisted_vehicle_owners"]
+    vehicle = next(e for e in owners if e["program"] == "DIBAO")
+    hidden = province.manifest["assisted_hidden_spouses"][0]
     graph = province.graph
 
     owner = await verification_report(graph, await household_id(graph, vehicle["household"]),
