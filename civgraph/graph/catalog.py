@@ -43,6 +43,7 @@ class Rel(StrEnum):
     MARRIED_TO = "MARRIED_TO"
     CREMATED_AT = "CREMATED_AT"
     OWNS = "OWNS"
+    SETS_STANDARD = "SETS_STANDARD"
     DESCRIBES = "DESCRIBES"
     POSSIBLY_SAME = "POSSIBLY_SAME"
 
@@ -126,6 +127,8 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     spec(Rel.CREMATED_AT, L.PERSON, L.FACILITY, period=False),
     spec(Rel.OWNS, L.PERSON, L.ASSET),
     spec(Rel.OWNS, L.ORGANIZATION, L.ASSET),
+    # a county's benefit standard for a program (低保标准), for its period
+    spec(Rel.SETS_STANDARD, L.REGION, L.PROGRAM),
     # entity resolution's grey band: a record's own entity and the people it may be
     spec(Rel.POSSIBLY_SAME, L.PERSON, L.PERSON, period=False),
 )

@@ -141,6 +141,7 @@ class FacilityKind(StrEnum):
     FUNERAL_HOME = "FUNERAL_HOME"  # 殡仪馆
     MARRIAGE_REGISTRY = "MARRIAGE_REGISTRY"  # 婚姻登记处
     INCUBATION_BASE = "INCUBATION_BASE"  # 孵化基地
+    VERIFICATION_CENTER = "VERIFICATION_CENTER"  # 居民家庭经济状况核对中心
 
 
 class Ownership(StrEnum):
@@ -213,6 +214,7 @@ class CommunityFields(Record):
     kind: CommunityKind
     township_code: RegionCode
     has_service_platform: bool = False  # 社区公共服务综合信息平台
+    platform_since: date | None = None  # … in service since (平台建成日期)
 
     @property
     def division_code(self) -> str:
@@ -274,6 +276,7 @@ class FacilityFields(Record):
     ownership: Ownership = Ownership.PUBLIC
     legal_person_registered: bool = False
     address: str | None = None
+    opened_on: date | None = None  # 启用日期: in service since
     division_code: DivisionCode
 
 
@@ -422,6 +425,9 @@ class Enrollment(LinkFields):
     # 近亲属备案: the application of a relative of a case officer or committee member was
     # registered as such (低保 only; None where the roll does not say).
     relative_filed: bool | None = None
+    # 政策范围内住院自付费用: the in-policy out-of-pocket cost a medical-assistance case covers
+    # part of (yuan; `amount` is what assistance paid).
+    eligible_cost: float | None = Field(default=None, ge=0)
 
 
 class Post(LinkFields):
@@ -463,6 +469,10 @@ class Residence(LinkFields):
     bed: str | None = None
 
 
+class Standard(LinkFields):
+    amount: float = Field(ge=0)  # yuan a month per person
+
+
 # The properties of each relationship type (LinkFields itself: none besides the period).
 PROPERTIES: dict[Rel, type[LinkFields]] = {
     Rel.MEMBER_OF: Membership,
@@ -475,6 +485,7 @@ PROPERTIES: dict[Rel, type[LinkFields]] = {
     Rel.FUNDS: Funding,
     Rel.CREMATED_AT: Cremation,
     Rel.RESIDENT_OF: Residence,
+    Rel.SETS_STANDARD: Standard,
 }
 
 

@@ -26,6 +26,7 @@ from civgraph.graph.models import (
     Service,
     ServiceProjectFields,
     ServiceRole,
+    Standard,
 )
 from civgraph.ingest.demo_people import COMMUNITIES, SEED, Links, Population, Resident
 
@@ -84,6 +85,37 @@ FACILITY_ROWS = (
     ("F-340104-006", "蜀山区演示殡仪馆", F.FUNERAL_HOME, "340104100202", 0, 0, 1),
     ("F-340111-008", "包河区婚姻登记处", F.MARRIAGE_REGISTRY, "340111001001", 0, 0, 0),
     ("F-340111-009", "包河区演示社会组织孵化基地", F.INCUBATION_BASE, "340111001003", 0, 0, 0),
+    ("F-340111-010", "包河区家庭经济状况核对中心", F.VERIFICATION_CENTER, "340111001001", 0, 0, 1),
+)
+# when each went into service (启用日期)
+OPENED = {
+    "F-340111-001": "2004-05-01",
+    "F-340111-002": "2016-09-01",
+    "F-340104-001": "2023-05-01",
+    "F-340111-003": "2009-01-01",
+    "F-340104-002": "2011-03-01",
+    "F-340111-004": "2025-04-01",
+    "F-340104-003": "2026-03-01",
+    "F-340104-004": "2010-06-01",
+    "F-340111-005": "2019-07-01",
+    "F-340104-005": "2026-02-01",
+    "F-340111-006": "2018-01-01",
+    "F-340111-007": "2006-08-01",
+    "F-340104-006": "2003-01-01",
+    "F-340111-008": "2002-06-01",
+    "F-340111-009": "2021-05-01",
+    "F-340111-010": "2025-09-01",
+}
+# county, program, monthly standard per person, in force from, until (低保标准)
+STANDARDS = (
+    ("340111", "DIBAO_URBAN", 830, "2025-01-01", "2025-12-31"),
+    ("340111", "DIBAO_URBAN", 915, "2026-01-01", None),
+    ("340111", "DIBAO_RURAL", 700, "2025-01-01", "2025-12-31"),
+    ("340111", "DIBAO_RURAL", 790, "2026-01-01", None),
+    ("340104", "DIBAO_URBAN", 830, "2025-01-01", "2025-12-31"),
+    ("340104", "DIBAO_URBAN", 890, "2026-01-01", None),
+    ("340104", "DIBAO_RURAL", 690, "2025-01-01", "2025-12-31"),
+    ("340104", "DIBAO_RURAL", 760, "2026-01-01", None),
 )
 # code, name, year, yuan, division code
 PROJECT_ROWS = (
@@ -237,6 +269,7 @@ FACILITIES = tuple(
         beds=beds,
         ownership=Ownership.SOCIAL if social else Ownership.PUBLIC,
         legal_person_registered=bool(legal),
+        opened_on=date.fromisoformat(OPENED[code]),
     )
     for code, name, kind, community, beds, social, legal in FACILITY_ROWS
 )
@@ -280,6 +313,10 @@ def organization_links() -> Links:
     for code, communities in DELIVERED_IN.items():
         for community in communities:
             links.add(Rel.DELIVERED_IN, (Label.SERVICE_PROJECT, code), (Label.COMMUNITY, community))
+    for county, program, amount, since, until in STANDARDS:
+        standard = Standard(amount=amount)
+        links.add(Rel.SETS_STANDARD, (Label.REGION, county), (Label.PROGRAM, program), standard,
+                  day(since), day(until) if until else None)  # fmt: skip
     return links
 
 

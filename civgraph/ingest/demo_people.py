@@ -65,23 +65,28 @@ REGIONS = (
 U, V = CommunityKind.URBAN, CommunityKind.VILLAGE
 
 
-def community(code: str, name: str, kind: CommunityKind, platform: bool = False) -> CommunityInput:
+def community(
+    code: str, name: str, kind: CommunityKind, platform: str | None = None
+) -> CommunityInput:
+    """A community; `platform`: the day its information platform went into service."""
     return CommunityInput(
-        code=code, name=name, kind=kind, township_code=code[:9], has_service_platform=platform
-    )
+        code=code, name=name, kind=kind, township_code=code[:9],
+        has_service_platform=platform is not None,
+        platform_since=date.fromisoformat(platform) if platform else None,
+    )  # fmt: skip
 
 
 COMMUNITIES = (
     community("340111001001", "演示社区居委会", U),
-    community("340111001002", "演示花园社区居委会", U, platform=True),
-    community("340111001003", "演示湖滨社区居委会", U, platform=True),
+    community("340111001002", "演示花园社区居委会", U, platform="2024-06-01"),
+    community("340111001003", "演示湖滨社区居委会", U, platform="2026-03-01"),
     community("340111100001", "演示镇社区居委会", U),
     community("340111100201", "演示村村委会", V),
     community("340111100202", "演示东村村委会", V),
-    community("340104001001", "样例社区居委会", U, platform=True),
+    community("340104001001", "样例社区居委会", U, platform="2025-10-01"),
     community("340104001002", "样例新苑社区居委会", U),
     community("340104100201", "样例村村委会", V),
-    community("340104100202", "样例西村村委会", V, platform=True),
+    community("340104100202", "样例西村村委会", V, platform="2023-04-01"),
 )
 COMMUNITY = {community.code: community for community in COMMUNITIES}
 

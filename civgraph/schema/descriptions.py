@@ -101,6 +101,10 @@ COMMON: dict[str, str] = {
     "caseNo": "Case number (案号).",
     "relativeFiled": "The beneficiary is a relative of a case officer or committee member, and "
     "the application was filed as such (近亲属备案); null where the roll does not say.",
+    "platformSince": "When its information platform went into service (平台建成日期).",
+    "openedOn": "When it went into service (启用日期).",
+    "eligibleCost": "The in-policy out-of-pocket cost a medical-assistance case covers part of "
+    "(政策范围内自付费用, yuan).",
     "fundingAccount": "The bank account its funds go through (经费账户).",
     "parentCode": "The code of the region one level up; null for the province.",
     "townshipCode": "The code of the township (街道/镇/乡) it belongs to.",

@@ -97,6 +97,7 @@ class Enrollment(Period):
     case_no: str | None = strawberry.field(description="Case number (案号).")
     region_code: str = strawberry.field(description="The county that enrolled and pays.")
     relative_filed: bool | None
+    eligible_cost: float | None
     via: Via = strawberry.field(
         description="PERSON: the beneficiary's own; HOUSEHOLD: the household's benefit."
     )
@@ -108,7 +109,8 @@ class Enrollment(Period):
         fields = props(link, models.Enrollment)
         return cls(
             **period(link), status=fields.status, amount=fields.amount, case_no=fields.case_no,
-            region_code=fields.region_code, relative_filed=fields.relative_filed, via=via,
+            region_code=fields.region_code, relative_filed=fields.relative_filed,
+            eligible_cost=fields.eligible_cost, via=via,
             program=program, beneficiary=beneficiary,
         )  # fmt: skip
 

@@ -152,13 +152,14 @@ class Community(Entity):
         description="Has a community public-service information platform "
         "(社区公共服务综合信息平台)."
     )
+    platform_since: date | None
     provenance: Provenance
     township_code: strawberry.Private[str]
 
     @classmethod
     def of(cls, record: Any) -> Self:
         return cls(
-            **fields_of(record, "code", "name", "kind", "has_service_platform"),
+            **fields_of(record, "code", "name", "kind", "has_service_platform", "platform_since"),
             township_code=record.township_code,
         )
 
@@ -606,13 +607,14 @@ class Facility(Entity):
         description="Registered as a legal person (法人登记)."
     )
     address: str | None
+    opened_on: date | None
     division_code: str
     provenance: Provenance
 
     @classmethod
     def of(cls, record: Any) -> Self:
         names = ("code", "name", "kind", "beds", "ownership", "legal_person_registered", "address")
-        return cls(**fields_of(record, *names, "division_code"))
+        return cls(**fields_of(record, *names, "opened_on", "division_code"))
 
     @strawberry.field(description="Organizations operating the facility (OPERATES).")
     async def operators(self, info: Info, as_of: date | None = None) -> list[edges.Operation]:

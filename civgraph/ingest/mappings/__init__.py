@@ -35,5 +35,8 @@ ALL = (
     registries.PROPERTIES,
     registries.SERVICE_PROJECTS,
     registries.COMMUNITY_WORKERS,
+    registries.VOLUNTEERS,
+    registries.COMMUNITY_SERVICES,
+    assistance.DIBAO_STANDARDS,
 )
 SOURCES: dict[str, Source] = {source.name: source for source in ALL}

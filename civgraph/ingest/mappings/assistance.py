@@ -59,6 +59,7 @@ ASSISTANCE = Source(
             fields={
                 "status": const(m.EnrollmentStatus.ENDED),
                 "amount": Column("救助金额", to_number),
+                "eligible_cost": Column("政策范围内自付费用", to_number),
                 "case_no": Column("案号"),
                 "region_code": Column("审批区县"),
             },
@@ -67,4 +68,23 @@ ASSISTANCE = Source(
         ),
     ),
     depends_on=("household_registration",),
+)
+
+# 低保标准: each county's monthly standard per person, urban and rural, for its period.
+DIBAO_STANDARDS = Source(
+    name="dibao_standards",
+    title="城乡低保标准",
+    record_key=Column("文号"),
+    links=(
+        LinkMap(
+            relationship(Rel.SETS_STANDARD, Label.REGION, Label.PROGRAM),
+            source=Column("区划代码"),
+            target=Column("保障类别", coded({"城市": "DIBAO_URBAN", "农村": "DIBAO_RURAL"})),
+            props=m.Standard,
+            fields={"amount": Column("月标准", to_number)},
+            since=Column("执行日期", to_date),
+            until=Column("终止日期", to_date),
+        ),
+    ),
+    depends_on=("regions",),
 )

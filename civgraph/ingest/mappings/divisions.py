@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from civgraph.graph import models as m
 from civgraph.graph.identifiers import parent_region_code
-from civgraph.ingest.fields import Column, coded
+from civgraph.ingest.fields import YES_NO, Column, coded, to_date
 from civgraph.ingest.mappings.base import NodeMap, Source
 
 COMMUNITY_KINDS = {"居委会": m.CommunityKind.URBAN, "村委会": m.CommunityKind.VILLAGE}
@@ -49,7 +49,8 @@ COMMUNITIES = Source(
                 "name": Column("名称"),
                 "kind": Column("类别", coded(COMMUNITY_KINDS)),
                 "township_code": Column("代码", lambda code: code[:9]),
-                "has_service_platform": Column("信息平台", coded({"是": True, "否": False})),
+                "has_service_platform": Column("信息平台", coded(YES_NO)),
+                "platform_since": Column("平台建成日期", to_date),
             },
         ),
     ),

@@ -46,6 +46,7 @@ FACILITY_KINDS = {
     "殡仪馆": m.FacilityKind.FUNERAL_HOME,
     "婚姻登记处": m.FacilityKind.MARRIAGE_REGISTRY,
     "孵化基地": m.FacilityKind.INCUBATION_BASE,
+    "核对中心": m.FacilityKind.VERIFICATION_CENTER,
 }
 OWNERSHIP = {"公办": m.Ownership.PUBLIC, "社会办": m.Ownership.SOCIAL}
 
@@ -64,6 +65,7 @@ FACILITIES = Source(
                 "ownership": Column("性质", coded(OWNERSHIP)),
                 "legal_person_registered": Column("法人登记", coded(YES_NO)),
                 "address": Column("地址"),
+                "opened_on": Column("启用日期", to_date),
                 "division_code": Column("区划代码"),
             },
         ),
@@ -198,7 +200,8 @@ SERVICE_PROJECTS = Source(
     depends_on=("communities", "social_organizations"),
 )
 
-# 社区工作者名册: who serves each community, in which role, employed by whom.
+# 社区工作者名册: who serves each community, in which role, employed by whom; a social
+# worker's qualification (职业资格) is the person's.
 SERVICE_ROLES = {
     "社会工作者": m.ServiceRole.SOCIAL_WORKER,
     "经办人员": m.ServiceRole.CASE_OFFICER,
@@ -206,10 +209,25 @@ SERVICE_ROLES = {
     "居委会委员": m.ServiceRole.COMMITTEE_MEMBER,
     "村委会委员": m.ServiceRole.COMMITTEE_MEMBER,
 }
+QUALIFICATIONS = {
+    "助理社会工作师": m.SocialWorkerLevel.ASSISTANT,
+    "社会工作师": m.SocialWorkerLevel.INTERMEDIATE,
+    "高级社会工作师": m.SocialWorkerLevel.SENIOR,
+}
 COMMUNITY_WORKERS = Source(
     name="community_workers",
     title="社区工作者名册",
     record_key=Column("记录号"),
+    nodes=(
+        NodeMap(
+            m.PersonFields,
+            {
+                "id_number": Column("身份证号", to_resident_id),
+                "name": Column("姓名"),
+                "social_worker_level": Column("职业资格", coded(QUALIFICATIONS)),
+            },
+        ),
+    ),
     links=(
         LinkMap(
             relationship(Rel.SERVES, Label.PERSON, Label.COMMUNITY),
@@ -232,4 +250,40 @@ COMMUNITY_WORKERS = Source(
         ),
     ),
     depends_on=("household_registration", "communities", "social_organizations"),
+)
+
+# 志愿者注册: volunteers registered with a community.
+VOLUNTEERS = Source(
+    name="volunteers",
+    title="志愿者注册",
+    record_key=Column("记录号"),
+    links=(
+        LinkMap(
+            relationship(Rel.VOLUNTEERS_FOR, Label.PERSON, Label.COMMUNITY),
+            source=Column("身份证号", to_resident_id),
+            target=Column("社区代码"),
+            since=Column("注册日期", to_date),
+            until=Column("注销日期", to_date),
+        ),
+    ),
+    depends_on=("household_registration", "communities"),
+)
+
+# 社会组织进社区服务备案: social organizations serving a community.
+COMMUNITY_SERVICES = Source(
+    name="community_services",
+    title="社会组织进社区服务备案",
+    record_key=Column("备案号"),
+    links=(
+        LinkMap(
+            relationship(Rel.SERVES, Label.ORGANIZATION, Label.COMMUNITY),
+            source=Column("统一社会信用代码"),
+            target=Column("社区代码"),
+            props=m.Service,
+            fields={"role": const(m.ServiceRole.SERVICE_PROVIDER)},
+            since=Column("开始日期", to_date),
+            until=Column("结束日期", to_date),
+        ),
+    ),
+    depends_on=("communities", "social_organizations"),
 )

@@ -167,4 +167,7 @@ class Benefits:
         case = f"{'LS' if temporary else 'YL'}{self.ctx.next('assistance'):08d}"
         kind = "临时救助" if temporary else "医疗救助"
         on = self.ctx.days_ago(10, 700).isoformat()
-        self.ctx.emit("assistance", [case, member.id_number, kind, str(amount), area.code, on])
+        # medical assistance pays 45-75% of the in-policy out-of-pocket cost
+        cost = "" if temporary else str(round(amount / self.ctx.random.uniform(0.45, 0.75)))
+        row = [case, member.id_number, kind, str(amount), area.code, on, cost]
+        self.ctx.emit("assistance", row)

@@ -38,6 +38,10 @@ class Context:
     def days_ago(self, low: int, high: int) -> date:
         return AS_OF - timedelta(days=self.random.randint(low, high))
 
+    def since(self, year: int) -> str:
+        """A day from the start of `year` to the exports' day."""
+        return self.days_ago(0, (AS_OF - date(year, 1, 1)).days).isoformat()
+
 
 @dataclass
 class Community:

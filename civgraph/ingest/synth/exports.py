@@ -40,7 +40,7 @@ EXPORTS = {
     item.source: item
     for item in (
         export("regions", "csv", "代码", "名称"),
-        export("communities", "xlsx", "代码", "名称", "类别", "信息平台"),
+        export("communities", "xlsx", "代码", "名称", "类别", "信息平台", "平台建成日期"),
         export(
             "household_registration", "csv", "户号", "住址", "社区代码", "户别", "身份证号",
             "姓名", "与户主关系", "入户日期", "联系电话", encoding="gbk",
@@ -54,7 +54,7 @@ EXPORTS = {
         export("care_subsidy", "csv", "发放编号", *ROLL),
         export(
             "assistance", "xlsx", "案号", "身份证号", "救助类别", "救助金额", "审批区县",
-            "救助日期",
+            "救助日期", "政策范围内自付费用",
         ),
         export(
             "social_organizations", "csv", "统一社会信用代码", "名称", "类型", "状态", "登记日期",
@@ -85,7 +85,7 @@ EXPORTS = {
         ),
         export(
             "facilities", "csv", "机构代码", "名称", "类型", "床位数", "性质", "法人登记", "地址",
-            "区划代码", "运营单位信用代码", "运营开始日期",
+            "区划代码", "运营单位信用代码", "运营开始日期", "启用日期",
         ),
         export(
             "facility_residents", "csv", "记录号", "身份证号", "机构代码", "床位号", "入住日期",
@@ -99,8 +99,17 @@ EXPORTS = {
             "购买单位信用代码", "承接单位信用代码", "服务社区代码",
         ),
         export(
-            "community_workers", "xlsx", "记录号", "身份证号", "社区代码", "角色",
-            "用人单位信用代码", "任职日期", "离任日期",
+            "community_workers", "xlsx", "记录号", "身份证号", "姓名", "社区代码", "角色",
+            "职业资格", "用人单位信用代码", "任职日期", "离任日期",
+        ),
+        export("volunteers", "csv", "记录号", "身份证号", "社区代码", "注册日期", "注销日期"),
+        export(
+            "community_services", "csv", "备案号", "统一社会信用代码", "社区代码", "开始日期",
+            "结束日期",
+        ),
+        export(
+            "dibao_standards", "csv", "文号", "区划代码", "保障类别", "月标准", "执行日期",
+            "终止日期",
         ),
     )
 }  # fmt: skip

@@ -1,8 +1,9 @@
 """Civil-affairs facilities and who lives in them. Every county has a funeral home, a
 marriage registry, a charity supermarket, a public welfare centre and a privately run
-care home, a rescue station, a 敬老院 per township and a service station (town) or
-幸福院 (village) per community. Residential facilities are written when their county is
-done, with beds for everyone who lives there, except the planted overcrowded one."""
+care home, a rescue station, a 敬老院 per township; most counties a 核对中心 and most
+communities a service station (town) or 幸福院 (village). Residential facilities are
+written when their county is done, with beds for everyone who lives there, except the
+planted overcrowded one."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from civgraph.ingest.synth.records import PersonRecords, Written
 
 OVERCROWDED_EVERY = 50_000  # people between two planted overcrowded care homes
 OVERCROWDED_RESIDENTS = 12
+STATION_SHARE = {True: 0.85, False: 0.65}  # communities with a station, by urban
+VERIFICATION_SHARE = 0.85  # counties with a 核对中心 (opened since 2023)
 
 
 @dataclass
@@ -27,6 +30,7 @@ class Residential:
     legal_person: bool
     division: str
     operator: str = ""
+    opened: str = "2010-01-01"  # 启用日期
     admitted: int = 0
     current: int = 0  # residents now, with or without ID number in their row
     keyed: int = 0  # … whose row carries it (what the graph shows before resolution)
@@ -35,7 +39,7 @@ class Residential:
         return [
             self.code, self.name, self.kind, str(beds), self.ownership,
             "是" if self.legal_person else "否", f"{self.name}院内", self.division,
-            self.operator, operating_since if self.operator else "",
+            self.operator, operating_since if self.operator else "", self.opened,
         ]  # fmt: skip
 
 
@@ -71,11 +75,15 @@ class Facilities:
             Residential(self.welfare_center(area), name + "社会福利中心", "养老机构", "公办", True,
                         code, organizations.welfare_center),
             Residential(self.private_home(area), name + "颐养院", "养老机构", "社会办", True, code,
-                        organizations.elderly_services),
+                        organizations.elderly_services, self.ctx.since(2012)),
             Residential(self.rescue_station(area), name + "救助管理站", "救助管理站", "公办", True,
                         code),
         ):  # fmt: skip
             self.homes[home.code] = home
+        if self.ctx.chance(VERIFICATION_SHARE):
+            center = Residential(f"F-{code}-HD", name + "居民家庭经济状况核对中心", "核对中心",
+                                 "公办", True, code, opened=self.ctx.since(2023))  # fmt: skip
+            self.ctx.emit("facilities", center.row(0, ""))
 
     def open_township(self, code: str, name: str) -> None:
         legal = self.ctx.chance(0.5)
@@ -83,11 +91,15 @@ class Facilities:
         self.homes[home.code] = home
 
     def open_community(self, community: Community) -> None:
+        """A service station (town) or 幸福院 (village), in most communities, opened any
+        time since 2012."""
+        if not self.ctx.chance(STATION_SHARE[community.urban]):
+            return
         kind = "社区服务站" if community.urban else "农村幸福院"
         beds = 0 if community.urban else self.ctx.random.randint(0, 8)
         suffix = "SQ" if community.urban else "XFY"
         home = Residential(f"F-{community.code}-{suffix}", community.name + kind, kind, "公办",
-                           False, community.code)  # fmt: skip
+                           False, community.code, opened=self.ctx.since(2012))  # fmt: skip
         self.ctx.emit("facilities", home.row(beds, ""))
 
     def place(

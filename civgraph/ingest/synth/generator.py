@@ -22,7 +22,7 @@ from civgraph.ingest.synth.noise import INVALID_SHARE, Sink
 from civgraph.ingest.synth.people import MEAN_SIZE, Issuer, Member, People, partner_of
 from civgraph.ingest.synth.province import anhui
 from civgraph.ingest.synth.records import PersonRecords
-from civgraph.ingest.synth.services import service_projects
+from civgraph.ingest.synth.services import community_services, dibao_standards, service_projects
 from civgraph.ingest.synth.staff import Staff
 
 HOUSEHOLDS_PER_COMMUNITY = 300
@@ -84,6 +84,8 @@ class Generator:
         self.cadres.serving(area)
         self.cadres.retired(area, households)
         service_projects(self.ctx, area)
+        community_services(self.ctx, area)
+        dibao_standards(self.ctx, area)
         self.facilities.close_county(area)
 
     def community(self, area: Area, index: int) -> Community:
@@ -97,8 +99,11 @@ class Generator:
         urban = index % 3 != 0
         kind = "居委会" if urban else "村委会"
         community = Community(code, township, f"合成第{index + 1}社区{kind}", urban)
-        platform = "是" if index % 5 == 0 else "否"
-        self.ctx.emit("communities", [code, community.name, kind, platform])
+        platform = index % 5 == 0  # in service since 2023
+        since = self.ctx.since(2023) if platform else ""
+        self.ctx.emit(
+            "communities", [code, community.name, kind, "是" if platform else "否", since]
+        )
         self.ctx.manifest.communities += 1
         area.communities.append(community)
         self.facilities.open_community(community)
@@ -133,8 +138,8 @@ class Generator:
             return False
         planted = self.assisted.choose("DIBAO", members, generated)
         filed = "" if planted else self.staff.relative(community, number, members)
-        self.benefits.dibao(area, number, len(members), community.urban, planted is not None,
-                            filed)  # fmt: skip
+        in_payment = planted is not None or filed != ""  # what was planted is in payment
+        self.benefits.dibao(area, number, len(members), community.urban, in_payment, filed)
         if planted:
             self.assisted.plant(area, community, number, "DIBAO", *planted)
         return True
@@ -171,7 +176,7 @@ class Generator:
         if dibao or tekun is not Tekun.NO or died:
             return
         self.economy.member(area, member, partner)
-        self.staff.offer(community, member)
+        self.staff.offer(area, community, member)
         if not resident:
             area.remember(member)
             self.hard_cases.offer(member)

@@ -96,6 +96,24 @@ EXPORTS: dict[str, list[list[str]]] = {
         ["项目编号", "项目名称", "年度", "金额", "区划代码", "购买单位信用代码", "承接单位信用代码", "服务社区代码"],
         ["SP1", "社区养老服务", "2024", "200000", "340121", AGENCY, ASSOCIATION, COMMUNITY],
     ],
+    "community_workers": [
+        ["记录号", "身份证号", "姓名", "社区代码", "角色", "职业资格", "用人单位信用代码", "任职日期", "离任日期"],
+        ["W1", CHILD, "测试子", COMMUNITY, "社会工作者", "社会工作师", ASSOCIATION, "2023-01-01", ""],
+        ["W2", HEAD, "测试户主", COMMUNITY, "村(居)委会成员", "", "", "2021-01-01", ""],
+    ],
+    "volunteers": [
+        ["记录号", "身份证号", "社区代码", "注册日期", "注销日期"],
+        ["V1", SPOUSE, COMMUNITY, "2022-03-05", ""],
+    ],
+    "community_services": [
+        ["备案号", "统一社会信用代码", "社区代码", "开始日期", "结束日期"],
+        ["S1", ASSOCIATION, COMMUNITY, "2024-01-01", ""],
+    ],
+    "dibao_standards": [
+        ["文号", "区划代码", "保障类别", "月标准", "执行日期", "终止日期"],
+        ["B1", "340121", "城市", "800", "2025-01-01", "2025-12-31"],
+        ["B2", "340121", "城市", "880", "2026-01-01", ""],
+    ],
 }
 # fmt: on
 
@@ -116,6 +134,11 @@ EXPECTED: dict[LiteralString, int] = {
     "(:Organization)-[:FUNDS]->(:ServiceProject)": 1,
     "(:Organization)-[:DELIVERS]->(:ServiceProject)": 1,
     "(:ServiceProject)-[:DELIVERED_IN]->(:Community)": 1,
+    "(:Person)-[:SERVES]->(:Community)": 2,
+    "(:Person {socialWorkerLevel: 'INTERMEDIATE'})-[:EMPLOYED_BY {position: '社会工作者'}]->(:Organization)": 1,
+    "(:Person)-[:VOLUNTEERS_FOR]->(:Community)": 1,
+    "(:Organization)-[:SERVES {role: 'SERVICE_PROVIDER'}]->(:Community)": 1,
+    "(:Region)-[:SETS_STANDARD]->(:Program)": 2,
 }
 
 
