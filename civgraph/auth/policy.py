@@ -36,7 +36,7 @@ READS = (
     "node", "nodes", "region", "community", "household", "person", "organization",
     "facility", "program", "people", "households", "organizations", "facilities",
     "communities", "regions", "programs", "serviceProjects", "assets", "search",
-    "enrollmentStatistics", "programOverlap",
+    "enrollmentStatistics", "programOverlap", "linkageCoverage", "linkageGraph", "planIndicators",
 )  # fmt: skip
 QUERY: dict[str, frozenset[Role]] = (
     dict.fromkeys(READS, EVERYONE) | dict.fromkeys(INVESTIGATIONS, INVESTIGATORS)

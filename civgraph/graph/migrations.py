@@ -91,10 +91,18 @@ MIGRATIONS: tuple[Migration, ...] = (
             "FOR (n:FindingReview) REQUIRE n.id IS UNIQUE",
         ),
     ),
+    Migration(
+        "0007-plan-targets",
+        (
+            "CREATE CONSTRAINT plantarget_id IF NOT EXISTS "
+            "FOR (n:PlanTarget) REQUIRE n.id IS UNIQUE",
+        ),
+    ),
 )
 # Platform bookkeeping, not data: an empty database may hold these.
 BOOKKEEPING: LiteralString = (
-    "NOT n:SchemaMigration AND NOT n:ChangeSequence AND NOT n:ApiKey AND NOT n:AuditEntry"
+    "NOT n:SchemaMigration AND NOT n:ChangeSequence AND NOT n:ApiKey AND NOT n:AuditEntry "
+    "AND NOT n:PlanTarget"
 )
 
 LIST_APPLIED: LiteralString = "MATCH (m:SchemaMigration) RETURN m.id AS id"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
 
 import strawberry
 from strawberry import relay
@@ -44,6 +44,9 @@ from civgraph.schema.reading import (
     related_page,
 )
 from civgraph.schema.scalars import Provenance, SourceRecord
+
+if TYPE_CHECKING:
+    from civgraph.schema.plan import CommunityLinkage
 
 AS_OF = "Only relationships in effect on this day."
 L, R = Label, Rel
@@ -166,6 +169,17 @@ class Community(Entity):
     @strawberry.field(description="The township (街道/镇/乡) the community belongs to.")
     async def township(self, info: Info) -> Region | None:
         return await one_by_key(info, Region, self.township_code)
+
+    @strawberry.field(
+        description="Its three-society linkage (三社联动) on `asOf` (default today): social "
+        "organizations, social workers, the year's service projects, volunteers, status."
+    )
+    async def linkage(
+        self, info: Info, as_of: date | None = None
+    ) -> Annotated[CommunityLinkage, strawberry.lazy("civgraph.schema.plan")] | None:
+        from civgraph.schema.plan import community_linkage  # noqa: PLC0415 - plan imports nodes
+
+        return await community_linkage(info, self.id, as_of)
 
     @strawberry.field(description="Households registered (户籍) here, by household number.")
     async def households(

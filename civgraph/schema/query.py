@@ -45,6 +45,7 @@ from civgraph.schema.nodes import (
     Region,
     ServiceProject,
 )
+from civgraph.schema.plan import Plan
 from civgraph.schema.reading import one_by_key
 from civgraph.schema.views import Views
 
@@ -53,7 +54,7 @@ AFTER = "The `endCursor` of the previous page."
 
 
 @strawberry.type
-class Query(Views, AuditQuery, Investigations):
+class Query(Views, AuditQuery, Investigations, Plan):
     node: relay.Node | None = relay.node(description="Any entity by its global ID.")
     nodes: list[relay.Node | None] = relay.node(
         description="Entities by global ID, in the order asked; null where none exists."
