@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-rules bench-bulk fuzz clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-rules bench-dashboard bench-bulk fuzz clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -84,6 +84,11 @@ bench-mutations: setup
 RULES_PEOPLE ?= 1000000
 bench-rules: setup
 	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE)
+
+# The provincial dashboard on the same province: linkageCoverage and planIndicators for the
+# province, a city and a county, cold and warm, and each indicator's time.
+bench-dashboard: setup
+	$(BIN)/python -m bench.dashboard --people $(RULES_PEOPLE)
 
 # Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
 # province's people and households: the ceiling.

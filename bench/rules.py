@@ -13,6 +13,8 @@ import argparse
 import asyncio
 import secrets
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import date
 from typing import Any
 
@@ -68,18 +70,31 @@ async def busiest_county(graph: Graph) -> str:
     return str(rows[0]["code"])
 
 
-async def bench(args: argparse.Namespace) -> None:
-    home = VAR / f"ingest-{args.people}-1" / "neo4j"
+@asynccontextmanager
+async def province_graph(people: int) -> AsyncIterator[Graph]:
+    """The synthetic province of `people` in the store `make bench-ingest` leaves (ingested
+    first when missing), on its own Neo4j, migrated."""
+    home = VAR / f"ingest-{people}-1" / "neo4j"
     config = process.ServerConfig(home=home, port=0, heap="2g", pagecache="1g",
                                   password=secrets.token_urlsafe(16))  # fmt: skip
     loaded = (home / "data").exists()
     server, child = process.start(config, attached=True)
     try:
         if not loaded:
-            run = ingest(province(args.people, 1), server, 2000, home.parent)
+            run = ingest(province(people, 1), server, 2000, home.parent)
             print(f"ingested {run.rows:,} rows in {run.seconds:.0f} s")
         graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
         await migrate(graph)
+        try:
+            yield graph
+        finally:
+            await graph.close()
+    finally:
+        process.stop_attached(child)
+
+
+async def bench(args: argparse.Namespace) -> None:
+    async with province_graph(args.people) as graph:
         county = await busiest_county(graph)
         print(f"{args.people:,} people; as of {AS_OF}; county {county}; first page {PAGE}")
         print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} | "
@@ -91,9 +106,6 @@ async def bench(args: argparse.Namespace) -> None:
             line = (f"{rule.value:<22} | {whole[0]:>17.2f} {whole[1]:>7.2f} {whole[2]:>7,} | "
                     f"{local[0]:>15.2f} {local[1]:>7.2f} {local[2]:>6,} {hits:>10,}")  # fmt: skip
             print(line, flush=True)
-        await graph.close()
-    finally:
-        process.stop_attached(child)
 
 
 def main() -> None:

@@ -26,6 +26,7 @@ from civgraph.graph import connection
 from civgraph.graph.changes import prune
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import DatabaseUnavailable, GraphError
+from civgraph.graph.indicators import TARGETS_FILE, BadTargets, load_targets, targets_loaded
 from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.resolution import ResolutionError, join, split
 from civgraph.graph.server import process
@@ -56,6 +57,10 @@ changes_app = typer.Typer(help="The change feed's outbox.", no_args_is_help=True
 app.add_typer(changes_app, name="changes")
 keys_app = typer.Typer(help="API keys (docs/security.md).", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
+targets_app = typer.Typer(
+    help="The work plan's targets (docs/indicators.md).", no_args_is_help=True
+)
+app.add_typer(targets_app, name="targets")
 console = Console(stderr=True, soft_wrap=True)
 log = structlog.get_logger(__name__)
 
@@ -78,6 +83,11 @@ async def prepare_database(settings: Settings, *, demo: bool) -> str:
         if demo and settings.load_demo_data and not await has_data(graph):
             people = await load_demo(graph)
             summary += f"; empty database: loaded the synthetic demo dataset ({people} people)"
+        if demo and not await targets_loaded(graph):
+            count = await load_targets(graph)
+            summary += (
+                f"; no plan targets yet: loaded the work plan's {count} ({TARGETS_FILE.name})"
+            )
         if demo and settings.mode is Mode.DEVELOPMENT and not await list_keys(graph):
             summary += "\n" + await development_key(graph, settings)
         return summary
@@ -434,6 +444,25 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="The key's id (`keys 
         return f"key {key_id} revoked"
 
     run_on_graph(change)
+
+
+@targets_app.command("load")
+def targets_load(
+    file: Annotated[
+        Path, typer.Argument(help="A CSV of targets (docs/indicators.md); default: the plan's.")
+    ] = TARGETS_FILE,
+) -> None:
+    """Loads the targets of a plan year, replacing those of the same indicator, year and
+    region; a bad file loads nothing."""
+
+    async def change(graph: Graph) -> str:
+        await migrate(graph)
+        return f"loaded {await load_targets(graph, file)} targets from {file}"
+
+    try:
+        console.print(asyncio.run(on_graph(get_settings(), change)))
+    except (OSError, BadTargets) as error:
+        raise fail(str(error)) from error
 
 
 @app.command("export-schema")

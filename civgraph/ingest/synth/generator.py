@@ -96,10 +96,10 @@ class Generator:
             self.ctx.emit("regions", [township, name])
             self.facilities.open_township(township, name)
         code = f"{township}{index % COMMUNITIES_PER_TOWNSHIP + 1:03d}"
-        urban = index % 3 != 0
+        urban = (index + area.county.position) % 3 != 0  # two in three, in every county size
         kind = "居委会" if urban else "村委会"
         community = Community(code, township, f"合成第{index + 1}社区{kind}", urban)
-        platform = index % 5 == 0  # in service since 2023
+        platform = (index + area.county.position) % 5 == 0  # one in five, since 2023
         since = self.ctx.since(2023) if platform else ""
         self.ctx.emit(
             "communities", [code, community.name, kind, "是" if platform else "否", since]

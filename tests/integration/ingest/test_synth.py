@@ -13,6 +13,7 @@ from typing import Any, LiteralString
 import pytest
 import pytest_asyncio
 
+from civgraph.graph import indicators, linkage
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import Finding, Rule, findings
@@ -576,3 +577,36 @@ async def test_a_verification_report_shows_the_planted_signals_and_fails_their_c
     assert {c.name: c.passed for c in married.checks}["SPOUSES_DECLARED"] is False
     assert any(link.type == "ENROLLED_IN" for link in owner.enrollments)
     assert elsewhere is None
+
+
+async def test_linkage_and_indicators_have_a_plausible_spread(province: Province) -> None:
+    """Not all 0% or 100%: the province has linked, partial and unlinked communities, and
+    the shares the plan sets targets for lie strictly between."""
+    coverage = await linkage.coverage(province.graph, "34", 2026, AS_OF, years=3, weakest=5)
+    measured = {m.indicator.code: m for m in await indicators.measure(
+        province.graph, "34", 2026, AS_OF, 80, [])}  # fmt: skip
+
+    tally = coverage.region.tally
+    assert tally.communities == province.manifest["communities"]
+    assert min(tally.linked, tally.partial, tally.none) > 0, tally
+    linked_by_year = [t.linked for _, t in coverage.trend]
+    assert linked_by_year == sorted(linked_by_year)  # more projects and workers each year
+    assert len(coverage.weakest) == 5
+    assert all(w.present == set() for w in coverage.weakest)
+    for code in ("URBAN_COMMUNITY_FACILITY_COVERAGE", "SERVICE_PLATFORM_COVERAGE",
+                 "VERIFICATION_MECHANISM_COUNTIES", "MEDICAL_ASSISTANCE_RATIO",
+                 "RURAL_NURSING_HOME_REGISTRATION"):  # fmt: skip
+        value = measured[code].value
+        assert value is not None
+        assert 0 < value < 100, (code, value)
+    for code in ("URBAN_COMMUNITY_FACILITY_GROWTH", "DIBAO_STANDARD_URBAN_GROWTH",
+                 "DIBAO_STANDARD_RURAL_GROWTH"):  # fmt: skip
+        value = measured[code].value
+        assert value is not None
+        assert 0 < value < 20, (code, value)
+    counties = await province.graph.read(
+        "MATCH (r:Region {level: 'COUNTY'}) WHERE EXISTS { (:Organization)-[:LOCATED_IN]->(r) } "
+        "RETURN count(r) AS n"
+    )
+    assert measured["PRIVATE_SOCIAL_WORK_AGENCIES"].value == counties[0]["n"]  # one a county
+    assert (measured["SOCIAL_ELDERLY_CARE_BEDS"].value or 0) > 0
