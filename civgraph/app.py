@@ -128,7 +128,7 @@ async def changes_page(request: Request) -> JSONResponse:
     page = [change_json(e, unmasked=sees_pii(principal)) for e in events]
     body = {"events": page, "next": last}
     request.app.state.audit.record(
-        AuditEntry.of(principal, "http", "/changes", dict(query), result_size=len(page),
+        AuditEntry.of(principal, "http", "/changes", dict(query), results=len(page),
                       outcome="ok", request_id=request.headers.get("x-request-id", "-"))
     )  # fmt: skip
     return JSONResponse(body)

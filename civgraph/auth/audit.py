@@ -49,7 +49,7 @@ class AuditEntry:
     kind: str  # query, mutation, subscription, or an HTTP route
     operation: str  # the operation's name, else its root fields
     variables: str  # JSON, personal data redacted
-    result_size: int  # bytes of the data returned; events sent (http, subscriptions)
+    results: int  # items returned (see `count_results`); events sent (http, subscriptions)
     outcome: str  # ok, denied, error; started and ended (subscriptions)
     pii_unmasked: int = 0  # personal-data values returned unmasked
     request_id: str = "-"

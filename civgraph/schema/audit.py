@@ -23,8 +23,9 @@ class AuditRecord:
     kind: str = strawberry.field(description="query, mutation, subscription, or http.")
     operation: str = strawberry.field(description="The operation's name, else its root fields.")
     variables: JSON = strawberry.field(description="Its variables, personal data redacted.")
-    result_size: int = strawberry.field(
-        description="Bytes of data returned; events sent for http and subscriptions."
+    results: int = strawberry.field(
+        description="Items returned: per root field, the length of a list or of a page "
+        "(findings, edges, entries, links), else 1; events sent for http and subscriptions."
     )
     outcome: str = strawberry.field(
         description="ok, denied or error; a subscription has `started`, then `ended`."
@@ -38,7 +39,7 @@ class AuditRecord:
             at=row["at"], actor=row["actor"], role=row["role"], region=row.get("region"),
             kind=row["kind"], operation=row["operation"],
             variables=JSON(json.loads(row.get("variables") or "{}")),
-            result_size=row.get("resultSize", 0), outcome=row["outcome"],
+            results=row.get("results", row.get("resultSize", 0)), outcome=row["outcome"],
             pii_unmasked=row.get("piiUnmasked", 0), request_id=row.get("requestId", "-"),
         )  # fmt: skip
 

@@ -5,7 +5,6 @@ it is resolved, and each operation leaves an audit entry."""
 from __future__ import annotations
 
 import inspect
-import json
 from collections.abc import Awaitable, Generator, Iterator
 from typing import Any
 
@@ -60,7 +59,7 @@ class Authorize(SchemaExtension):
         data = getattr(result, "data", None)
         errors = getattr(result, "errors", None)
         outcome = "denied" if self.refusal else ("error" if errors else "ok")
-        self.audit(outcome, len(json.dumps(data, default=str)) if data else 0)
+        self.audit(outcome, count_results(data))
 
     def subscription(self) -> bool:
         return self.execution_context.operation_type is OperationType.SUBSCRIPTION
@@ -76,7 +75,7 @@ class Authorize(SchemaExtension):
                 operation_type.value if operation_type else "unknown",
                 self.execution_context.operation_name or ",".join(self.root_fields()),
                 self.execution_context.variables,
-                result_size=size,
+                results=size,
                 outcome=outcome,
                 pii_unmasked=self.unmasked,
                 request_id=request_id(),
@@ -169,6 +168,24 @@ class Authorize(SchemaExtension):
                 if probes(argument.value, variables):
                     return True
         return False
+
+
+PAGES = ("findings", "edges", "entries", "links", "events")
+
+
+def count_results(data: dict[str, Any] | None) -> int:
+    """Items an operation returned, for the audit log: per root field, a list's length or a
+    page's (findings, edges, entries, links), else 1 (0 for null)."""
+    total = 0
+    for value in (data or {}).values():
+        if isinstance(value, list):
+            total += len(value)
+        elif isinstance(value, dict):
+            page = next((value[name] for name in PAGES if isinstance(value.get(name), list)), None)
+            total += len(page) if page is not None else 1
+        elif value is not None:
+            total += 1
+    return total
 
 
 def operation_of(context: ExecutionContext) -> OperationDefinitionNode | None:

@@ -126,20 +126,20 @@ class LinkageTally:
 class RegionLinkage:
     region_code: str = strawberry.field(description="The region (or community) code.")
     name: str | None = strawberry.field(description="Its name.")
-    tally: LinkageTally
+    tally: LinkageTally = strawberry.field(description="Its communities by linkage status.")
 
 
 @strawberry.type(description="A year's linkage tally.")
 class LinkageYear:
     year: int
-    tally: LinkageTally
+    tally: LinkageTally = strawberry.field(description="The region's communities that year.")
 
 
 @strawberry.type(description="A community with few linkage elements.")
 class WeakCommunity:
     community: relay.Node
     status: Status
-    missing: list[Element]
+    missing: list[Element] = strawberry.field(description="The elements it lacks.")
     volunteers: int = strawberry.field(description="Volunteers registered with it.")
 
 
@@ -160,7 +160,7 @@ class LinkageCoverage:
 class PlanIndicator:
     code: str = strawberry.field(description="Stable code; docs/indicators.md has the query.")
     name: str = strawberry.field(description="The plan's name for it.")
-    unit: Unit
+    unit: Unit = strawberry.field(description="What `value` counts.")
     basis: str = strawberry.field(description="The plan's words, and its section.")
     year: int
     value: float | None = strawberry.field(description="The year's value; null: no data.")

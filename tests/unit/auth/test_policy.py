@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civgraph.auth import policy
 from civgraph.auth.principal import Principal, Role
+from civgraph.schema.authorization import count_results
 from civgraph.schema.schema import build_schema
 
 ID = "340121195006060013"
@@ -59,3 +60,17 @@ def test_audit_variables_are_redacted_at_any_depth() -> None:
         "input": {"idNumber": "340121********0013", "name": "某", "phone": "139****5678"},
         "q": ["340121********0013"],
     }
+
+
+def test_the_audit_log_counts_items_not_bytes() -> None:
+    data = {
+        "person": {"idNumber": "x"},
+        "people": {"edges": [{}, {}, {}], "pageInfo": {}},
+        "concurrentPosts": {"findings": [{}, {}], "pageInfo": {}},
+        "planIndicators": [{}] * 13,
+        "community": None,
+        "version": "1",
+    }
+
+    assert count_results(data) == 1 + 3 + 2 + 13 + 0 + 1
+    assert count_results(None) == 0
