@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     retired_cadre_age: int = Field(default=70, ge=0, le=150)
     cooling_off_years: int = Field(default=3, ge=0, le=50)
 
+    # How long an API process reuses a linkage or indicator answer while the graph has not
+    # changed (docs/indicators.md); 0: never.
+    dashboard_cache_seconds: int = Field(default=300, ge=0)
+
     # The change feed: how often each process polls for new events; how long events are
     # kept (`civgraph changes prune`).
     change_poll_ms: int = Field(default=200, ge=10)

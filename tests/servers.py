@@ -51,9 +51,11 @@ class Api:
     def websocket(self) -> str:
         return self.graphql.replace("http://", "ws://")
 
-    def post(self, query: str, key: str | None = None, **variables: Any) -> dict[str, Any]:
-        """The JSON answer to a GraphQL request with `key` (default: the admin key)."""
-        headers = {"Authorization": f"Bearer {key or self.key}"}
+    def post(
+        self, query: str, credential: str | None = None, /, **variables: Any
+    ) -> dict[str, Any]:
+        """The JSON answer to a GraphQL request with `credential` (default: the admin key)."""
+        headers = {"Authorization": f"Bearer {credential or self.key}"}
         payload = {"query": query, "variables": variables}
         response = httpx.post(self.graphql, json=payload, headers=headers, timeout=60)
         body: dict[str, Any] = response.json()

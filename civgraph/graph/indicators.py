@@ -10,6 +10,7 @@ for facilities and organizations in service by the day.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -232,29 +233,32 @@ def growth(now: float | None, before: float | None) -> float | None:
 async def measure(
     graph: Graph, prefix: str, year: int, today: date, age: int, targets: list[Target]
 ) -> list[Measured]:
-    """Every indicator for the region `prefix` in `year`, with baseline and target."""
-    cache: dict[tuple[str, int], Raw] = {}
-
-    async def value_of(code: str, when: int) -> Raw:
-        if (code, when) not in cache:
-            indicator = BY_CODE[code]
-            if indicator.growth_of is not None:
-                now = (await value_of(indicator.growth_of, when))[0]
-                before = (await value_of(indicator.growth_of, when - 1))[0]
-                cache[code, when] = (growth(now, before), now, before)
-            else:
-                cache[code, when] = await raw(graph, indicator, prefix, when, today, age)
-        return cache[code, when]
-
-    measured = []
+    """Every indicator for the region `prefix` in `year`, with baseline and target. The
+    queries (this year, last year, and the year before for growths' baselines) run
+    concurrently."""
+    years: dict[str, tuple[int, ...]] = dict.fromkeys(BY_CODE, (year, year - 1))
     for indicator in INDICATORS:
-        value, numerator, denominator = await value_of(indicator.code, year)
-        baseline = (await value_of(indicator.code, year - 1))[0]
-        measured.append(
-            Measured(indicator, year, value, numerator, denominator, baseline,
-                     target_for(targets, indicator.code, year, prefix))
-        )  # fmt: skip
-    return measured
+        if indicator.growth_of is not None:
+            years[indicator.growth_of] = (year, year - 1, year - 2)
+    wanted = [(i.code, when) for i in INDICATORS if i.statement for when in years[i.code]]
+    found = await asyncio.gather(
+        *(raw(graph, BY_CODE[code], prefix, when, today, age) for code, when in wanted)
+    )
+    values: dict[tuple[str, int], Raw] = dict(zip(wanted, found, strict=True))
+    for indicator in INDICATORS:
+        if indicator.growth_of is not None:
+            for when in (year, year - 1):
+                now, before = (
+                    values[indicator.growth_of, when][0],
+                    values[indicator.growth_of, when - 1][0],
+                )
+                values[indicator.code, when] = (growth(now, before), now, before)
+    return [
+        Measured(indicator, year, *values[indicator.code, year],
+                 baseline=values[indicator.code, year - 1][0],
+                 target=target_for(targets, indicator.code, year, prefix))
+        for indicator in INDICATORS
+    ]  # fmt: skip
 
 
 def target_for(targets: Iterable[Target], code: str, year: int, prefix: str) -> Target | None:

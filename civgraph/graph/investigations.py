@@ -37,6 +37,18 @@ def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralS
     )
 
 
+def page(
+    keyed: LiteralString, variables: LiteralString, relationships: LiteralString
+) -> LiteralString:
+    """A rule's tail: the items of a WITH clause `keyed`, the last of them the finding key
+    (`… AS key`), after `$after`, `$limit` of them by key, with the evidence (`links`)
+    of `relationships` (see `evidence`)."""
+    return (
+        "WITH " + keyed + " AS key WHERE $after IS NULL OR key > $after "
+        "ORDER BY key LIMIT $limit " + evidence(variables, relationships)
+    )
+
+
 class Rule(StrEnum):
     CONCURRENT_POSTS = "CONCURRENT_POSTS"
     RETIRED_CADRE_POSTS = "RETIRED_CADRE_POSTS"
@@ -150,11 +162,12 @@ WHERE o.leading AND s.kind IN """
     + SOCIAL
     + """ AND s.divisionCode STARTS WITH $prefix
   AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
-WITH x, s, o, a, c, x.id + '|' + s.id + '|' + a.id AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("o, c", "[c, o] + COLLECT { MATCH (s)-[v:SUPERVISED_BY]->(a) RETURN v }")
+    + page(
+        "x, s, o, a, c, x.id + '|' + s.id + '|' + a.id",
+        "o, c",
+        "[c, o] + COLLECT { MATCH (s)-[v:SUPERVISED_BY]->(a) RETURN v }",
+    )
     + """
 RETURN key, s.divisionCode AS region,
        [x {.*, label: 'Person'}, a {.*, label: 'Organization'}, s {.*, label: 'Organization'}]
@@ -239,11 +252,8 @@ WITH x, c, a, posts, [breach IN [
     CASE WHEN any(o IN posts WHERE coalesce(o.paid, false)) THEN 'PAID' END
   ] WHERE breach IS NOT NULL] AS breaches
 WHERE size(breaches) > 0
-WITH x, c, a, posts, breaches, x.id AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("c, posts", "[c] + posts")
+    + page("x, c, a, posts, breaches, x.id", "c, posts", "[c] + posts")
     + """
 RETURN key, x.divisionCode AS region,
        [x {.*, label: 'Person'}, a {.*, label: 'Organization'}] AS entities, links,
@@ -265,11 +275,8 @@ WITH p, min(died) AS died, collect(r) AS deaths
 MATCH (p)-[e:ENROLLED_IN]->(g:Program)
 WHERE e.status = 'ACTIVE' AND (e.until IS NULL OR e.until > died)
   AND (e.since IS NULL OR e.since <= $asOf)
-WITH p, died, deaths, e, g, p.id + '|' + g.code + '|' + e.key AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("e, deaths", "[e] + deaths")
+    + page("p, died, deaths, e, g, p.id + '|' + g.code + '|' + e.key", "e, deaths", "[e] + deaths")
     + """
 RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
@@ -288,11 +295,8 @@ WHERE a.regionCode < b.regionCode AND a.status = 'ACTIVE' AND b.status = 'ACTIVE
   AND coalesce(a.since, $asOf) <= $asOf AND coalesce(b.since, $asOf) <= $asOf AND """
     + OVERLAP
     + """
-WITH p, g, a, b, p.id + '|' + g.code + '|' + a.key + '|' + b.key AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("a, b", "[a, b]")
+    + page("p, g, a, b, p.id + '|' + g.code + '|' + a.key + '|' + b.key", "a, b", "[a, b]")
     + """
 RETURN key, p.divisionCode AS region,
        [p {.*, label: labels(p)[0]}, g {.*, label: 'Program'}] AS entities, links,
@@ -306,11 +310,8 @@ WHERE h1.id < h2.id AND coalesce(a.since, $asOf) <= $asOf
   AND coalesce(b.since, $asOf) <= $asOf AND """
     + OVERLAP
     + """
-WITH p, h1, h2, a, b, p.id + '|' + h1.id + '|' + h2.id AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("a, b", "[a, b]")
+    + page("p, h1, h2, a, b, p.id + '|' + h1.id + '|' + h2.id", "a, b", "[a, b]")
     + """
 RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, h1 {.*, label: 'Household'}, h2 {.*, label: 'Household'}]
@@ -323,11 +324,8 @@ MATCH (g:Program {code: 'OLD_AGE_ALLOWANCE'})<-[e:ENROLLED_IN]-(p:Person)
 WHERE e.status = 'ACTIVE' AND coalesce(e.since, $asOf) <= $asOf
   AND (e.until IS NULL OR e.until >= $asOf) AND p.divisionCode STARTS WITH $prefix
   AND p.birthDate > $asOf - duration({years: $minimumAge})
-WITH p, g, e, p.id + '|' + e.key AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("e", "[e]")
+    + page("p, g, e, p.id + '|' + e.key", "e", "[e]")
     + """
 RETURN key, p.divisionCode AS region,
        [p {.*, label: 'Person'}, g {.*, label: 'Program'}] AS entities, links,
@@ -365,12 +363,13 @@ CALL (x) {
   RETURN 'PAYROLL' AS kind, collect(r) AS signals
 }
 WITH x, h, g, d, m, kind, signals WHERE size(signals) > 0
-WITH x, h, g, d, m, kind, signals,
-     x.id + '|' + coalesce(h.id, '-') + '|' + g.code + '|' + kind AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("d, m, signals", "[d, m] + signals")
+    + page(
+        "x, h, g, d, m, kind, signals, "
+        "x.id + '|' + coalesce(h.id, '-') + '|' + g.code + '|' + kind",
+        "d, m, signals",
+        "[d, m] + signals",
+    )
     + """
 RETURN key, coalesce(h.divisionCode, x.divisionCode) AS region, """
     + ASSISTED_ENTITIES
@@ -385,11 +384,10 @@ MATCH (x)-[r:MARRIED_TO]-(s:Person) WHERE """
     + """
   AND (h IS NULL
        OR NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE n.until IS NULL OR n.until >= $asOf })
-WITH x, h, g, d, m, r, s, x.id + '|' + coalesce(h.id, '-') + '|' + s.id AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("d, m, r", "[d, m, r]")
+    + page(
+        "x, h, g, d, m, r, s, x.id + '|' + coalesce(h.id, '-') + '|' + s.id", "d, m, r", "[d, m, r]"
+    )
     + """
 RETURN key, coalesce(h.divisionCode, x.divisionCode) AS region,
        [e IN [x {.*, label: 'Person'}, s {.*, label: 'Person'}, h {.*, label: 'Household'},
@@ -410,11 +408,8 @@ WITH x, h, g, d, m, r, c, COUNT { (o:Person)-[n:MEMBER_OF]->(h)
      WHERE o <> x AND coalesce(n.since, $asOf) <= $asOf AND (n.until IS NULL OR n.until >= $asOf)
    } AS relatives
 WHERE relatives > 0
-WITH x, h, g, d, m, r, c, relatives, h.id + '|' + x.id + '|' + c.id AS key
-WHERE $after IS NULL OR key > $after
-ORDER BY key LIMIT $limit
 """
-    + evidence("d, m, r", "[d, m, r]")
+    + page("x, h, g, d, m, r, c, relatives, h.id + '|' + x.id + '|' + c.id", "d, m, r", "[d, m, r]")
     + """
 RETURN key, h.divisionCode AS region,
        [x {.*, label: 'Person'}, h {.*, label: 'Household'}, c {.*, label: 'Community'},

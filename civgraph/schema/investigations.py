@@ -25,7 +25,7 @@ from civgraph.graph.investigations import (
 from civgraph.graph.scope import narrow
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
-from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
+from civgraph.schema.reading import decode_cursor, decode_id, encode_cursor, page_size, wrap
 from civgraph.schema.scalars import PageInfo, SourceRecord
 from civgraph.schema.views import prefix_of
 
@@ -156,12 +156,11 @@ def evidence_link(link: investigations.EvidenceLink) -> EvidenceLink:
     )  # fmt: skip
 
 
-def entity(global_id: str, field: str) -> tuple[Label, str]:
+def entity(global_id: str, field: str, label: Label | None = None) -> tuple[Label, str]:
     try:
-        decoded = relay.GlobalID.from_id(global_id)
-        return Label(decoded.type_name), decoded.node_id
-    except (ValueError, TypeError) as error:
-        raise UserError(f"{field}: {global_id!r} is not an entity's global id") from error
+        return decode_id(global_id, label)
+    except ValueError as error:
+        raise UserError(f"{field}: {error}") from error
 
 
 def bounded(value: int, low: int, high: int, name: str) -> int:
@@ -260,9 +259,7 @@ class Verification:
     async def verification_report(
         self, info: Info, household_id: strawberry.ID, as_of: date | None = None
     ) -> VerificationReport | None:
-        label, node_id = entity(household_id, "householdId")
-        if label is not Label.HOUSEHOLD:
-            raise UserError(f"householdId: {household_id!r} is not a household's id")
+        _, node_id = entity(household_id, "householdId", Label.HOUSEHOLD)
         report = await verification.verification_report(
             info.context.graph, node_id, as_of or date.today(), info.context.scope
         )

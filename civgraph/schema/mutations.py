@@ -34,7 +34,7 @@ from civgraph.graph.models import FIELDS, PROPERTIES, LinkFields, node_fields
 from civgraph.schema.context import Info
 from civgraph.schema.investigations import REVIEW_FINDING
 from civgraph.schema.nodes import ENTITY_TYPES
-from civgraph.schema.reading import wrap
+from civgraph.schema.reading import decode_id, wrap
 
 ANONYMOUS = "anonymous"  # in-process callers without a principal (tests)
 
@@ -274,13 +274,9 @@ def write(info: Info, name: str) -> writes.Write:
 def platform_id(given: str, label: Label | None, field: str) -> tuple[Label, str]:
     """The label and platform id of a global id (of `label`, if given)."""
     try:
-        decoded = relay.GlobalID.from_id(given)
-        found = Label(decoded.type_name)
-    except (ValueError, TypeError) as error:
-        raise InvalidWrite(field, f"{given!r} is not an entity's global id") from error
-    if label is not None and found is not label:
-        raise InvalidWrite(field, f"{given!r} is the id of a {found}, not of a {label}")
-    return found, decoded.node_id
+        return decode_id(given, label)
+    except ValueError as error:
+        raise InvalidWrite(field, str(error)) from error
 
 
 def mutation(name: str, resolver: Callable[..., Any], hints: dict[str, Any], doc: str) -> Any:

@@ -3,13 +3,17 @@ regions, the linkage graph, and the work plan's indicators against their targets
 
 from __future__ import annotations
 
+import time
+from collections.abc import Awaitable, Callable
 from datetime import date
+from typing import Any, TypeVar
 
 import strawberry
 from strawberry import relay
 
 from civgraph.graph import indicators, linkage
 from civgraph.graph.catalog import Label
+from civgraph.graph.changes import pruned_through
 from civgraph.graph.indicators import IndicatorStatus, Unit
 from civgraph.graph.linkage import Element, Status
 from civgraph.graph.scope import NOTHING, narrow
@@ -18,6 +22,8 @@ from civgraph.schema.context import Info
 from civgraph.schema.investigations import Neighborhood, bounded, evidence_link
 from civgraph.schema.reading import wrap
 from civgraph.schema.views import prefix_of
+
+T = TypeVar("T")
 
 strawberry.enum(Element, name="LinkageElement", description="An element of three-society "
                 "linkage: ORGANIZATION, SOCIAL_WORKER, SERVICE_PROJECT.")  # fmt: skip
@@ -204,6 +210,37 @@ def year_of(year: int | None) -> int:
     return year
 
 
+class Recent:
+    """Answers kept per process while the graph has not changed (the change feed's last
+    transaction number is part of the key) and for at most CIVGRAPH_DASHBOARD_CACHE_SECONDS:
+    a dashboard calls the same views on every page load."""
+
+    LIMIT = 256  # entries; the oldest go first
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Any, ...], tuple[float, Any]] = {}
+
+    async def get(self, info: Info, key: tuple[Any, ...], compute: Callable[[], Awaitable[T]]) -> T:
+        seconds = info.context.settings.dashboard_cache_seconds
+        if seconds == 0:
+            return await compute()
+        _, last = await pruned_through(info.context.graph)
+        key = (*key, last)
+        now = time.monotonic()
+        kept = self.entries.get(key)
+        if kept is not None and now - kept[0] < seconds:
+            answer: T = kept[1]
+            return answer
+        answer = await compute()
+        self.entries[key] = (now, answer)
+        while len(self.entries) > self.LIMIT:
+            del self.entries[next(iter(self.entries))]
+        return answer
+
+
+RECENT = Recent()
+
+
 @strawberry.type
 class Plan:
     @strawberry.field(
@@ -214,9 +251,12 @@ class Plan:
         self, info: Info, region_code: str = "340000", year: int | None = None,
         years: int = 3, weakest: int = 10,
     ) -> LinkageCoverage:  # fmt: skip
-        found = await linkage.coverage(
-            info.context.graph, region(info, region_code), year_of(year), date.today(),
-            years=bounded(years, 1, 10, "years"), weakest=bounded(weakest, 0, 100, "weakest"),
+        prefix, chosen, today = region(info, region_code), year_of(year), date.today()
+        years, weakest = bounded(years, 1, 10, "years"), bounded(weakest, 0, 100, "weakest")
+        found = await RECENT.get(
+            info, ("linkage", prefix, chosen, today, years, weakest),
+            lambda: linkage.coverage(info.context.graph, prefix, chosen, today, years=years,
+                                     weakest=weakest),
         )  # fmt: skip
 
         def area(a: linkage.Area) -> RegionLinkage:
@@ -260,11 +300,11 @@ class Plan:
     async def plan_indicators(
         self, info: Info, region_code: str = "340000", year: int | None = None
     ) -> list[PlanIndicator]:
-        chosen = year_of(year)
-        graph = info.context.graph
+        prefix, chosen, today = region(info, region_code), year_of(year), date.today()
+        graph, age = info.context.graph, info.context.settings.old_age_allowance_age
         targets = await indicators.stored_targets(graph, [chosen])
-        measured = await indicators.measure(
-            graph, region(info, region_code), chosen, date.today(),
-            info.context.settings.old_age_allowance_age, targets,
+        measured = await RECENT.get(
+            info, ("indicators", prefix, chosen, today, age, tuple(targets)),
+            lambda: indicators.measure(graph, prefix, chosen, today, age, targets),
         )  # fmt: skip
         return [PlanIndicator.of(m) for m in measured]

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry import relay
 
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.links import LinkQuery
@@ -24,6 +25,19 @@ LIST_LIMIT = 500  # a plain list field's bound; relationships that can be larger
 
 # Filled by civgraph.schema.nodes: the node type of each label.
 NODE_TYPES: dict[Label, Any] = {}
+
+
+def decode_id(given: str, label: Label | None = None) -> tuple[Label, str]:
+    """The label and platform id of a global id (of `label`, if given); a ValueError says
+    why not."""
+    try:
+        decoded = relay.GlobalID.from_id(given)
+        found = Label(decoded.type_name)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"{given!r} is not an entity's global id") from error
+    if label is not None and found is not label:
+        raise ValueError(f"{given!r} is the id of a {found}, not of a {label}")
+    return found, decoded.node_id
 
 
 def wrap(label: Label, record: Stored) -> Any:

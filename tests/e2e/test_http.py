@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from datetime import date
-from typing import Any
 
 import httpx
 
@@ -28,15 +27,6 @@ PERSON = (
 )
 NODE = "query N($id: ID!) { node(id: $id) { __typename id ... on Person { name } } }"
 NODES = "query N($ids: [ID!]!) { nodes(ids: $ids) { id ... on Person { name } } }"
-
-
-def post(api: Api, query: str, **variables: Any) -> dict[str, Any]:
-    response = httpx.post(
-        api.graphql, json={"query": query, "variables": variables}, headers=api.headers, timeout=30
-    )
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def global_id(type_name: str, key: str) -> str:
@@ -77,7 +67,7 @@ def test_every_response_carries_a_request_id_and_a_clients_own_is_kept(api: Api)
 async def test_a_region_subtree_with_its_households_in_one_request(api: Api, graph: Graph) -> None:
     await family(graph)
 
-    body = post(api, COMMUNITY_TREE, code=builders.COUNTY)
+    body = api.post(COMMUNITY_TREE, code=builders.COUNTY)
 
     assert "errors" not in body
     region = body["data"]["region"]
@@ -98,9 +88,9 @@ async def test_a_node_found_by_natural_key_is_found_again_by_its_global_id(
     api: Api, graph: Graph
 ) -> None:
     head, _ = await family(graph)
-    person = post(api, PERSON, n=head)["data"]["person"]
+    person = api.post(PERSON, n=head)["data"]["person"]
 
-    node = post(api, NODE, id=person["id"])["data"]["node"]
+    node = api.post(NODE, id=person["id"])["data"]["node"]
 
     assert node == {"__typename": "Person", "id": person["id"], "name": "户主"}
     assert person["households"] == [{"household": {"number": "H-100"}}]
@@ -110,9 +100,9 @@ async def test_nodes_come_in_the_order_asked_with_null_for_the_missing(
     api: Api, graph: Graph
 ) -> None:
     head, spouse = await family(graph)
-    ids = [post(api, PERSON, n=n)["data"]["person"]["id"] for n in (spouse, head)]
+    ids = [api.post(PERSON, n=n)["data"]["person"]["id"] for n in (spouse, head)]
 
-    body = post(api, NODES, ids=[ids[0], global_id("Person", "no-such-id"), ids[1]])
+    body = api.post(NODES, ids=[ids[0], global_id("Person", "no-such-id"), ids[1]])
 
     assert body["data"]["nodes"] == [
         {"id": ids[0], "name": "配偶"},
@@ -122,7 +112,7 @@ async def test_nodes_come_in_the_order_asked_with_null_for_the_missing(
 
 
 def test_a_malformed_global_id_is_reported_not_masked(api: Api) -> None:
-    body = post(api, NODE, id="not-a-global-id")
+    body = api.post(NODE, id="not-a-global-id")
 
     assert body["data"] is None or body["data"]["node"] is None
     assert "INTERNAL" not in str(body["errors"])
@@ -131,6 +121,6 @@ def test_a_malformed_global_id_is_reported_not_masked(api: Api) -> None:
 def test_queries_deeper_than_the_limit_are_refused_before_running(api: Api) -> None:
     deep = '{ region(code: "340000") { ' + "children { " * 12 + "code" + " }" * 12 + " } }"
 
-    body = post(api, deep)
+    body = api.post(deep)
 
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]

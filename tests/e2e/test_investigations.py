@@ -4,9 +4,7 @@ investigators only, within their region."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
-import httpx
 import pytest
 from strawberry.relay import to_base64
 
@@ -49,14 +47,6 @@ def keys(neo4j: Target) -> dict[str, str]:
     }
 
 
-def post(api: Api, credential: str, query: str, **variables: Any) -> dict[str, Any]:
-    headers = {"Authorization": f"Bearer {credential}"}
-    payload = {"query": query, "variables": variables}
-    response = httpx.post(api.graphql, json=payload, headers=headers, timeout=30)
-    body: dict[str, Any] = response.json()
-    return body
-
-
 async def a_death_still_paid(graph: Graph) -> str:
     await builders.regions(graph)
     await builders.programs(graph)
@@ -78,9 +68,9 @@ async def test_a_benefit_paid_after_a_cremation_is_found_with_its_evidence(
 ) -> None:
     await a_death_still_paid(graph)
 
-    body = post(api, keys["investigator"], AFTER_DEATH, region="340000")
-    elsewhere = post(api, keys["elsewhere"], AFTER_DEATH, region="340000")
-    refused = post(api, keys["viewer"], AFTER_DEATH, region="340000")
+    body = api.post(AFTER_DEATH, keys["investigator"], region="340000")
+    elsewhere = api.post(AFTER_DEATH, keys["elsewhere"], region="340000")
+    refused = api.post(AFTER_DEATH, keys["viewer"], region="340000")
 
     [finding] = body["data"]["benefitsAfterDeath"]["findings"]
     assert finding["rule"] == "BENEFITS_AFTER_DEATH"
@@ -111,13 +101,13 @@ async def test_an_investigator_marks_a_finding_and_the_marks_are_kept(
 ) -> None:
     await a_death_still_paid(graph)
     investigator = keys["investigator"]
-    [finding] = post(api, investigator, MARKS)["data"]["benefitsAfterDeath"]["findings"]
+    [finding] = api.post(MARKS, investigator)["data"]["benefitsAfterDeath"]["findings"]
 
     key = finding["key"]
-    first = post(api, investigator, REVIEW, key=key, status="CONFIRMED", note="核实")
-    post(api, investigator, REVIEW, key=key, status="DISMISSED", note="已停发")
-    refused = post(api, keys["viewer"], REVIEW, key=key, status="CONFIRMED")
-    [marked] = post(api, investigator, MARKS)["data"]["benefitsAfterDeath"]["findings"]
+    first = api.post(REVIEW, investigator, key=key, status="CONFIRMED", note="核实")
+    api.post(REVIEW, investigator, key=key, status="DISMISSED", note="已停发")
+    refused = api.post(REVIEW, keys["viewer"], key=key, status="CONFIRMED")
+    [marked] = api.post(MARKS, investigator)["data"]["benefitsAfterDeath"]["findings"]
 
     assert finding["review"] is None
     assert first["data"]["reviewFinding"]["status"] == "CONFIRMED"
@@ -143,9 +133,9 @@ async def test_paths_and_neighborhoods_through_the_api(
     world = await small_world(graph)
     ids = {name: to_base64(label.value, node) for name, (label, node) in world.items()}
 
-    found = post(api, keys["investigator"], TRACE, **{"from": ids["b"], "to": ids["c"]})["data"]
-    elsewhere = post(api, keys["elsewhere"], TRACE, **{"from": ids["b"], "to": ids["c"]})
-    refused = post(api, keys["viewer"], TRACE, **{"from": ids["b"], "to": ids["c"]})
+    found = api.post(TRACE, keys["investigator"], **{"from": ids["b"], "to": ids["c"]})["data"]
+    elsewhere = api.post(TRACE, keys["elsewhere"], **{"from": ids["b"], "to": ids["c"]})
+    refused = api.post(TRACE, keys["viewer"], **{"from": ids["b"], "to": ids["c"]})
 
     [path] = found["paths"]
     assert [next(iter(n.values())) for n in path["nodes"]] == ["乙", "H-1", "甲", "某公司", "丙"]
@@ -171,9 +161,9 @@ async def test_the_verification_report_through_the_api(
     rows = await graph.read("MATCH (h:Household {number: 'H-D'}) RETURN h.id AS id")
     household = to_base64("Household", rows[0]["id"])
 
-    report = post(api, keys["investigator"], REPORT, id=household)["data"]["verificationReport"]
-    elsewhere = post(api, keys["elsewhere"], REPORT, id=household)["data"]["verificationReport"]
-    refused = post(api, keys["viewer"], REPORT, id=household)
+    report = api.post(REPORT, keys["investigator"], id=household)["data"]["verificationReport"]
+    elsewhere = api.post(REPORT, keys["elsewhere"], id=household)["data"]["verificationReport"]
+    refused = api.post(REPORT, keys["viewer"], id=household)
 
     [member] = report["members"]
     assert member["person"] == {"name": "故甲"}

@@ -8,6 +8,7 @@ import pytest
 from civgraph.graph import indicators
 from civgraph.graph.connection import Target
 from civgraph.graph.driver import Graph
+from civgraph.graph.models import OrganizationKind
 from tests import builders
 from tests.integration.graph.test_plan import T, communities, indicator_graph
 from tests.servers import Api
@@ -106,3 +107,21 @@ async def test_plan_indicators_for_a_viewer(api: Api, graph: Graph, keys: dict[s
     rural = {i["code"]: i for i in county["data"]["planIndicators"]}
     assert rural["RURAL_NURSING_HOME_REGISTRATION"]["value"] == 50.0  # both homes are there
     assert rural["VERIFICATION_MECHANISM_COUNTIES"]["value"] == 0.0
+
+
+async def test_a_kept_answer_gives_way_to_a_change(
+    api: Api, graph: Graph, keys: dict[str, str]
+) -> None:
+    """The server keeps indicator answers (CIVGRAPH_DASHBOARD_CACHE_SECONDS) only while the
+    graph is unchanged."""
+    await indicator_graph(graph)
+
+    def agencies() -> float:
+        body = api.post(INDICATORS, keys["viewer"], region="340000")
+        found = {i["code"]: i for i in body["data"]["planIndicators"]}
+        return float(found["PRIVATE_SOCIAL_WORK_AGENCIES"]["value"])
+
+    before, again = agencies(), agencies()
+    await builders.organization(graph, "又一社工", OrganizationKind.SOCIAL_WORK_AGENCY, 9)
+
+    assert (before, again, agencies()) == (1.0, 1.0, 2.0)

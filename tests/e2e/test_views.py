@@ -9,7 +9,6 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import MemberRelation, ProgramCode
 from tests import builders
-from tests.e2e.test_http import post
 from tests.servers import Api
 
 DIBAO_PEOPLE = """
@@ -60,8 +59,8 @@ async def assisted_household(graph: Graph) -> list[str]:
 async def test_a_filtered_connection_pages_with_cursors_and_counts(api: Api, graph: Graph) -> None:
     await assisted_household(graph)
 
-    first = post(api, DIBAO_PEOPLE)["data"]["people"]
-    second = post(api, DIBAO_PEOPLE, after=first["pageInfo"]["endCursor"])["data"]["people"]
+    first = api.post(DIBAO_PEOPLE)["data"]["people"]
+    second = api.post(DIBAO_PEOPLE, after=first["pageInfo"]["endCursor"])["data"]["people"]
 
     assert first["totalCount"] == 3
     assert [p["name"] for p in first["nodes"] + second["nodes"]] == ["丙", "乙", "甲"]
@@ -78,8 +77,8 @@ async def test_program_overlap_and_statistics_are_counted_by_the_server(
 ) -> None:
     await assisted_household(graph)
 
-    overlap = post(api, OVERLAP)["data"]["programOverlap"]
-    groups = post(api, STATISTICS)["data"]["enrollmentStatistics"]
+    overlap = api.post(OVERLAP)["data"]["programOverlap"]
+    groups = api.post(STATISTICS)["data"]["enrollmentStatistics"]
 
     assert overlap == {
         "count": 1,
@@ -106,7 +105,7 @@ async def test_program_overlap_and_statistics_are_counted_by_the_server(
 async def test_search_returns_the_entity_as_its_own_type(api: Api, graph: Graph) -> None:
     await builders.regions(graph)
 
-    hits = post(api, SEARCH)["data"]["search"]
+    hits = api.post(SEARCH)["data"]["search"]
 
     assert hits[0]["entity"] == {"__typename": "Community", "code": builders.COMMUNITY}
 
@@ -116,9 +115,9 @@ def errors(body: dict[str, Any]) -> list[str]:
 
 
 def test_bad_arguments_are_the_clients_errors_not_masked(api: Api) -> None:
-    too_many = post(api, "{ people(first: 1000) { nodes { name } } }")
-    bad_cursor = post(api, '{ people(after: "nope") { nodes { name } } }')
-    bad_region = post(api, '{ people(filter: {inRegion: "34x"}) { nodes { name } } }')
+    too_many = api.post("{ people(first: 1000) { nodes { name } } }")
+    bad_cursor = api.post('{ people(after: "nope") { nodes { name } } }')
+    bad_region = api.post('{ people(filter: {inRegion: "34x"}) { nodes { name } } }')
 
     assert errors(too_many) == ["first must be between 0 and 100, not 1000"]
     assert "not one this API issued" in errors(bad_cursor)[0]
@@ -126,6 +125,6 @@ def test_bad_arguments_are_the_clients_errors_not_masked(api: Api) -> None:
 
 
 def test_a_foreign_overlap_cursor_is_the_clients_error(api: Api) -> None:
-    body = post(api, '{ programOverlap(programs: [TEKUN], after: "%%%") { count } }')
+    body = api.post('{ programOverlap(programs: [TEKUN], after: "%%%") { count } }')
 
     assert "not one this API issued" in errors(body)[0]
