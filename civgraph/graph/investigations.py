@@ -149,9 +149,10 @@ OVERLAP: LiteralString = (
 )
 
 STATEMENTS: dict[Rule, LiteralString] = {
-    # Leading cadre posts held on the day (few: `HOLDS_POST.leading` is indexed), and the
-    # same people's leading posts in the region's social organizations. Starting from the
-    # region's organizations instead took 10 s for the province at 1M people; this, 0.2 s.
+    # Leading cadre posts held on the day, and the same people's leading posts in the
+    # region's social organizations (the planner starts from the organizations' division
+    # codes). The evidence names `s` and `a`: unbound, its supervision subquery collected
+    # every SUPERVISED_BY of the graph for each finding (7-11 s for the province).
     Rule.CONCURRENT_POSTS: """
 MATCH (x:Person)-[c:HOLDS_POST]->(a:Organization)
 WHERE """
@@ -165,7 +166,7 @@ WHERE o.leading AND s.kind IN """
 """
     + page(
         "x, s, o, a, c, x.id + '|' + s.id + '|' + a.id",
-        "o, c",
+        "o, c, s, a",
         "[c, o] + COLLECT { MATCH (s)-[v:SUPERVISED_BY]->(a) RETURN v }",
     )
     + """

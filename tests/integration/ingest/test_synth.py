@@ -469,6 +469,10 @@ async def test_concurrent_posts_are_exactly_the_planted_cadres(province: Provinc
         person, agency, association = (record for _, record in finding.entities)
         flagged.add((person.id_number, agency.uscc, association.uscc))  # type: ignore[attr-defined]
         assert {link.type for link in finding.links} >= {"HOLDS_POST"}
+        supervision = [link for link in finding.links if link.type == "SUPERVISED_BY"]
+        assert [(link.source.id, link.target.id) for link in supervision] == [
+            (association.id, agency.id)
+        ]  # the association's own, and no other organization's
     assert planted
     assert flagged == {(p["idNumber"], p["agency"], p["association"]) for p in planted}
 
