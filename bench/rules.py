@@ -71,9 +71,9 @@ async def busiest_county(graph: Graph) -> str:
 
 
 @asynccontextmanager
-async def province_graph(people: int) -> AsyncIterator[Graph]:
+async def province_graph(people: int) -> AsyncIterator[tuple[Graph, process.RunningServer]]:
     """The synthetic province of `people` in the store `make bench-ingest` leaves (ingested
-    first when missing), on its own Neo4j, migrated."""
+    first when missing), on its own Neo4j, migrated; and that Neo4j."""
     home = VAR / f"ingest-{people}-1" / "neo4j"
     config = process.ServerConfig(home=home, port=0, heap="2g", pagecache="1g",
                                   password=secrets.token_urlsafe(16))  # fmt: skip
@@ -86,7 +86,7 @@ async def province_graph(people: int) -> AsyncIterator[Graph]:
         graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
         await migrate(graph)
         try:
-            yield graph
+            yield graph, server
         finally:
             await graph.close()
     finally:
@@ -94,7 +94,7 @@ async def province_graph(people: int) -> AsyncIterator[Graph]:
 
 
 async def bench(args: argparse.Namespace) -> None:
-    async with province_graph(args.people) as graph:
+    async with province_graph(args.people) as (graph, _):
         county = await busiest_county(graph)
         print(f"{args.people:,} people; as of {AS_OF}; county {county}; first page {PAGE}")
         print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} | "

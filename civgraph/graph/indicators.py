@@ -65,8 +65,11 @@ RETURN count(r) AS denominator,
                                 AND coalesce(f.openedOn, $day) <= $day }
            THEN 1 ELSE 0 END) AS numerator
 """
+# From the year's enrollments (the `since` index), not the region's people: the planner
+# prefers the division-code index, which for the province is everyone (1.4 s at 1M).
 MEDICAL_ASSISTANCE: LiteralString = """
-MATCH (:Program {code: 'MEDICAL_ASSISTANCE'})<-[e:ENROLLED_IN]-(x:Person)
+MATCH (x:Person)-[e:ENROLLED_IN]->(:Program {code: 'MEDICAL_ASSISTANCE'})
+USING INDEX e:ENROLLED_IN(since)
 WHERE e.since >= date({year: $year, month: 1, day: 1}) AND e.since <= $day
   AND e.eligibleCost > 0 AND x.divisionCode STARTS WITH $prefix
 RETURN sum(e.amount) AS numerator, sum(e.eligibleCost) AS denominator
@@ -101,11 +104,15 @@ def standard(program: LiteralString) -> LiteralString:
 
 
 # People of 80 or more (the allowance's age, a setting) in households on 低保 or on 特困 on
-# the day, alive, and how many of them receive the old-age allowance.
+# the day, alive, and how many of them receive the old-age allowance. From the programs'
+# enrollments: the region is tested by a plain comparison, because with an indexable
+# `STARTS WITH` the planner starts from the region's households and people, which for the
+# province is everyone.
 ALLOWANCE_COVERAGE: LiteralString = """
 CALL () {
   MATCH (g:Program)<-[e:ENROLLED_IN]-(h:Household)
-  WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL'] AND h.divisionCode STARTS WITH $prefix
+  WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL']
+    AND substring(h.divisionCode, 0, size($prefix)) = $prefix
     AND e.status <> 'SUSPENDED' AND coalesce(e.since, $day) <= $day
     AND (e.until IS NULL OR e.until >= $day)
   MATCH (x:Person)-[m:MEMBER_OF]->(h)
@@ -113,7 +120,7 @@ CALL () {
   RETURN x
   UNION
   MATCH (:Program {code: 'TEKUN'})<-[e:ENROLLED_IN]-(x:Person)
-  WHERE x.divisionCode STARTS WITH $prefix AND e.status <> 'SUSPENDED'
+  WHERE substring(x.divisionCode, 0, size($prefix)) = $prefix AND e.status <> 'SUSPENDED'
     AND coalesce(e.since, $day) <= $day AND (e.until IS NULL OR e.until >= $day)
   RETURN x
 }
@@ -217,7 +224,7 @@ async def raw(graph: Graph, indicator: Indicator, prefix: str, year: int, today:
     )
     row = rows[0] if rows else {}
     if "value" in row:
-        return (None if row["value"] is None else float(row["value"])), None, None
+        return (None if row["value"] is None else round(float(row["value"]), 1)), None, None
     numerator, denominator = row.get("numerator"), row.get("denominator")
     if not denominator:
         return None, numerator, denominator
