@@ -32,6 +32,9 @@ def civgraph(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str
     )
 
 
+PLAN = '{ planIndicators(regionCode: "340111", year: 2026) { code value target status } }'
+
+
 def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: Path) -> None:
     home = tmp_path / "neo4j"
     env = server_env(home, free_port(), CIVGRAPH_NEO4J_PORT="0", CIVGRAPH_NEO4J_HEAP="384m")
@@ -51,9 +54,15 @@ def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: P
         anonymous = httpx.post(api.graphql, json={"query": DEMO}, timeout=30)
         body = httpx.post(api.graphql, json={"query": DEMO}, headers=api.headers, timeout=30).json()
 
+        plan = api.post(PLAN)["data"]["planIndicators"]
+        standard = next(i for i in plan if i["code"] == "DIBAO_STANDARD_URBAN_GROWTH")
+
         assert anonymous.status_code == 401
         assert body["data"]["region"]["name"] == "包河区"
         assert "loaded the synthetic demo dataset (359 people)" in log.read_text()
+        assert "loaded the work plan's 10" in log.read_text()  # targets, into an empty database
+        assert standard == {"code": "DIBAO_STANDARD_URBAN_GROWTH", "value": 10.2,
+                            "target": 10.0, "status": "MET"}  # 830 → 915 yuan  # fmt: skip
         assert str(key_file) in log.read_text()
         assert key_file.stat().st_mode & 0o077 == 0
     finally:
