@@ -21,20 +21,32 @@ from civgraph.graph.models import Stored, stored
 from civgraph.graph.provenance import SourceRef
 
 
-def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralString:
-    """A subquery giving `links`: each relationship of the list `relationships` with its
-    type, ends, period, properties and source record."""
+def link_map(rel: LiteralString, record: LiteralString = "null") -> LiteralString:
+    """A relationship `rel` as evidence (what `link_of` reads): its type, ends with their
+    labels, properties, and the source record `record` (a map expression, or null)."""
     return (
-        "CALL ("
-        + variables
-        + ") { UNWIND [ev IN "
-        + relationships
-        + " WHERE ev IS NOT NULL] AS ev "
-        "WITH ev, startNode(ev) AS fromNode, endNode(ev) AS toNode "
-        "OPTIONAL MATCH (rec:SourceRecord {key: ev.source + ':' + ev.recordKey}) "
-        "RETURN collect({type: type(ev), from: labels(fromNode)[0], fromNode: fromNode {.*}, "
-        "to: labels(toNode)[0], toNode: toNode {.*}, rel: ev {.*}, record: rec {.*}}) AS links } "
-    )
+        "{type: type(" + rel + "), from: labels(startNode(" + rel + "))[0], "
+        "fromNode: properties(startNode(" + rel + ")), to: labels(endNode(" + rel + "))[0], "
+        "toNode: properties(endNode(" + rel + ")), rel: properties(" + rel + "), "
+        "record: " + record + "}"
+    )  # fmt: skip
+
+
+# The source record stating relationship `ev` (for `link_map`).
+RECORD_OF: LiteralString = (
+    "OPTIONAL MATCH (rec:SourceRecord {key: ev.source + ':' + ev.recordKey}) "
+)
+
+
+def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralString:
+    """A subquery giving `links`: each relationship of the list `relationships` (a list
+    expression over `variables`, which the subquery imports) with its type, ends, period,
+    properties and source record."""
+    return (
+        "CALL (" + variables + ") { "
+        "UNWIND [ev IN " + relationships + " WHERE ev IS NOT NULL] AS ev "
+        + RECORD_OF + "RETURN collect(" + link_map("ev", "rec {.*}") + ") AS links } "
+    )  # fmt: skip
 
 
 def page(

@@ -15,7 +15,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, Rel
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import EvidenceLink, link_of
+from civgraph.graph.investigations import EvidenceLink, link_map, link_of
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.scope import in_scope
 
@@ -33,12 +33,8 @@ TIES = (
 IN_EFFECT: LiteralString = (
     "(r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR r.until >= $asOf)"
 )
-# A relationship as evidence (see investigations.evidence), for relationship `r`.
-LINK: LiteralString = (
-    "{type: type(r), from: labels(startNode(r))[0], fromNode: properties(startNode(r)), "
-    "to: labels(endNode(r))[0], toNode: properties(endNode(r)), rel: properties(r), "
-    "record: null}"
-)
+# Relationship `r` as evidence, without its record.
+LINK: LiteralString = link_map("r")
 
 
 def types(via: Sequence[Rel]) -> LiteralString:

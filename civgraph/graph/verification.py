@@ -10,7 +10,7 @@ from typing import LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import EvidenceLink, evidence, link_of
+from civgraph.graph.investigations import RECORD_OF, EvidenceLink, evidence, link_map, link_of
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.scope import in_scope
 
@@ -49,12 +49,8 @@ REPORT: LiteralString = (
     "OPTIONAL CALL (x) { " + signal_branches() + " } "
     "WITH h, x, m, collect({kind: kind, r: r}) AS found "
     "CALL (found) { UNWIND found AS f WITH f WHERE f.r IS NOT NULL "
-    "WITH f.kind AS kind, f.r AS ev "
-    "WITH kind, ev, startNode(ev) AS fromNode, endNode(ev) AS toNode "
-    "OPTIONAL MATCH (rec:SourceRecord {key: ev.source + ':' + ev.recordKey}) "
-    "RETURN collect({kind: kind, link: {type: type(ev), from: labels(fromNode)[0], "
-    "fromNode: fromNode {.*}, to: labels(toNode)[0], toNode: toNode {.*}, rel: ev {.*}, "
-    "record: rec {.*}}}) AS signals } "
+    "WITH f.kind AS kind, f.r AS ev " + RECORD_OF
+    + "RETURN collect({kind: kind, link: " + link_map("ev", "rec {.*}") + "}) AS signals } "
     "WITH h, collect({person: x {.*}, signals: signals, "
     "spouseOutside: [s IN signals WHERE s.kind = 'MARRIAGE' AND NOT EXISTS { "
     "MATCH (o:Person {id: CASE WHEN s.link.fromNode.id = x.id THEN s.link.toNode.id "
