@@ -21,6 +21,7 @@ from typing import LiteralString
 
 from civgraph.graph.driver import Graph
 from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.periods import in_effect
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "plan_targets.csv"
 
@@ -41,9 +42,7 @@ class IndicatorStatus(StrEnum):
 
 # Each statement returns one row: `numerator` and `denominator` (a share, in percent), or
 # `value` alone. Parameters: $prefix (division-code prefix), $day, $year, $age.
-IN_EFFECT: LiteralString = (
-    "coalesce(e.since, $day) <= $day AND (e.until IS NULL OR e.until >= $day)"
-)
+IN_EFFECT: LiteralString = "" + in_effect("e", "$day") + ""
 URBAN_FACILITY_COVERAGE: LiteralString = """
 MATCH (c:Community {kind: 'URBAN'}) WHERE c.divisionCode STARTS WITH $prefix
 RETURN count(c) AS denominator,
@@ -108,20 +107,26 @@ def standard(program: LiteralString) -> LiteralString:
 # enrollments: the region is tested by a plain comparison, because with an indexable
 # `STARTS WITH` the planner starts from the region's households and people, which for the
 # province is everyone.
-ALLOWANCE_COVERAGE: LiteralString = """
+ALLOWANCE_COVERAGE: LiteralString = (
+    """
 CALL () {
   MATCH (g:Program)<-[e:ENROLLED_IN]-(h:Household)
   WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL']
     AND substring(h.divisionCode, 0, size($prefix)) = $prefix
-    AND e.status <> 'SUSPENDED' AND coalesce(e.since, $day) <= $day
-    AND (e.until IS NULL OR e.until >= $day)
+    AND e.status <> 'SUSPENDED' AND """
+    + in_effect("e", "$day")
+    + """
   MATCH (x:Person)-[m:MEMBER_OF]->(h)
-  WHERE coalesce(m.since, $day) <= $day AND (m.until IS NULL OR m.until >= $day)
+  WHERE """
+    + in_effect("m", "$day")
+    + """
   RETURN x
   UNION
   MATCH (:Program {code: 'TEKUN'})<-[e:ENROLLED_IN]-(x:Person)
   WHERE substring(x.divisionCode, 0, size($prefix)) = $prefix AND e.status <> 'SUSPENDED'
-    AND coalesce(e.since, $day) <= $day AND (e.until IS NULL OR e.until >= $day)
+    AND """
+    + in_effect("e", "$day")
+    + """
   RETURN x
 }
 WITH DISTINCT x
@@ -130,10 +135,12 @@ WHERE x.birthDate <= $day - duration({years: $age})
   AND NOT EXISTS { MATCH (x)-[c:CREMATED_AT]->() WHERE c.crematedOn <= $day }
 RETURN count(x) AS denominator,
        sum(CASE WHEN EXISTS { MATCH (x)-[e:ENROLLED_IN]->(:Program {code: 'OLD_AGE_ALLOWANCE'})
-                              WHERE e.status <> 'SUSPENDED' AND coalesce(e.since, $day) <= $day
-                                AND (e.until IS NULL OR e.until >= $day) }
+                              WHERE e.status <> 'SUSPENDED' AND """
+    + in_effect("e", "$day")
+    + """ }
            THEN 1 ELSE 0 END) AS numerator
 """
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from typing import Any, LiteralString
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.periods import in_effect
 from civgraph.graph.provenance import SourceRef
 
 
@@ -111,28 +112,37 @@ BASIS: dict[Rule, str] = {
 # The assisted on the day in the region: households on 低保 and their members then, and
 # people on 特困 with their household then (if any); from the program nodes' enrollments.
 # A household or person enrolled twice (a duplicate enrollment) counts once.
-ASSISTED: LiteralString = """
+ASSISTED: LiteralString = (
+    """
 CALL () {
   MATCH (g:Program)<-[d:ENROLLED_IN]-(h:Household)
   WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL'] AND d.status = 'ACTIVE'
-    AND coalesce(d.since, $asOf) <= $asOf AND (d.until IS NULL OR d.until >= $asOf)
+    AND """
+    + in_effect("d")
+    + """
     AND h.divisionCode STARTS WITH $prefix
   WITH g, h, d ORDER BY d.key
   WITH g, h, collect(d)[0] AS d
   MATCH (x:Person)-[m:MEMBER_OF]->(h)
-  WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+  WHERE """
+    + in_effect("m")
+    + """
   RETURN x, h, g, d, m
   UNION
   MATCH (g:Program {code: 'TEKUN'})<-[d:ENROLLED_IN]-(x:Person)
-  WHERE d.status = 'ACTIVE' AND coalesce(d.since, $asOf) <= $asOf
-    AND (d.until IS NULL OR d.until >= $asOf) AND x.divisionCode STARTS WITH $prefix
+  WHERE d.status = 'ACTIVE' AND """
+    + in_effect("d")
+    + """ AND x.divisionCode STARTS WITH $prefix
   WITH g, x, d ORDER BY d.key
   WITH g, x, collect(d)[0] AS d
   OPTIONAL MATCH (x)-[m:MEMBER_OF]->(h:Household)
-  WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf)
+  WHERE """
+    + in_effect("m")
+    + """
   RETURN x, h, g, d, m
 }
 """
+)
 # The assisted's entities: the person, the household (none for a 特困 person without one),
 # the program.
 ASSISTED_ENTITIES: LiteralString = (
@@ -149,7 +159,7 @@ GOVERNMENT: LiteralString = "['GOVERNMENT_AGENCY', 'PARTY_ORGAN']"
 SOCIAL_POSTS: LiteralString = (
     "MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix AND s.kind IN " + SOCIAL
     + " MATCH (x:Person)-[o:HOLDS_POST]->(s) WHERE o.leading "
-    "AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf) "
+    "AND " + in_effect("o") + " "
 )  # fmt: skip
 # A leading cadre post: in a government agency or party organ, with a rank.
 CADRE: LiteralString = "c.leading AND c.rank <> 'NONE' AND a.kind IN " + GOVERNMENT
@@ -169,12 +179,16 @@ STATEMENTS: dict[Rule, LiteralString] = {
 MATCH (x:Person)-[c:HOLDS_POST]->(a:Organization)
 WHERE """
     + CADRE
-    + """ AND coalesce(c.since, $asOf) <= $asOf AND (c.until IS NULL OR c.until >= $asOf)
+    + """ AND """
+    + in_effect("c")
+    + """
 MATCH (x)-[o:HOLDS_POST]->(s:Organization)
 WHERE o.leading AND s.kind IN """
     + SOCIAL
     + """ AND s.divisionCode STARTS WITH $prefix
-  AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
+  AND """
+    + in_effect("o")
+    + """
 """
     + page(
         "x, s, o, a, c, x.id + '|' + s.id + '|' + a.id",
@@ -198,16 +212,22 @@ CALL (s) {
   OPTIONAL MATCH (s)-[r:SUPERVISED_BY]->(a:Organization)
   WHERE a.kind IN """
     + GOVERNMENT
-    + """ AND coalesce(r.since, $asOf) <= $asOf AND (r.until IS NULL OR r.until >= $asOf)
+    + """ AND """
+    + in_effect("r")
+    + """
   RETURN collect(r) AS supervision
 }
 CALL (s) {
   OPTIONAL MATCH (x:Person)-[o:HOLDS_POST]->(s)
-  WHERE coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
+  WHERE """
+    + in_effect("o")
+    + """
     AND EXISTS { (x)-[c:HOLDS_POST]->(a:Organization) WHERE """
     + CADRE
     + """
-                 AND coalesce(c.since, $asOf) <= $asOf AND (c.until IS NULL OR c.until >= $asOf) }
+                 AND """
+    + in_effect("c")
+    + """ }
   RETURN collect(o) AS officials
 }
 CALL (s) {
@@ -252,7 +272,9 @@ CALL (x, c, a) {
   MATCH (x)-[o:HOLDS_POST]->(s:Organization)
   WHERE o.leading AND s.kind IN """
     + SOCIAL
-    + """ AND coalesce(o.since, $asOf) <= $asOf AND (o.until IS NULL OR o.until >= $asOf)
+    + """ AND """
+    + in_effect("o")
+    + """
   WITH o, o.since <= c.until + duration({years: $coolingYears})
           AND EXISTS { (s)-[:SUPERVISED_BY]->(a) } AS soon
   RETURN collect(o) AS posts, any(flag IN collect(soon) WHERE flag) AS sameSectorSoon
@@ -334,8 +356,9 @@ RETURN key, p.divisionCode AS region,
     # relationships), whose beneficiary is younger than the threshold.
     Rule.UNDER_AGE_ALLOWANCE: """
 MATCH (g:Program {code: 'OLD_AGE_ALLOWANCE'})<-[e:ENROLLED_IN]-(p:Person)
-WHERE e.status = 'ACTIVE' AND coalesce(e.since, $asOf) <= $asOf
-  AND (e.until IS NULL OR e.until >= $asOf) AND p.divisionCode STARTS WITH $prefix
+WHERE e.status = 'ACTIVE' AND """
+    + in_effect("e")
+    + """ AND p.divisionCode STARTS WITH $prefix
   AND p.birthDate > $asOf - duration({years: $minimumAge})
 """
     + page("p, g, e, p.id + '|' + e.key", "e", "[e]")
@@ -418,7 +441,9 @@ WHERE r.role IN ['CASE_OFFICER', 'COMMITTEE_MEMBER']
     + CURRENT
     + """
 WITH x, h, g, d, m, r, c, COUNT { (o:Person)-[n:MEMBER_OF]->(h)
-     WHERE o <> x AND coalesce(n.since, $asOf) <= $asOf AND (n.until IS NULL OR n.until >= $asOf)
+     WHERE o <> x AND """
+    + in_effect("n")
+    + """
    } AS relatives
 WHERE relatives > 0
 """
@@ -435,7 +460,9 @@ RETURN key, h.divisionCode AS region,
 MATCH (f:Facility) WHERE f.divisionCode STARTS WITH $prefix AND ($after IS NULL OR f.id > $after)
 CALL (f) {
   MATCH (f)<-[r:RESIDENT_OF]-(:Person)
-  WHERE (r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR r.until >= $asOf)
+  WHERE """
+    + in_effect("r")
+    + """
   RETURN count(r) AS residents, collect(r)[..50] AS stays
 }
 WITH f, residents, stays WHERE residents > coalesce(f.beds, 0)

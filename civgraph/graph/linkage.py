@@ -23,6 +23,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import SOCIAL, EvidenceLink, link_of
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.periods import in_effect
 from civgraph.graph.scope import in_scope
 from civgraph.graph.tracing import LINK
 
@@ -46,7 +47,7 @@ def status_of(present: set[Element]) -> Status:
 
 
 # Relationship `r` in effect on `day` (a variable: each year has its own).
-ON_DAY: LiteralString = "coalesce(r.since, day) <= day AND (r.until IS NULL OR r.until >= day)"
+ON_DAY: LiteralString = "" + in_effect("r", "day") + ""
 # Community `c`'s three elements on `day` in `year` (both variables in scope).
 ELEMENTS: LiteralString = (
     "EXISTS { MATCH (o:Organization)-[r:SERVES]->(c) WHERE o.kind IN " + SOCIAL + " AND "
@@ -89,7 +90,7 @@ COMMUNITY: LiteralString = (
     "CALL (c, day) { OPTIONAL MATCH (w:Person)-[r:SERVES {role: 'SOCIAL_WORKER'}]->(c) "
     "  WHERE " + ON_DAY + " "
     "  OPTIONAL MATCH (w)-[e:EMPLOYED_BY]->(employer:Organization) "
-    "  WHERE coalesce(e.since, $day) <= $day AND (e.until IS NULL OR e.until >= $day) "
+    "  WHERE " + in_effect("e", "$day") + " "
     "  WITH w, r, collect(employer {.*})[0] AS employer WHERE w IS NOT NULL "
     "  RETURN collect({worker: w {.*}, since: r.since, employer: employer}) AS workers } "
     "RETURN c {.*} AS community, serving, projects, workers, "

@@ -12,13 +12,10 @@ from datetime import date
 from typing import Any, LiteralString
 
 from civgraph.graph.driver import Graph
+from civgraph.graph.periods import in_effect
 
-IN_EFFECT: LiteralString = (
-    "(r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR r.until >= $asOf)"
-)
-MEMBER_IN_EFFECT: LiteralString = (
-    "(m.since IS NULL OR m.since <= $asOf) AND (m.until IS NULL OR m.until >= $asOf)"
-)
+IN_EFFECT: LiteralString = "" + in_effect("r") + ""
+MEMBER_IN_EFFECT: LiteralString = "" + in_effect("m") + ""
 
 # Every (person, program, enrollment) in effect on $asOf among $programs, people in $prefix.
 ENROLLED_PEOPLE: LiteralString = (

@@ -17,6 +17,7 @@ from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, Rel
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import EvidenceLink, link_map, link_of
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.periods import in_effect
 from civgraph.graph.scope import in_scope
 
 MAX_PATH_HOPS = 6
@@ -30,9 +31,7 @@ TIES = (
     Rel.DELIVERS, Rel.OWNS, Rel.POSSIBLY_SAME,
 )  # fmt: skip
 
-IN_EFFECT: LiteralString = (
-    "(r.since IS NULL OR r.since <= $asOf) AND (r.until IS NULL OR r.until >= $asOf)"
-)
+IN_EFFECT: LiteralString = "" + in_effect("r") + ""
 # Relationship `r` as evidence, without its record.
 LINK: LiteralString = link_map("r")
 

@@ -12,11 +12,10 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import RECORD_OF, EvidenceLink, evidence, link_map, link_of
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.periods import in_effect
 from civgraph.graph.scope import in_scope
 
-CURRENT: LiteralString = (
-    "coalesce(r.since, $asOf) <= $asOf AND (r.until IS NULL OR r.until >= $asOf)"
-)
+CURRENT: LiteralString = "" + in_effect("r") + ""
 
 # Each kind of signal: the relationships of member `x` that make it (`r`, in effect).
 SIGNALS: dict[str, LiteralString] = {
@@ -45,7 +44,7 @@ def signal_branches() -> LiteralString:
 REPORT: LiteralString = (
     "MATCH (h:Household {id: $id}) WHERE " + in_scope("h", Label.HOUSEHOLD) + " "
     "OPTIONAL MATCH (x:Person)-[m:MEMBER_OF]->(h) "
-    "WHERE coalesce(m.since, $asOf) <= $asOf AND (m.until IS NULL OR m.until >= $asOf) "
+    "WHERE " + in_effect("m") + " "
     "OPTIONAL CALL (x) { " + signal_branches() + " } "
     "WITH h, x, m, collect({kind: kind, r: r}) AS found "
     "CALL (found) { UNWIND found AS f WITH f WHERE f.r IS NOT NULL "
