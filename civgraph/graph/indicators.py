@@ -42,7 +42,6 @@ class IndicatorStatus(StrEnum):
 
 # Each statement returns one row: `numerator` and `denominator` (a share, in percent), or
 # `value` alone. Parameters: $prefix (division-code prefix), $day, $year, $age.
-IN_EFFECT: LiteralString = "" + in_effect("e", "$day") + ""
 URBAN_FACILITY_COVERAGE: LiteralString = """
 MATCH (c:Community {kind: 'URBAN'}) WHERE c.divisionCode STARTS WITH $prefix
 RETURN count(c) AS denominator,
@@ -98,7 +97,7 @@ def standard(program: LiteralString) -> LiteralString:
     return (
         "MATCH (r:Region {level: 'COUNTY'})-[e:SETS_STANDARD]->(:Program {code: '" + program
         + "'}) WHERE (r.code STARTS WITH $prefix OR $prefix STARTS WITH r.code) AND "
-        + IN_EFFECT + " RETURN avg(e.amount) AS value"
+        + in_effect("e", "$day") + " RETURN avg(e.amount) AS value"
     )  # fmt: skip
 
 

@@ -18,7 +18,7 @@ from typing import Any, LiteralString
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
-from civgraph.graph.periods import in_effect
+from civgraph.graph.periods import in_effect, not_ended
 from civgraph.graph.provenance import SourceRef
 
 
@@ -149,7 +149,7 @@ ASSISTED_ENTITIES: LiteralString = (
     "[e IN [x {.*, label: 'Person'}, h {.*, label: 'Household'}, g {.*, label: 'Program'}] "
     "WHERE e IS NOT NULL]"
 )
-CURRENT: LiteralString = "(r.until IS NULL OR r.until >= $asOf)"
+NOT_ENDED: LiteralString = not_ended("r")
 
 SOCIAL: LiteralString = (
     "['SOCIAL_GROUP', 'PRIVATE_NON_ENTERPRISE', 'FOUNDATION', 'SOCIAL_WORK_AGENCY']"
@@ -264,7 +264,9 @@ MATCH (x)-[c:HOLDS_POST]->(a:Organization) WHERE """
   AND NOT EXISTS { (x)-[k:HOLDS_POST]->(b:Organization)
                    WHERE k.leading AND k.rank <> 'NONE' AND b.kind IN """
     + GOVERNMENT
-    + """ AND (k.until IS NULL OR k.until >= $asOf) }
+    + " AND "
+    + not_ended("k")
+    + """ }
 WITH x, c, a ORDER BY c.until DESC
 WITH x, collect({c: c, a: a})[0] AS last
 WITH x, last.c AS c, last.a AS a
@@ -374,27 +376,27 @@ RETURN key, p.divisionCode AS region,
 CALL (x) {
   MATCH (x)-[r:HOLDS_POST]->(:Organization {kind: 'ENTERPRISE', status: 'ACTIVE'})
   WHERE """
-    + CURRENT
+    + NOT_ENDED
     + """ RETURN 'ENTERPRISE_ROLE' AS kind, collect(r) AS signals
   UNION
   MATCH (x)-[r:INVESTED_IN]->(:Organization {kind: 'ENTERPRISE', status: 'ACTIVE'})
   WHERE """
-    + CURRENT
+    + NOT_ENDED
     + """ RETURN 'INVESTOR' AS kind, collect(r) AS signals
   UNION
   MATCH (x)-[r:OWNS]->(:Asset {kind: 'VEHICLE'}) WHERE """
-    + CURRENT
+    + NOT_ENDED
     + """
   RETURN 'VEHICLE' AS kind, collect(r) AS signals
   UNION
   MATCH (x)-[r:OWNS]->(:Asset {kind: 'REAL_ESTATE'}) WHERE """
-    + CURRENT
+    + NOT_ENDED
     + """
   WITH collect(r) AS signals WHERE size(signals) > 1
   RETURN 'PROPERTIES' AS kind, signals
   UNION
   MATCH (x)-[r:EMPLOYED_BY]->() WHERE r.publicPayroll AND """
-    + CURRENT
+    + NOT_ENDED
     + """
   RETURN 'PAYROLL' AS kind, collect(r) AS signals
 }
@@ -416,10 +418,12 @@ RETURN key, coalesce(h.divisionCode, x.divisionCode) AS region, """
     Rule.HIDDEN_SPOUSE: ASSISTED
     + """
 MATCH (x)-[r:MARRIED_TO]-(s:Person) WHERE """
-    + CURRENT
+    + NOT_ENDED
     + """
   AND (h IS NULL
-       OR NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE n.until IS NULL OR n.until >= $asOf })
+       OR NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE """
+    + not_ended("n")
+    + """ })
 """
     + page(
         "x, h, g, d, m, r, s, x.id + '|' + coalesce(h.id, '-') + '|' + s.id", "d, m, r", "[d, m, r]"
@@ -438,7 +442,7 @@ WITH x, h, g, d, m WHERE h IS NOT NULL AND NOT coalesce(d.relativeFiled, false)
 MATCH (x)-[r:SERVES]->(c:Community)
 WHERE r.role IN ['CASE_OFFICER', 'COMMITTEE_MEMBER']
   AND coalesce(r.since, $asOf) <= $asOf AND """
-    + CURRENT
+    + NOT_ENDED
     + """
 WITH x, h, g, d, m, r, c, COUNT { (o:Person)-[n:MEMBER_OF]->(h)
      WHERE o <> x AND """

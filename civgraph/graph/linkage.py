@@ -14,7 +14,7 @@ counted but are not an element: the plan has social workers lead them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any, LiteralString
@@ -47,7 +47,7 @@ def status_of(present: set[Element]) -> Status:
 
 
 # Relationship `r` in effect on `day` (a variable: each year has its own).
-ON_DAY: LiteralString = "" + in_effect("r", "day") + ""
+ON_DAY: LiteralString = in_effect("r", "day")
 # Community `c`'s three elements on `day` in `year` (both variables in scope).
 ELEMENTS: LiteralString = (
     "EXISTS { MATCH (o:Organization)-[r:SERVES]->(c) WHERE o.kind IN " + SOCIAL + " AND "
@@ -64,13 +64,29 @@ DAY: LiteralString = (
 )
 
 
-def present(row: dict[str, Any]) -> set[Element]:
+def found(organizations: bool, workers: bool, projects: bool) -> set[Element]:
+    """The elements a community has."""
     flags = {
-        Element.ORGANIZATION: row["organizations"],
-        Element.SOCIAL_WORKER: row["workers"],
-        Element.SERVICE_PROJECT: row["projects"],
+        Element.ORGANIZATION: organizations,
+        Element.SOCIAL_WORKER: workers,
+        Element.SERVICE_PROJECT: projects,
     }
     return {element for element, flag in flags.items() if flag}
+
+
+def present(row: dict[str, Any]) -> set[Element]:
+    """The elements of a row with ELEMENTS' columns."""
+    return found(row["organizations"], row["workers"], row["projects"])
+
+
+def missing(elements: set[Element]) -> list[Element]:
+    return [element for element in Element if element not in elements]
+
+
+# Volunteers registered with community `c` on `day`.
+VOLUNTEERS: LiteralString = (
+    "COUNT { (:Person)-[r:VOLUNTEERS_FOR]->(c) WHERE " + ON_DAY + " } AS volunteers"
+)
 
 
 # --- one community -----------------------------------------------------------------------
@@ -93,8 +109,7 @@ COMMUNITY: LiteralString = (
     "  WHERE " + in_effect("e", "$day") + " "
     "  WITH w, r, collect(employer {.*})[0] AS employer WHERE w IS NOT NULL "
     "  RETURN collect({worker: w {.*}, since: r.since, employer: employer}) AS workers } "
-    "RETURN c {.*} AS community, serving, projects, workers, "
-    "COUNT { (:Person)-[r:VOLUNTEERS_FOR]->(c) WHERE " + ON_DAY + " } AS volunteers"
+    "RETURN c {.*} AS community, serving, projects, workers, " + VOLUNTEERS
 )  # fmt: skip
 
 
@@ -128,12 +143,7 @@ class Linkage:
 
     @property
     def present(self) -> set[Element]:
-        found = {
-            Element.ORGANIZATION: bool(self.organizations),
-            Element.SOCIAL_WORKER: bool(self.workers),
-            Element.SERVICE_PROJECT: bool(self.projects),
-        }
-        return {element for element, flag in found.items() if flag}
+        return found(bool(self.organizations), bool(self.workers), bool(self.projects))
 
     @property
     def status(self) -> Status:
@@ -141,7 +151,7 @@ class Linkage:
 
     @property
     def missing(self) -> list[Element]:
-        return [element for element in Element if element not in self.present]
+        return missing(self.present)
 
 
 def maybe(label: Label, row: dict[str, Any] | None) -> Stored | None:
@@ -199,12 +209,10 @@ WEAKEST: LiteralString = (
     "WITH $year AS year, $day AS day "
     "MATCH (c:Community) WHERE c.divisionCode STARTS WITH $prefix "
     "WITH c, year, day, " + ELEMENTS + " "
-    "WITH c, organizations, workers, projects, "
+    "WITH c, day, organizations, workers, projects, "
     "toInteger(organizations) + toInteger(workers) + toInteger(projects) AS elements "
     "ORDER BY elements, c.code LIMIT $limit "
-    "RETURN c {.*} AS community, organizations, workers, projects, "
-    "COUNT { (:Person)-[r:VOLUNTEERS_FOR]->(c) WHERE coalesce(r.since, $day) <= $day "
-    "AND (r.until IS NULL OR r.until >= $day) } AS volunteers"
+    "RETURN c {.*} AS community, organizations, workers, projects, " + VOLUNTEERS
 )  # fmt: skip
 NAMES: LiteralString = (
     "UNWIND $codes AS code OPTIONAL MATCH (r:Region {code: code}) "
@@ -220,10 +228,10 @@ class Tally:
     linked: int = 0
     partial: int = 0
     none: int = 0
-    without: dict[Element, int] | None = None
+    without: dict[Element, int] = field(default_factory=lambda: dict.fromkeys(Element, 0))
 
     def add(self, elements: set[Element], count: int) -> Tally:
-        without = dict(self.without or dict.fromkeys(Element, 0))
+        without = dict(self.without)
         for element in Element:
             if element not in elements:
                 without[element] += count

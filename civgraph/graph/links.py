@@ -17,6 +17,7 @@ from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpe
 from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
+from civgraph.graph.periods import in_effect
 from civgraph.graph.provenance import RECORD, Origin, describes
 from civgraph.graph.scope import in_scope
 
@@ -179,8 +180,7 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     return (
         "UNWIND $keys AS key MATCH (n:" + near + " {id: key}) "
         "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
-        "WHERE ($asOf IS NULL OR ((r.since IS NULL OR r.since <= $asOf) "
-        "AND (r.until IS NULL OR r.until >= $asOf))) AND " + in_scope("o", far_label) + " "
+        "WHERE ($asOf IS NULL OR (" + in_effect("r") + ")) AND " + in_scope("o", far_label) + " "
         "WITH r, o, coalesce(o." + far_key + ", o.id) AS position "
         "WHERE $afterKey IS NULL OR position > $afterKey "
         "OR (position = $afterKey AND r.key > $afterRel) "

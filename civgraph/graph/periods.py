@@ -13,3 +13,9 @@ def in_effect(var: LiteralString, day: LiteralString = "$asOf") -> LiteralString
         "coalesce(" + var + ".since, " + day + ") <= " + day
         + " AND (" + var + ".until IS NULL OR " + var + ".until >= " + day + ")"
     )  # fmt: skip
+
+
+def not_ended(var: LiteralString, day: LiteralString = "$asOf") -> LiteralString:
+    """True when the period of `var` has not ended by `day` (whenever it began: a signal
+    recorded with a later start still counts)."""
+    return "(" + var + ".until IS NULL OR " + var + ".until >= " + day + ")"

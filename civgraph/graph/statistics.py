@@ -14,8 +14,8 @@ from typing import Any, LiteralString
 from civgraph.graph.driver import Graph
 from civgraph.graph.periods import in_effect
 
-IN_EFFECT: LiteralString = "" + in_effect("r") + ""
-MEMBER_IN_EFFECT: LiteralString = "" + in_effect("m") + ""
+IN_EFFECT: LiteralString = in_effect("r")
+MEMBER_IN_EFFECT: LiteralString = in_effect("m")
 
 # Every (person, program, enrollment) in effect on $asOf among $programs, people in $prefix.
 ENROLLED_PEOPLE: LiteralString = (

@@ -31,7 +31,7 @@ TIES = (
     Rel.DELIVERS, Rel.OWNS, Rel.POSSIBLY_SAME,
 )  # fmt: skip
 
-IN_EFFECT: LiteralString = "" + in_effect("r") + ""
+IN_EFFECT: LiteralString = in_effect("r")
 # Relationship `r` as evidence, without its record.
 LINK: LiteralString = link_map("r")
 

@@ -12,10 +12,10 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.investigations import RECORD_OF, EvidenceLink, evidence, link_map, link_of
 from civgraph.graph.models import Stored, stored
-from civgraph.graph.periods import in_effect
+from civgraph.graph.periods import in_effect, not_ended
 from civgraph.graph.scope import in_scope
 
-CURRENT: LiteralString = "" + in_effect("r") + ""
+CURRENT: LiteralString = in_effect("r")
 
 # Each kind of signal: the relationships of member `x` that make it (`r`, in effect).
 SIGNALS: dict[str, LiteralString] = {
@@ -54,7 +54,7 @@ REPORT: LiteralString = (
     "spouseOutside: [s IN signals WHERE s.kind = 'MARRIAGE' AND NOT EXISTS { "
     "MATCH (o:Person {id: CASE WHEN s.link.fromNode.id = x.id THEN s.link.toNode.id "
     "ELSE s.link.fromNode.id END})-[n:MEMBER_OF]->(h) "
-    "WHERE n.until IS NULL OR n.until >= $asOf } | s.link.rel.key]}) AS members "
+    "WHERE " + not_ended("n") + " } | s.link.rel.key]}) AS members "
     "CALL (h) { MATCH (h)-[r:ENROLLED_IN]->(:Program) WHERE " + CURRENT + " "
     "WITH collect(r) AS enrollments "
     + evidence("enrollments", "enrollments")

@@ -118,7 +118,7 @@ class LinkageTally:
 
     @classmethod
     def of(cls, tally: linkage.Tally) -> LinkageTally:
-        without = tally.without or dict.fromkeys(Element, 0)
+        without = tally.without
         return cls(
             communities=tally.communities, linked=tally.linked, partial=tally.partial,
             none=tally.none, linked_share=tally.linked_share,
@@ -270,7 +270,7 @@ class Plan:
                 WeakCommunity(
                     community=wrap(Label.COMMUNITY, w.community),
                     status=linkage.status_of(w.present),
-                    missing=[e for e in Element if e not in w.present], volunteers=w.volunteers,
+                    missing=linkage.missing(w.present), volunteers=w.volunteers,
                 )
                 for w in found.weakest
             ],
