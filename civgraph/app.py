@@ -44,6 +44,7 @@ from civgraph.middleware import (
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import create_loaders
+from civgraph.schema.extensions import request_id
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Mode, Settings, get_settings
 
@@ -129,7 +130,7 @@ async def changes_page(request: Request) -> JSONResponse:
     body = {"events": page, "next": last}
     request.app.state.audit.record(
         AuditEntry.of(principal, "http", "/changes", dict(query), results=len(page),
-                      outcome="ok", request_id=request.headers.get("x-request-id", "-"))
+                      outcome="ok", request_id=request_id())
     )  # fmt: skip
     return JSONResponse(body)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, LiteralString
@@ -180,14 +180,14 @@ class ChangeFilter:
     # The consumer's region scope (a division-code prefix): nothing outside it is shown,
     # whatever it asks for; events without a region neither.
     scope: str | None = None
-
-    @property
-    def prefix(self) -> str | None:
-        """The division-code prefix every matching event's region starts with."""
-        requested = region_prefix(self.region_code) if self.region_code else ""
-        return narrow(requested, self.scope) or None
-
     operations: frozenset[Operation] | None = None
+    # The division-code prefix every matching event's region starts with (worked out once:
+    # `matches` runs for every event and every subscriber).
+    prefix: str | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        requested = region_prefix(self.region_code) if self.region_code else ""
+        object.__setattr__(self, "prefix", narrow(requested, self.scope) or None)
 
     def matches(self, event: ChangeEvent) -> bool:
         prefix = self.prefix

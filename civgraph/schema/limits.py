@@ -59,6 +59,9 @@ class Limits(SchemaExtension):
                 self.execution_context.context.subscriptions -= 1
 
     def on_execute(self) -> Generator[None, None, None]:
+        if self.execution_context.result is not None:  # refused already (Authorize runs first)
+            yield
+            return
         context = self.execution_context.context
         reason = self.refusal(context)
         subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION

@@ -12,7 +12,7 @@ from strawberry.types import ExecutionContext
 
 from civgraph.schema.authorization import Authorize
 from civgraph.schema.descriptions import describe
-from civgraph.schema.extensions import MaskUnexpectedErrors
+from civgraph.schema.extensions import MaskUnexpectedErrors, is_unexpected
 from civgraph.schema.limits import Limits
 from civgraph.schema.mutations import Mutation
 from civgraph.schema.nodes import ENTITY_TYPES
@@ -32,9 +32,11 @@ class Schema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
+        # strawberry calls this before the extensions mask anything: tell the unexpected
+        # errors by what MaskUnexpectedErrors will mask, not by a code they do not have yet.
         for error in errors:
-            code = (error.extensions or {}).get("code")
-            if code != "INTERNAL":
+            if not is_unexpected(error):
+                code = (error.extensions or {}).get("code")
                 log.info("client error", message=error.message, code=code, path=error.path)
 
 

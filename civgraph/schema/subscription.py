@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import strawberry
 
 from civgraph.graph.changes import ChangeFilter, Cursor, CursorExpired, InvalidChangeCursor
+from civgraph.graph.errors import InvalidIdentifier
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.feed import FellBehind
 from civgraph.schema.changes import Change, ChangeFilterInput
@@ -50,10 +51,10 @@ class Subscription:
         after: str | None = None,
     ) -> AsyncGenerator[Change, None]:
         scope = info.context.scope  # the principal's region: nothing outside it, ever
-        only = filter.to_filter(scope) if filter else ChangeFilter(scope=scope)
         try:
+            only = filter.to_filter(scope) if filter else ChangeFilter(scope=scope)
             cursor = Cursor.decode(after) if after is not None else None
             async for event in info.context.hub().stream(only, cursor):
                 yield Change.of(event)
-        except (InvalidChangeCursor, CursorExpired, FellBehind) as error:
+        except (InvalidIdentifier, InvalidChangeCursor, CursorExpired, FellBehind) as error:
             raise UserError(str(error)) from error
