@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
+from civgraph.graph.links import STANDARD
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.periods import in_effect, not_ended
 from civgraph.graph.provenance import SourceRef
@@ -245,12 +246,15 @@ WITH s, supervision, officials, premises, accounts, [reason IN [
     CASE WHEN size(premises) > 0 THEN 'SHARED_ADDRESS' END,
     CASE WHEN size(accounts) > 0 THEN 'SHARED_FUNDING' END
   ] WHERE reason IS NOT NULL] AS reasons
-WHERE size(reasons) > 0 AND ($after IS NULL OR s.id > $after)
-ORDER BY s.id LIMIT $limit
+WHERE size(reasons) > 0
 """
-    + evidence("supervision, officials", "supervision + officials")
+    + page(
+        "s, supervision, officials, premises, accounts, reasons, s.id",
+        "supervision, officials",
+        "supervision + officials",
+    )
     + """
-RETURN s.id AS key, s.divisionCode AS region, [s {.*, label: 'Organization'}] AS entities,
+RETURN key, s.divisionCode AS region, [s {.*, label: 'Organization'}] AS entities,
        links, {reasons: reasons, agenciesAtTheAddress: premises,
                agenciesSharingTheAccount: accounts} AS detail
 """,
@@ -514,8 +518,7 @@ class Finding:
         return list(seen.values())
 
 
-HIDDEN = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen",
-                   "version"})  # fmt: skip
+HIDDEN = STANDARD | {"version"}  # shown as the link's own fields, not its properties
 
 
 def record_of(row: dict[str, Any] | None) -> SourceRef | None:
@@ -526,6 +529,12 @@ def record_of(row: dict[str, Any] | None) -> SourceRef | None:
         line=row.get("line"), first_seen=row["firstSeen"], last_seen=row["lastSeen"],
         match_key="evidence", score=1.0,
     )  # fmt: skip
+
+
+def node_of(row: dict[str, Any]) -> tuple[Label, Stored]:
+    """An entity as a statement returns it: its properties and `label`."""
+    label = Label(row["label"])
+    return label, stored(label, row)
 
 
 def link_of(row: dict[str, Any]) -> EvidenceLink:
@@ -577,7 +586,7 @@ async def findings(
             rule=rule,
             key=row["key"],
             region_code=row["region"],
-            entities=[(Label(e["label"]), stored(Label(e["label"]), e)) for e in row["entities"]],
+            entities=[node_of(e) for e in row["entities"]],
             links=[link_of(link) for link in row["links"]],
             detail=row["detail"],
         )
@@ -605,7 +614,7 @@ class Review:
 REVIEW: LiteralString = """
 MERGE (v:FindingReview {id: $rule + ':' + $key})
 ON CREATE SET v.rule = $rule, v.key = $key, v.history = []
-SET v.status = $status, v.note = $note, v.by = $by, v.at = datetime(),
+SET v.status = $status, v.note = $note, v.by = $by, v.at = $at,
     v.history = v.history + [$entry]
 RETURN v {.*} AS review
 """
@@ -629,12 +638,13 @@ async def review(
 ) -> Review:
     """Marks a finding (its rule and key) confirmed, dismissed or under review; earlier
     marks are kept in its history."""
+    at = datetime.now(UTC)  # one clock for the mark and its history entry
     entry = json.dumps(
-        {"status": status.value, "note": note, "by": by, "at": datetime.now(UTC).isoformat()},
+        {"status": status.value, "note": note, "by": by, "at": at.isoformat()},
         ensure_ascii=False,
     )
     rows = await graph.write(REVIEW, rule=rule.value, key=key, status=status.value, note=note,
-                             by=by, entry=entry)  # fmt: skip
+                             by=by, at=at, entry=entry)  # fmt: skip
     return review_of(rows[0]["review"])
 
 

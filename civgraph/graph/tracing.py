@@ -11,12 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from typing import Any, LiteralString
+from typing import LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, Rel
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import EvidenceLink, link_map, link_of
-from civgraph.graph.models import Stored, stored
+from civgraph.graph.investigations import EvidenceLink, link_map, link_of, node_of
+from civgraph.graph.models import Stored
 from civgraph.graph.periods import in_effect
 from civgraph.graph.scope import in_scope
 
@@ -88,11 +88,6 @@ class Path:
 class Neighborhood:
     links: list[EvidenceLink]
     truncated: bool  # more relationships lie within the hops than `limit`
-
-
-def node_of(row: dict[str, Any]) -> tuple[Label, Stored]:
-    label = Label(row["label"])
-    return label, stored(label, row)
 
 
 async def paths(
