@@ -162,7 +162,7 @@ async def test_the_verification_report_through_the_api(
     household = to_base64("Household", rows[0]["id"])
 
     report = api.post(REPORT, keys["investigator"], id=household)["data"]["verificationReport"]
-    elsewhere = api.post(REPORT, keys["elsewhere"], id=household)["data"]["verificationReport"]
+    elsewhere = api.post(REPORT, keys["elsewhere"], id=household)
     refused = api.post(REPORT, keys["viewer"], id=household)
 
     [member] = report["members"]
@@ -171,5 +171,5 @@ async def test_the_verification_report_through_the_api(
     checks = {c["name"]: (c["passed"], c["failing"]) for c in report["checks"]}
     assert checks["NO_DEATHS"] == (False, 1)
     assert checks["NO_VEHICLE"] == (True, 0)
-    assert elsewhere is None
+    assert elsewhere == {"data": {"verificationReport": None}}  # out of scope: absent, no error
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"

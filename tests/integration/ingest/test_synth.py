@@ -392,6 +392,7 @@ async def test_over_capacity_finds_the_planted_facilities(province: Province) ->
     found = await every_finding(province.graph, Rule.OVER_CAPACITY)
 
     facilities = {dict(f.entities)[Label.FACILITY].code: f for f in found}  # type: ignore[attr-defined]
+    assert planted
     assert set(facilities) == set(planted)
     for code, finding in facilities.items():
         assert finding.detail == {"beds": planted[code]["beds"],
