@@ -39,7 +39,7 @@ class AuditRecord:
             at=row["at"], actor=row["actor"], role=row["role"], region=row.get("region"),
             kind=row["kind"], operation=row["operation"],
             variables=JSON(json.loads(row.get("variables") or "{}")),
-            results=row.get("results", row.get("resultSize", 0)), outcome=row["outcome"],
+            results=row.get("results", 0), outcome=row["outcome"],
             pii_unmasked=row.get("piiUnmasked", 0), request_id=row.get("requestId", "-"),
         )  # fmt: skip
 

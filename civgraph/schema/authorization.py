@@ -88,10 +88,7 @@ class Authorize(SchemaExtension):
         self.sees_pii = self.principal is not None and policy.sees_pii(self.principal)
         self.refusal = self.check()
         if self.refusal:
-            error = GraphQLError(self.refusal, extensions={"code": "FORBIDDEN"})
-            if self.subscription():
-                raise Forbidden(self.refusal)
-            self.execution_context.result = ExecutionResult(data=None, errors=[error])
+            refuse(self.execution_context, Forbidden(self.refusal), "FORBIDDEN")
         elif self.subscription():
             self.audit("started", 0)  # and again when it ends, with the events sent
         yield
@@ -186,6 +183,15 @@ def count_results(data: dict[str, Any] | None) -> int:
         elif value is not None:
             total += 1
     return total
+
+
+def refuse(context: ExecutionContext, error: UserError, code: str) -> None:
+    """Refuses an operation before it runs: a subscription by raising `error` (the client
+    gets it, then complete); a query or mutation gets `data: null` and the error, `code`."""
+    if context.operation_type is OperationType.SUBSCRIPTION:
+        raise error
+    refused = GraphQLError(str(error), extensions={"code": code})
+    context.result = ExecutionResult(data=None, errors=[refused])
 
 
 def operation_of(context: ExecutionContext) -> OperationDefinitionNode | None:

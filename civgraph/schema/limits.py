@@ -16,26 +16,23 @@ from collections.abc import Generator
 from typing import Any
 
 from graphql import (
-    ExecutionResult,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
-    GraphQLError,
-    GraphQLList,
-    GraphQLNonNull,
-    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
     SelectionSetNode,
     VariableNode,
     get_named_type,
+    get_nullable_type,
+    is_list_type,
 )
 from strawberry.extensions import SchemaExtension
 from strawberry.types.graphql import OperationType
 
 from civgraph.resolvers.errors import UserError
-from civgraph.schema.authorization import fragments_of, operation_of
+from civgraph.schema.authorization import all_fields, fragments_of, operation_of, refuse
 from civgraph.settings import Mode
 
 LIST_GUESS = 5  # items assumed in a list without `first` (household members, posts, …)
@@ -73,10 +70,7 @@ class Limits(SchemaExtension):
                 context.subscriptions += 1
                 self.counted = True
         if reason is not None:
-            if subscription:
-                raise Refused(reason)
-            error = GraphQLError(reason, extensions={"code": "LIMIT"})
-            self.execution_context.result = ExecutionResult(data=None, errors=[error])
+            refuse(self.execution_context, Refused(reason), "LIMIT")
         yield
 
     def refusal(self, context: Any) -> str | None:
@@ -85,7 +79,11 @@ class Limits(SchemaExtension):
             return None
         fragments = fragments_of(self.execution_context)
         settings = context.settings
-        if settings.mode is Mode.PRODUCTION and introspects(operation.selection_set, fragments):
+        introspects = any(
+            field.name.value in INTROSPECTION
+            for field in all_fields(operation.selection_set, fragments)
+        )
+        if settings.mode is Mode.PRODUCTION and introspects:
             return "introspection is off in production mode"
         schema = self.execution_context.schema._schema
         root = schema.get_root_type(operation.operation)
@@ -99,23 +97,6 @@ class Limits(SchemaExtension):
                 f"{settings.max_query_cost:,}: ask for smaller pages or fewer nested lists"
             )
         return None
-
-
-def introspects(selections: SelectionSetNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:
-    for selection in selections.selections:
-        if isinstance(selection, FieldNode):
-            if selection.name.value in INTROSPECTION:
-                return True
-            if selection.selection_set and introspects(selection.selection_set, fragments):
-                return True
-        elif isinstance(selection, InlineFragmentNode):
-            if introspects(selection.selection_set, fragments):
-                return True
-        elif isinstance(selection, FragmentSpreadNode):
-            fragment = fragments.get(selection.name.value)
-            if fragment and introspects(fragment.selection_set, fragments):
-                return True
-    return False
 
 
 class Estimate:
@@ -159,7 +140,7 @@ class Estimate:
         first = self.first(node, definition)
         if first is not None:
             items, child_paged = first, True
-        elif is_list(definition.type) and not paged:
+        elif is_list_type(get_nullable_type(definition.type)) and not paged:
             items, child_paged = LIST_GUESS, False
         else:
             items, child_paged = 1, False
@@ -183,9 +164,3 @@ class Estimate:
                 return int(given) if isinstance(given, int) else LIST_GUESS
         default = definition.args["first"].default_value
         return int(default) if isinstance(default, int) else LIST_GUESS
-
-
-def is_list(kind: GraphQLOutputType) -> bool:
-    if isinstance(kind, GraphQLNonNull):
-        kind = kind.of_type
-    return isinstance(kind, GraphQLList)
