@@ -18,7 +18,7 @@ from typing import Any
 import httpx
 
 from bench.ingest import VAR
-from bench.read_api import RunningApi, running_api
+from bench.read_api import post, running_api
 from bench.rules import busiest_county, province_graph
 from civgraph.graph import indicators, linkage
 from civgraph.graph.driver import Graph
@@ -40,14 +40,6 @@ async def seconds(call: Callable[[], Awaitable[Any]]) -> tuple[float, float]:
 
 COVERAGE = "{ linkageCoverage(year: YEAR) { region { tally { linked } } } }"
 INDICATORS = "{ planIndicators(year: YEAR) { code value status } }"
-
-
-def ask(api: RunningApi, query: str) -> None:
-    text = query.replace("YEAR", str(YEAR))
-    response = httpx.post(f"{api.url}/graphql", json={"query": text}, headers=api.headers,
-                          timeout=120)  # fmt: skip
-    if response.status_code != 200 or "errors" in response.json():
-        raise RuntimeError(response.text)
 
 
 async def per_indicator(graph: Graph, prefix: str) -> list[tuple[str, float]]:
@@ -80,15 +72,17 @@ async def bench(args: argparse.Namespace) -> None:
                 first, median = await seconds(call)
                 print(f"{label + ' (' + name + ')':<34} {first:>8.2f} {median:>9.2f}", flush=True)
         with running_api(server, VAR / "dashboard") as api:
+            client = httpx.AsyncClient(base_url=api.url, headers=api.headers, timeout=120)
             print("through the API (civgraph serve, HTTP), the province; the answer is kept "
                   "while the graph is unchanged:")  # fmt: skip
             for name, text in (("linkageCoverage", COVERAGE), ("planIndicators", INDICATORS)):
 
                 async def through(text: str = text) -> None:
-                    await asyncio.to_thread(ask, api, text)
+                    await post(client, text.replace("YEAR", str(YEAR)), {})
 
                 first, median = await seconds(through)
                 print(f"  {name:<32} {first:>8.3f} {median:>9.3f}", flush=True)
+            await client.aclose()
         print("planIndicators for the province, one year, by indicator (warm):")
         for code, took in await per_indicator(graph, "34"):
             print(f"  {code:<36} {took:>6.2f} s")

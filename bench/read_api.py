@@ -494,7 +494,16 @@ def emptied(folder: Path) -> None:
 async def fresh_graph(folder: Path) -> AsyncIterator[tuple[process.RunningServer, Graph]]:
     """An empty Neo4j of its own in `folder` (emptied first), migrated, until the block ends."""
     emptied(folder)
-    config = process.ServerConfig(home=folder / "neo4j", port=0, heap="1g", pagecache="512m",
+    async with running_graph(folder / "neo4j", "1g", "512m") as pair:
+        yield pair
+
+
+@asynccontextmanager
+async def running_graph(
+    home: Path, heap: str, pagecache: str
+) -> AsyncIterator[tuple[process.RunningServer, Graph]]:
+    """A Neo4j of its own on the store in `home`, migrated, until the block ends."""
+    config = process.ServerConfig(home=home, port=0, heap=heap, pagecache=pagecache,
                                   password=secrets.token_urlsafe(16))  # fmt: skip
     server, child = process.start(config, attached=True)
     graph = await connect(server.uri, "neo4j", server.password, "neo4j")

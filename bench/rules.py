@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,10 +18,9 @@ from datetime import date
 from typing import Any
 
 from bench.ingest import VAR, ingest, province
+from bench.read_api import running_graph
 from civgraph.graph.driver import Graph
-from civgraph.graph.driver import connect as connect_graph
 from civgraph.graph.investigations import STATEMENTS, Rule, findings
-from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 from civgraph.ingest.synth.province import AS_OF
 
@@ -75,22 +73,12 @@ async def province_graph(people: int) -> AsyncIterator[tuple[Graph, process.Runn
     """The synthetic province of `people` in the store `make bench-ingest` leaves (ingested
     first when missing), on its own Neo4j, migrated; and that Neo4j."""
     home = VAR / f"ingest-{people}-1" / "neo4j"
-    config = process.ServerConfig(home=home, port=0, heap="2g", pagecache="1g",
-                                  password=secrets.token_urlsafe(16))  # fmt: skip
     loaded = (home / "data").exists()
-    server, child = process.start(config, attached=True)
-    try:
+    async with running_graph(home, "2g", "1g") as (server, graph):
         if not loaded:
             run = ingest(province(people, 1), server, 2000, home.parent)
             print(f"ingested {run.rows:,} rows in {run.seconds:.0f} s")
-        graph = await connect_graph(server.uri, "neo4j", server.password, "neo4j")
-        await migrate(graph)
-        try:
-            yield graph, server
-        finally:
-            await graph.close()
-    finally:
-        process.stop_attached(child)
+        yield graph, server
 
 
 async def bench(args: argparse.Namespace) -> None:
