@@ -64,3 +64,40 @@ class InvalidWrite(GraphError, ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
+
+
+class ResolutionError(GraphError):
+    """A decision on entity resolution's match (confirm, reject, split) that cannot be
+    made; the message says why."""
+
+
+class RecordNotFound(ResolutionError):
+    """No record of that source and key describes a person (in the caller's region)."""
+
+    def __init__(self, source: str, key: str) -> None:
+        super().__init__(f"no record {key!r} of {source} describes a person")
+        self.source = source
+        self.key = key
+
+
+class NotResolved(ResolutionError):
+    """The record carried its natural key: resolution did not match it, there is nothing to
+    decide (correct the registry instead)."""
+
+    def __init__(self, source: str, key: str, match_key: str) -> None:
+        super().__init__(
+            f"record {key!r} of {source} carried the {match_key}; it was not matched by "
+            "resolution (correct the registry instead)"
+        )
+        self.source = source
+        self.key = key
+        self.match_key = match_key
+
+
+class AlreadyDecided(ResolutionError):
+    """The record already stands as the decision would leave it, or stands in its way: it
+    is an entity of its own already (split), or it describes the person a rejection names."""
+
+    def __init__(self, message: str, person_id: str) -> None:
+        super().__init__(message)
+        self.person_id = person_id  # the person the record describes

@@ -19,6 +19,12 @@ from typing import Any, LiteralString
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
 from civgraph.graph.changes import Context, Outbox
 from civgraph.graph.driver import Graph, Statement
+from civgraph.graph.errors import (
+    AlreadyDecided,
+    NotFound,
+    NotResolved,
+    RecordNotFound,
+)
 
 NAMESPACE = uuid.UUID("5d1f3c52-8a1e-4a8e-9a0c-2f0b1c7e6a11")
 CANDIDATE_LIMIT = 200  # per blocking key: people born that day, people of that name
@@ -66,10 +72,14 @@ RETURN collect(CASE WHEN created THEN {operation: 'NODE_CREATED', entity: 'Perso
   regionCode: p.divisionCode, programs: []} END) AS changes
 """
 
+# Not between a record and someone an investigator ruled it is not (`notSame`).
 POSSIBLY_SAME: LiteralString = """
 UNWIND $rows AS row
 MATCH (a:Person {id: row.id})
 MATCH (b:Person {id: row.candidate})
+WHERE NOT EXISTS {
+  MATCH (rec:SourceRecord {key: $source + ':' + row.recordKey}) WHERE b.id IN rec.notSame
+}
 MERGE (a)-[r:POSSIBLY_SAME {key: '-'}]->(b)
 ON CREATE SET r.firstSeen = datetime(), r.version = 0
 WITH a, b, r, row, r.version = 0 AS created
@@ -129,10 +139,6 @@ def entity_statements(
     if identities:
         after.append((IDENTITIES, {"rows": list(identities), "source": source}))
     return before, after
-
-
-class ResolutionError(Exception):
-    """A split or join that cannot be made; the message says why."""
 
 
 RECORD_OF: LiteralString = """
@@ -214,6 +220,16 @@ RETURN collect({operation: 'NODE_DELETED', entity: 'Person', entityId: id, field
 async def _move(
     graph: Graph, record: Row, from_id: str, to_id: str, match_key: str, score: float, actor: str
 ) -> None:
+    statements = move_statements(record, from_id, to_id, match_key, score, actor)
+    await graph.write_all(statements, Outbox(Context(f"er:{record['source']}", actor)))
+
+
+def move_statements(
+    record: Row, from_id: str, to_id: str, match_key: str, score: float, actor: str
+) -> list[Statement]:
+    """What moves a record (`SourceRecord` properties) and the relationships it stated from
+    one person to another, answering its possible matches and dropping its own entity left
+    behind; each statement returns its change events."""
     params = {
         "from": from_id,
         "to": to_id,
@@ -236,13 +252,13 @@ async def _move(
         )
     )
     statements.append((DROP_ORPHAN, {"from": from_id}))
-    await graph.write_all(statements, Outbox(Context(f"er:{record['source']}", actor)))
+    return statements
 
 
 async def _record(graph: Graph, source: str, key: str) -> Row:
     rows = await graph.read(RECORD_OF, key=record_key(source, key))
     if not rows:
-        raise ResolutionError(f"no record {key!r} of {source} describes a person")
+        raise RecordNotFound(source, key)
     found: Row = rows[0]
     return found
 
@@ -253,13 +269,10 @@ async def split(graph: Graph, source: str, key: str, actor: str) -> str:
     found = await _record(graph, source, key)
     record = found["record"]
     if "birthDate" not in record:
-        raise ResolutionError(
-            f"record {key!r} of {source} carried the {found['matchKey']}; it was not matched "
-            "by resolution (correct the registry instead)"
-        )
+        raise NotResolved(source, key, found["matchKey"])
     own = entity_id(source, key)
     if found["person"] == own:
-        raise ResolutionError(f"record {key!r} of {source} is an entity of its own already")
+        raise AlreadyDecided(f"record {key!r} of {source} is an entity of its own already", own)
     entity = {
         "id": own,
         "recordKey": key,
@@ -278,10 +291,10 @@ async def join(graph: Graph, source: str, key: str, person_id: str, actor: str) 
     """Makes a record's person the given one (an investigator accepting a match)."""
     found = await _record(graph, source, key)
     if "birthDate" not in found["record"]:
-        raise ResolutionError(f"record {key!r} of {source} was not matched by resolution")
+        raise NotResolved(source, key, found["matchKey"])
     target = await graph.read("MATCH (p:Person {id: $id}) RETURN p.id AS id", id=person_id)
     if not target:
-        raise ResolutionError(f"no person {person_id!r}")
+        raise NotFound("Person", person_id)
     if found["person"] != person_id:
         await _move(graph, found["record"], found["person"], person_id, "joined", 1.0, actor)
 

@@ -14,7 +14,8 @@ from openpyxl import Workbook
 
 from civgraph.graph.changes import ChangeFilter, Operation, read_changes
 from civgraph.graph.driver import Graph
-from civgraph.graph.resolution import ResolutionError, join, split
+from civgraph.graph.errors import ResolutionError
+from civgraph.graph.resolution import join, split
 from civgraph.ingest.run import files_in, run
 from tests.builders import GRAPH_COUNTS, resident_id
 
