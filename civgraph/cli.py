@@ -22,13 +22,14 @@ from rich.table import Table
 from civgraph.app import create_app
 from civgraph.auth.keys import create_key, list_keys, revoke_key
 from civgraph.auth.principal import Role
-from civgraph.graph import connection
+from civgraph.graph import connection, decisions
+from civgraph.graph.catalog import Label
 from civgraph.graph.changes import prune
+from civgraph.graph.decisions import Decider, Decision
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import DatabaseUnavailable, GraphError
 from civgraph.graph.indicators import TARGETS_FILE, BadTargets, load_targets, targets_loaded
 from civgraph.graph.migrations import has_data, migrate
-from civgraph.graph.resolution import ResolutionError, join, split
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.ingest.loader import Summary, Thresholds
@@ -38,6 +39,7 @@ from civgraph.ingest.run import UnknownSource, files_in
 from civgraph.ingest.run import run as run_ingest
 from civgraph.ingest.synth import synthesize
 from civgraph.logs import configure_logging
+from civgraph.schema.reading import decode_id
 from civgraph.schema.schema import sdl
 from civgraph.settings import Mode, Settings, get_settings
 
@@ -49,7 +51,8 @@ app = typer.Typer(
 neo4j_app = typer.Typer(help="The embedded Neo4j that civgraph manages.", no_args_is_help=True)
 app.add_typer(neo4j_app, name="neo4j")
 er_app = typer.Typer(
-    help="Entity resolution: undo a match, or make one an investigator has judged.",
+    help="Entity resolution: undo a match, make one or rule one out (as the API's "
+    "confirmMatch, rejectMatch and splitMatch do).",
     no_args_is_help=True,
 )
 app.add_typer(er_app, name="er")
@@ -332,31 +335,68 @@ def actor() -> str:
     return os.environ.get("USER") or "cli"
 
 
+def decider() -> Decider:
+    """The operator at the command line: everywhere."""
+    return Decider(actor(), None)
+
+
+def person_id(given: str) -> str:
+    """A person's platform id from the global id the API shows, or as given (a platform id)."""
+    try:
+        label, id = decode_id(given)
+    except ValueError:
+        return given
+    if label is not Label.PERSON:
+        raise fail(f"{given!r} is the id of a {label}, not of a Person")
+    return id
+
+
+def decided(source: str, record: str, decision: Decision) -> str:
+    ruled_out = ", ".join(decision.not_same) or "nobody"
+    return (
+        f"record {record} of {source} now describes person {decision.person_id} "
+        f"({decision.record.match_key}); ruled out: {ruled_out}"
+    )
+
+
+SOURCE = Annotated[str, typer.Argument(help="The record's source (cremations, …).")]
+RECORD = Annotated[str, typer.Argument(help="The record's key in that source.")]
+PERSON = Annotated[
+    str, typer.Argument(help="The person: the global id the API shows, or the platform id.")
+]
+
+
 @er_app.command("split")
-def er_split(
-    source: Annotated[str, typer.Argument(help="The record's source (cremations, …).")],
-    record: Annotated[str, typer.Argument(help="The record's key in that source.")],
-) -> None:
+def er_split(source: SOURCE, record: RECORD) -> None:
     """Undoes a match: the record becomes a person of its own, with what it stated."""
 
     async def change(graph: Graph) -> str:
-        person = await split(graph, source, record, actor())
-        return f"record {record} of {source} is now person {person}"
+        decision = await decisions.split(graph, decider(), source, record)
+        return f"record {record} of {source} is now person {decision.person_id}"
 
     run_on_graph(change)
 
 
 @er_app.command("join")
-def er_join(
-    source: Annotated[str, typer.Argument(help="The record's source (cremations, …).")],
-    record: Annotated[str, typer.Argument(help="The record's key in that source.")],
-    person: Annotated[str, typer.Argument(help="The platform id of the person it is.")],
-) -> None:
+def er_join(source: SOURCE, record: RECORD, person: PERSON) -> None:
     """Makes a record's person the given one (a possible match confirmed)."""
+    id = person_id(person)
 
     async def change(graph: Graph) -> str:
-        await join(graph, source, record, person, actor())
-        return f"record {record} of {source} now describes person {person}"
+        decision = await decisions.confirm(graph, decider(), source, record, id)
+        return decided(source, record, decision)
+
+    run_on_graph(change)
+
+
+@er_app.command("reject")
+def er_reject(source: SOURCE, record: RECORD, person: PERSON) -> None:
+    """Rules out a match: the record is not that person (the link goes and stays gone)."""
+    id = person_id(person)
+
+    async def change(graph: Graph) -> str:
+        decision = await decisions.reject(graph, decider(), source, record, id)
+        return decided(source, record, decision)
 
     run_on_graph(change)
 
@@ -364,7 +404,7 @@ def er_join(
 def run_on_graph(change: Callable[[Graph], Awaitable[str]]) -> None:
     try:
         console.print(asyncio.run(on_graph(get_settings(), change)))
-    except (GraphError, ResolutionError) as error:
+    except GraphError as error:
         raise fail(str(error)) from error
 
 

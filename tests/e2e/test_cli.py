@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import httpx
+from strawberry import relay
 
 from civgraph.graph.connection import Target
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, connect
 from civgraph.graph.server import process
 from tests.integration.ingest.test_loader import write_files
-from tests.integration.ingest.test_resolution import write_exports
+from tests.integration.ingest.test_resolution import OTHER, write_exports
 from tests.servers import Api, free_port, server_env, wait_for_health
 
 DEMO = """
@@ -147,3 +149,42 @@ def test_ingest_without_files_says_how_to_call_it(tmp_path: Path) -> None:
 
     assert done.returncode == 1
     assert "give a SOURCE and its FILES, or --dir DIR" in done.stderr
+
+
+def test_er_takes_the_global_ids_the_api_shows(graph: Graph, neo4j: Target, tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_exports(exports)
+    env = server_env(
+        tmp_path / "home",
+        free_port(),
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+    )
+    ingested = civgraph(
+        "ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env
+    )
+    assert ingested.returncode == 0, ingested.stderr
+    other = asyncio.run(person_of(neo4j, OTHER))
+    person = str(relay.GlobalID("Person", other))
+    household = str(relay.GlobalID("Household", other))
+
+    rejected = civgraph("er", "reject", "cremations", "C-3", person, env=env)
+    wrong_type = civgraph("er", "join", "cremations", "C-3", household, env=env)
+    joined = civgraph("er", "join", "cremations", "C-3", other, env=env)  # a platform id too
+
+    assert rejected.returncode == 0, rejected.stderr
+    assert f"ruled out: {other}" in rejected.stderr
+    assert (wrong_type.returncode, "not of a Person" in wrong_type.stderr) == (1, True)
+    assert joined.returncode == 0, joined.stderr
+    assert f"now describes person {other} (joined); ruled out: nobody" in joined.stderr
+
+
+async def person_of(neo4j: Target, id_number: str) -> str:
+    graph = await connect(neo4j.uri, neo4j.user, neo4j.password, neo4j.database)
+    try:
+        rows = await graph.read("MATCH (p:Person {idNumber: $id}) RETURN p.id AS id", id=id_number)
+    finally:
+        await graph.close()
+    found: str = rows[0]["id"]
+    return found
