@@ -31,6 +31,8 @@ INVESTIGATIONS = (
 
 # Mutations a caseworker may run (in its region): enrollments. The admin may run all.
 CASEWORK_MUTATIONS = frozenset({"linkEnrolledIn", "endEnrolledIn", "unlinkEnrolledIn"})
+# Mutations an investigator may run (decisions in its region): findings' marks, matches.
+INVESTIGATION_MUTATIONS = frozenset({"reviewFinding", "confirmMatch", "rejectMatch", "splitMatch"})
 
 READS = (
     "node", "nodes", "region", "community", "household", "person", "organization",
@@ -49,7 +51,7 @@ ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED}
 def mutation_roles(name: str) -> frozenset[Role]:
     if name in CASEWORK_MUTATIONS:
         return frozenset({Role.ADMIN, Role.CASEWORKER})
-    return INVESTIGATORS if name == "reviewFinding" else ADMIN
+    return INVESTIGATORS if name in INVESTIGATION_MUTATIONS else ADMIN
 
 
 def allowed(principal: Principal, operation: str, field: str, mutations: Iterable[str]) -> bool:

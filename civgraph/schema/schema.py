@@ -8,12 +8,14 @@ import strawberry
 import structlog
 from graphql import GraphQLError
 from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from civgraph.schema.authorization import Authorize
 from civgraph.schema.descriptions import describe
 from civgraph.schema.extensions import MaskUnexpectedErrors, is_unexpected
 from civgraph.schema.limits import Limits
+from civgraph.schema.matches import MatchMutations
 from civgraph.schema.mutations import Mutation
 from civgraph.schema.nodes import ENTITY_TYPES
 from civgraph.schema.query import Query
@@ -46,7 +48,7 @@ def build_schema() -> strawberry.Schema:
     use `relay.node()` into a second Schema (its field extension asserts on re-application)."""
     schema = Schema(
         query=Query,
-        mutation=Mutation,
+        mutation=merge_types("Mutation", (Mutation, MatchMutations)),
         subscription=Subscription,
         types=list(ENTITY_TYPES),
         # Factories, not instances: extensions keep per-operation state.
