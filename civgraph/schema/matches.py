@@ -113,8 +113,12 @@ def decider(info: Info) -> Decider:
 
 async def decided(call: Callable[[], Awaitable[Decision]]) -> MATCH_RESULT:
     """The decision, or the typed error for an expected failure."""
+
+    async def payload() -> MatchDecision:
+        return MatchDecision.of(await call())
+
     try:
-        found: MATCH_RESULT = await outcome(lambda: call_of(call))
+        found: MATCH_RESULT = await outcome(payload)
         return found
     except RecordNotFound as error:
         return RecordNotFoundError(message=str(error), registry=error.source, record_key=error.key)
@@ -126,10 +130,6 @@ async def decided(call: Callable[[], Awaitable[Decision]]) -> MATCH_RESULT:
     except AlreadyDecided as error:
         person = relay.GlobalID(Label.PERSON.value, error.person_id)
         return AlreadyDecidedError(message=str(error), person_id=person)
-
-
-async def call_of(call: Callable[[], Awaitable[Decision]]) -> MatchDecision:
-    return MatchDecision.of(await call())
 
 
 def person_of(person_id: strawberry.ID) -> str:

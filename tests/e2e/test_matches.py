@@ -1,7 +1,8 @@
 """Match decisions through a running server: an investigator finds a possible match and a
 resolved record in the API's own answers, rejects, splits and confirms by their global ids;
 the changes reach `GET /changes` under the investigator's name, every call is audited, a
-viewer is refused and another county's investigator finds nothing to decide."""
+viewer is refused, another county's investigator finds nothing to decide, and a wrong
+person is a typed error."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
+from strawberry import relay
 
 from civgraph.graph.connection import Target
 from civgraph.graph.driver import Graph
@@ -165,6 +167,11 @@ async def test_a_viewer_is_refused_and_another_county_finds_nothing_to_decide(
         api, keys["elsewhere"], REJECT, registry="cremations", record="C-3", person=person
     )
     split_elsewhere = answer(api, keys["elsewhere"], SPLIT, registry="cremations", record="C-2")
+    investigator = keys["investigator"]
+    nobody = answer(api, investigator, CONFIRM, registry="cremations", record="C-3",
+                    person=str(relay.GlobalID("Person", "no-such-person")))  # fmt: skip
+    not_a_person = answer(api, investigator, CONFIRM, registry="cremations", record="C-3",
+                          person=str(relay.GlobalID("Household", "H-0")))  # fmt: skip
     changes = pull(api, start)
     denied = audited(api, keys["viewer"], {"Reject"})
 
@@ -172,6 +179,9 @@ async def test_a_viewer_is_refused_and_another_county_finds_nothing_to_decide(
     assert viewer["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert (elsewhere["__typename"], elsewhere["recordKey"]) == ("RecordNotFoundError", "C-3")
     assert split_elsewhere["__typename"] == "RecordNotFoundError"
+    assert (nobody["__typename"], not_a_person["__typename"]) == (
+        "NotFoundError", "InvalidInputError"
+    )  # fmt: skip
     assert changes == []
     assert len(api.post(PEOPLE, woman=WOMAN, other=OTHER)["data"]["other"]["possiblySame"]) == 1
     assert ("Reject", "viewer", "denied") in {
