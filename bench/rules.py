@@ -20,7 +20,7 @@ from typing import Any
 from bench.ingest import VAR, ingest, province
 from bench.read_api import running_graph
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import STATEMENTS, Rule, findings
+from civgraph.graph.rules import QUERIES, Rule, count_findings, every_finding, findings
 from civgraph.graph.server import process
 from civgraph.ingest.synth.province import AS_OF
 
@@ -35,7 +35,7 @@ def db_hits(plan: dict[str, Any]) -> int:
 async def profile(graph: Graph, rule: Rule, prefix: str, as_of: date) -> int:
     async with graph.driver.session(database=graph.database) as session:
         result = await session.run(
-            "PROFILE " + STATEMENTS[rule],
+            "PROFILE " + QUERIES[rule].page(),
             prefix=prefix, asOf=as_of, after=None, limit=PAGE, minimumAge=80,
             retiredAge=70, coolingYears=3,
         )  # fmt: skip
@@ -43,8 +43,19 @@ async def profile(graph: Graph, rule: Rule, prefix: str, as_of: date) -> int:
     return db_hits(summary.profile or {})
 
 
+async def exported(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[float, float]:
+    """Seconds to count the findings (`totalCount`), seconds to stream them all (the export)."""
+    started = time.perf_counter()
+    await count_findings(graph, rule, prefix, as_of)
+    counted = time.perf_counter() - started
+    started = time.perf_counter()
+    async for _ in every_finding(graph, rule, prefix, as_of):
+        pass
+    return counted, time.perf_counter() - started
+
+
 async def timed(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[float, float, int]:
-    """Seconds to the first page, seconds to all findings, how many."""
+    """Seconds to the first page, seconds to all findings by pages, how many."""
     started = time.perf_counter()
     first = await findings(graph, rule, prefix, as_of, PAGE)
     to_first = time.perf_counter() - started
@@ -85,13 +96,16 @@ async def bench(args: argparse.Namespace) -> None:
     async with province_graph(args.people) as (graph, _):
         county = await busiest_county(graph)
         print(f"{args.people:,} people; as of {AS_OF}; county {county}; first page {PAGE}")
-        print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} | "
+        print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} "
+              f"{'count s':>7} {'export s':>8} | "
               f"{'county: first s':>15} {'all s':>7} {'found':>6} {'db hits':>10}")  # fmt: skip
         for rule in Rule:
             whole = await timed(graph, rule, "34", AS_OF)
+            counted, streamed = await exported(graph, rule, "34", AS_OF)
             local = await timed(graph, rule, county, AS_OF)
             hits = await profile(graph, rule, county, AS_OF)
-            line = (f"{rule.value:<22} | {whole[0]:>17.2f} {whole[1]:>7.2f} {whole[2]:>7,} | "
+            line = (f"{rule.value:<22} | {whole[0]:>17.2f} {whole[1]:>7.2f} {whole[2]:>7,} "
+                    f"{counted:>7.2f} {streamed:>8.2f} | "
                     f"{local[0]:>15.2f} {local[1]:>7.2f} {local[2]:>6,} {hits:>10,}")  # fmt: skip
             print(line, flush=True)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, LiteralString, Protocol, TypeVar
 
@@ -86,6 +86,19 @@ class Graph:
         async with self.driver.session(database=self.database) as session:
             result = await session.run(query, params)
             await result.consume()
+
+    async def stream(self, query: LiteralString, **params: Any) -> AsyncIterator[Row]:
+        """Rows of one read statement as they come (an export of many rows, memory bounded);
+        an auto-commit read, not retried: a failure part-way ends the stream with an error."""
+        try:
+            async with self.driver.session(
+                database=self.database, default_access_mode=neo4j.READ_ACCESS
+            ) as session:
+                result = await session.run(query, params)
+                async for record in result:
+                    yield to_native(record.data())
+        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+            raise DatabaseUnavailable(str(error)) from error
 
     async def ping(self) -> bool:
         try:

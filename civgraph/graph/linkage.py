@@ -21,9 +21,10 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import SOCIAL, EvidenceLink, link_of
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.periods import in_effect
+from civgraph.graph.rules.evidence import EvidenceLink, link_of
+from civgraph.graph.rules.posts import SOCIAL
 from civgraph.graph.scope import in_scope
 from civgraph.graph.tracing import LINK
 

@@ -434,8 +434,9 @@ class Post(LinkFields):
     title: str
     rank: PostRank = PostRank.NONE
     leading: bool = False  # 领导职务
-    approval_filed: bool = False  # 按干部管理权限审批/备案
-    paid: bool = False  # receives pay or allowances from the organization
+    # Unknown (None) unless the source states it: a cadre roster has no such columns.
+    approval_filed: bool | None = None  # 按干部管理权限审批/备案
+    paid: bool | None = None  # receives pay or allowances from the organization
 
 
 class Investment(LinkFields):

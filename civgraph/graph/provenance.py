@@ -68,8 +68,8 @@ class SourceRef:
     line: int | None
     first_seen: datetime
     last_seen: datetime
-    match_key: str
-    score: float
+    match_key: str | None  # None: the record describes neither end of what it stated
+    score: float | None
 
 
 @cache

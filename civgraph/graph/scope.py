@@ -50,3 +50,22 @@ def narrow(requested: str, scope: str | None) -> str:
     if scope.startswith(requested):
         return scope
     return NOTHING
+
+
+def division_of(label: Label, node: object) -> str | None:
+    """The division code of an entity read from the graph (as `in_scope` reads it)."""
+    if label is Label.REGION:
+        return str(getattr(node, "code", "")) or None
+    if label is Label.HOUSEHOLD:
+        return getattr(node, "community_code", None)
+    code = getattr(node, "division_code", None)
+    return str(code) if code else None
+
+
+def visible(label: Label, node: object, scope: str | None) -> bool:
+    """`in_scope` for an entity already read (a finding's evidence): programs everywhere, an
+    asset only through its owner (so not on its own), others by division code."""
+    if scope is None or label is Label.PROGRAM:
+        return True
+    code = division_of(label, node) if label is not Label.ASSET else None
+    return code is not None and code.startswith(scope)

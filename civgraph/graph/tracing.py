@@ -15,9 +15,9 @@ from typing import LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, Rel
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import EvidenceLink, link_map, link_of, node_of
 from civgraph.graph.models import Stored
 from civgraph.graph.periods import in_effect
+from civgraph.graph.rules.evidence import EvidenceLink, link_map, link_of, node_of
 from civgraph.graph.scope import in_scope
 
 MAX_PATH_HOPS = 6

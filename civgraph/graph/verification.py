@@ -1,6 +1,9 @@
 """The household verification report (家庭经济状况核对): every member of a household on a
 day with every cross-registry signal, each with its relationship, period and source
-record, and which checks the household passes."""
+record, spouses outside the household with their own means, and which checks the
+household passes. The signals and the deceased-member condition are the rules' own
+(`civgraph.graph.rules.signals`, `benefits.DEAD_MEMBER`), so the report and the rules judge
+a household the same way."""
 
 from __future__ import annotations
 
@@ -10,70 +13,78 @@ from typing import LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import RECORD_OF, EvidenceLink, evidence, link_map, link_of
 from civgraph.graph.models import Stored, stored
-from civgraph.graph.periods import in_effect, not_ended
+from civgraph.graph.periods import in_effect
+from civgraph.graph.rules.benefits import DEAD_MEMBER
+from civgraph.graph.rules.evidence import RECORD, RECORD_OF, EvidenceLink, link_map, link_of
+from civgraph.graph.rules.signals import ALLOWED, MEANS, SignalKind, branches
 from civgraph.graph.scope import in_scope
 
-CURRENT: LiteralString = in_effect("r")
 
-# Each kind of signal: the relationships of member `x` that make it (`r`, in effect).
-SIGNALS: dict[str, LiteralString] = {
-    "ENTERPRISE_ROLE": "MATCH (x)-[r:HOLDS_POST]->(:Organization {kind: 'ENTERPRISE'})",
-    "INVESTMENT": "MATCH (x)-[r:INVESTED_IN]->(:Organization)",
-    "VEHICLE": "MATCH (x)-[r:OWNS]->(:Asset {kind: 'VEHICLE'})",
-    "PROPERTY": "MATCH (x)-[r:OWNS]->(:Asset {kind: 'REAL_ESTATE'})",
-    "PUBLIC_EMPLOYMENT": "MATCH (x)-[r:EMPLOYED_BY]->(:Organization) WHERE r.publicPayroll",
-    "OTHER_ENROLLMENT": "MATCH (x)-[r:ENROLLED_IN]->(:Program) WHERE r.status = 'ACTIVE'",
-    "CREMATION": "MATCH (x)-[r:CREMATED_AT]->(:Facility) WHERE r.crematedOn <= $asOf",
-    "MARRIAGE": "MATCH (x)-[r:MARRIED_TO]-(:Person)",
-}
-
-
-def signal_branches() -> LiteralString:
-    branches: LiteralString = ""
-    for kind, match in SIGNALS.items():
-        where: LiteralString = " AND " if " WHERE " in match else " WHERE "
-        branch: LiteralString = (
-            match + where + CURRENT + " RETURN '" + kind + "' AS kind, r"
-        )  # fmt: skip
-        branches = branches + (" UNION " if branches else "") + branch
-    return branches
+# The signals of person `y` (all kinds, or the means only) with their records, as `signals`.
+def signals_of(kinds: tuple[SignalKind, ...]) -> LiteralString:
+    return (
+        "CALL (y) { CALL (y) { " + branches(kinds) + " } "
+        "WITH kind, r AS ev " + RECORD_OF
+        + "RETURN collect({kind: kind, link: " + link_map("ev", RECORD) + "}) AS signals } "
+    )  # fmt: skip
 
 
 REPORT: LiteralString = (
     "MATCH (h:Household {id: $id}) WHERE " + in_scope("h", Label.HOUSEHOLD) + " "
-    "OPTIONAL MATCH (x:Person)-[m:MEMBER_OF]->(h) "
-    "WHERE " + in_effect("m") + " "
-    "OPTIONAL CALL (x) { " + signal_branches() + " } "
-    "WITH h, x, m, collect({kind: kind, r: r}) AS found "
-    "CALL (found) { UNWIND found AS f WITH f WHERE f.r IS NOT NULL "
-    "WITH f.kind AS kind, f.r AS ev " + RECORD_OF
-    + "RETURN collect({kind: kind, link: " + link_map("ev", "rec {.*}") + "}) AS signals } "
-    "WITH h, collect({person: x {.*}, signals: signals, "
-    "spouseOutside: [s IN signals WHERE s.kind = 'MARRIAGE' AND NOT EXISTS { "
-    "MATCH (o:Person {id: CASE WHEN s.link.fromNode.id = x.id THEN s.link.toNode.id "
-    "ELSE s.link.fromNode.id END})-[n:MEMBER_OF]->(h) "
-    "WHERE " + not_ended("n") + " } | s.link.rel.key]}) AS members "
-    "CALL (h) { MATCH (h)-[r:ENROLLED_IN]->(:Program) WHERE " + CURRENT + " "
-    "WITH collect(r) AS enrollments "
-    + evidence("enrollments", "enrollments")
-    + "RETURN links AS enrollments } "
-    "RETURN h {.*} AS household, members, enrollments"
+    "CALL (h) { MATCH (y:Person)-[m:MEMBER_OF]->(h) WHERE " + in_effect("m") + " "
+    + signals_of(tuple(SignalKind)) +
+    "CALL (y, h) { MATCH (y)-[r:MARRIED_TO]-(s:Person) WHERE " + in_effect("r") + " "
+    "AND NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE " + in_effect("n") + " } "
+    "WITH s, r AS ev " + RECORD_OF + "WITH s, " + link_map("ev", RECORD) + " AS marriage "
+    "CALL (s) { WITH s AS y " + signals_of(MEANS) + "RETURN signals } "
+    "RETURN collect({person: s {.*}, marriage: marriage, signals: signals}) AS outside } "
+    "RETURN collect({person: y {.*}, signals: signals, outside: outside}) AS members } "
+    "CALL (h) { CALL (h) { "
+    "MATCH (p:Person)-[m:MEMBER_OF]->(h) MATCH (p)-[c:CREMATED_AT]->() "
+    "WHERE c.crematedOn <= $asOf RETURN p, m, c.crematedOn AS died "
+    "UNION MATCH (p:Person)-[m:MEMBER_OF]->(h) WHERE p.deathDate <= $asOf "
+    "RETURN p, m, p.deathDate AS died } "
+    "WITH h, p, m, died WHERE " + DEAD_MEMBER + " "
+    "RETURN collect(DISTINCT p.id) AS deceased } "
+    "CALL (h) { MATCH (h)-[ev:ENROLLED_IN]->(:Program) WHERE " + in_effect("ev") + " "
+    + RECORD_OF + "RETURN collect(" + link_map("ev", RECORD) + ") AS enrollments } "
+    "RETURN h {.*} AS household, members, deceased, enrollments"
 )  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
 class Signal:
-    kind: str
+    kind: SignalKind
     link: EvidenceLink
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideSpouse:
+    """A current spouse on the marriage register who is not in the household, with their
+    own means signals (a spouse is part of the means test)."""
+
+    person: Stored
+    marriage: EvidenceLink
+    signals: list[Signal]
 
 
 @dataclass(frozen=True, slots=True)
 class MemberReport:
     person: Stored
     signals: list[Signal]
-    spouses_outside: int  # current spouses not in the household
+    outside_spouses: list[OutsideSpouse]
+
+    @property
+    def spouses_outside(self) -> int:
+        return len(self.outside_spouses)
+
+    def over(self, *kinds: SignalKind) -> int:
+        """How many of the member's signals of `kinds` are beyond what is allowed."""
+        return sum(
+            max(0, sum(1 for s in self.signals if s.kind is kind) - ALLOWED.get(kind, 0))
+            for kind in kinds
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,27 +100,28 @@ class Report:
     as_of: date
     members: list[MemberReport]
     enrollments: list[EvidenceLink]
+    deceased: list[str]  # platform ids of people the household is still paid for, dead
 
     @property
     def checks(self) -> list[Check]:
         """The 核对 checks: none of these may hold for an assisted household."""
 
-        def count(*kinds: str) -> int:
-            return sum(1 for m in self.members for s in m.signals if s.kind in kinds)
+        def over(*kinds: SignalKind) -> int:
+            return sum(member.over(*kinds) for member in self.members)
 
-        properties = sum(
-            max(0, sum(1 for s in m.signals if s.kind == "PROPERTY") - 1) for m in self.members
-        )
         failing = {
-            "NO_ENTERPRISE": count("ENTERPRISE_ROLE", "INVESTMENT"),
-            "NO_VEHICLE": count("VEHICLE"),
-            "AT_MOST_ONE_PROPERTY_EACH": properties,
-            "NO_PUBLIC_PAYROLL": count("PUBLIC_EMPLOYMENT"),
-            "NO_DEATHS": count("CREMATION")
-            + sum(1 for m in self.members if getattr(m.person, "death_date", None)),
+            "NO_ENTERPRISE": over(SignalKind.ENTERPRISE_ROLE, SignalKind.INVESTMENT),
+            "NO_VEHICLE": over(SignalKind.VEHICLE),
+            "AT_MOST_ONE_PROPERTY_EACH": over(SignalKind.PROPERTY),
+            "NO_PUBLIC_PAYROLL": over(SignalKind.PUBLIC_PAYROLL),
+            "NO_DEATHS": len(self.deceased),
             "SPOUSES_DECLARED": sum(m.spouses_outside for m in self.members),
         }
         return [Check(name, n == 0, n) for name, n in failing.items()]
+
+
+def signal_of(row: dict[str, object]) -> Signal:
+    return Signal(SignalKind(str(row["kind"])), link_of(row["link"]))  # type: ignore[arg-type]
 
 
 async def verification_report(
@@ -123,11 +135,18 @@ async def verification_report(
     members = [
         MemberReport(
             person=stored(Label.PERSON, member["person"]),
-            signals=[Signal(s["kind"], link_of(s["link"])) for s in member["signals"]],
-            spouses_outside=len(member["spouseOutside"]),
+            signals=[signal_of(s) for s in member["signals"]],
+            outside_spouses=[
+                OutsideSpouse(
+                    stored(Label.PERSON, o["person"]),
+                    link_of(o["marriage"]),
+                    [signal_of(s) for s in o["signals"]],
+                )
+                for o in member["outside"]
+            ],
         )
         for member in row["members"]
-        if member["person"] is not None
     ]
     enrollments = [link_of(link) for link in row["enrollments"]]
-    return Report(stored(Label.HOUSEHOLD, row["household"]), as_of, members, enrollments)
+    household = stored(Label.HOUSEHOLD, row["household"])
+    return Report(household, as_of, members, enrollments, list(row["deceased"]))

@@ -11,17 +11,14 @@ from strawberry import relay
 from strawberry.scalars import JSON
 from strawberry.types.field import StrawberryField
 
-from civgraph.graph import investigations, tracing, verification
+from civgraph.graph import rules, tracing, verification
 from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.changes import plain
-from civgraph.graph.investigations import (
-    BASIS,
-    Finding,
-    Review,
-    ReviewStatus,
-    Rule,
-    Thresholds,
-)
+from civgraph.graph.rules import BASIS, Finding, Rule, Thresholds
+from civgraph.graph.rules import evidence as graph_evidence
+from civgraph.graph.rules import reviews as graph_reviews
+from civgraph.graph.rules.reviews import Review, ReviewStatus
+from civgraph.graph.rules.signals import SignalKind
 from civgraph.graph.scope import narrow
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
@@ -30,6 +27,11 @@ from civgraph.schema.scalars import PageInfo, SourceRecord
 from civgraph.schema.views import prefix_of
 
 strawberry.enum(Rule, name="InvestigationRule", description="The rules investigations check.")
+strawberry.enum(
+    SignalKind, description="A cross-registry signal of the 核对 (household economic-status "
+    "verification): ENTERPRISE_ROLE, INVESTMENT (in an active enterprise), VEHICLE, PROPERTY, "
+    "PUBLIC_PAYROLL (财政供养) are means; OTHER_ENROLLMENT, CREMATION, MARRIAGE are shown."
+)  # fmt: skip
 strawberry.enum(
     ReviewStatus, description="An investigator's mark on a finding: UNDER_REVIEW, CONFIRMED, "
     "DISMISSED."
@@ -61,6 +63,16 @@ class EvidenceLink:
     record: SourceRecord | None = strawberry.field(description="The source record that stated it.")
 
 
+@strawberry.type(
+    description="What a finding's evidence holds outside the reader's region: left out, "
+    "counted, with the counties it lies in (docs/security.md)."
+)
+class WithheldEvidence:
+    entities: int = strawberry.field(description="Entities left out.")
+    links: int = strawberry.field(description="Relationships left out (an end outside).")
+    region_codes: list[str] = strawberry.field(description="The counties they lie in.")
+
+
 @strawberry.type(description="One situation a rule says must not happen, with its evidence.")
 class InvestigationFinding:
     rule: Rule = strawberry.field(description="The rule it breaks.")
@@ -76,6 +88,14 @@ class InvestigationFinding:
     review: FindingReview | None = strawberry.field(
         description="The investigators' mark on it; null while unmarked."
     )
+    confidence: float = strawberry.field(
+        description="1.0 when every record in it was tied to its entity by a natural key or "
+        "a confident match; otherwise the score of the possible match (`POSSIBLY_SAME`, in "
+        "the evidence) it rests on: a lower-confidence finding to check."
+    )
+    withheld: WithheldEvidence | None = strawberry.field(
+        description="Evidence outside the reader's region, left out; null: nothing was."
+    )
 
     @classmethod
     def of(cls, finding: Finding, review: Review | None = None) -> InvestigationFinding:
@@ -86,7 +106,11 @@ class InvestigationFinding:
             entities=[wrap(label, record) for label, record in finding.entities],
             evidence=[evidence_link(link) for link in finding.links],
             sources=[SourceRecord.of(ref) for ref in finding.records],
-            detail=JSON(plain_map(finding.detail)),
+            detail=JSON(plain_map(finding.detail)), confidence=finding.confidence,
+            withheld=WithheldEvidence(entities=finding.withheld.entities,
+                                      links=finding.withheld.links,
+                                      region_codes=finding.withheld.region_codes)
+            if finding.withheld else None,
         )  # fmt: skip
 
 
@@ -98,6 +122,24 @@ def plain_map(values: dict[str, Any]) -> dict[str, Any]:
 class FindingPage:
     findings: list[InvestigationFinding] = strawberry.field(description="This page's findings.")
     page_info: PageInfo
+    query: strawberry.Private[tuple[Rule, str, date, Thresholds]]
+
+    @strawberry.field(
+        description="How many findings the rule has in the region on the day (one more "
+        "matching of the rule: ask for it only when needed)."
+    )
+    async def total_count(self, info: Info) -> int:
+        rule, prefix, as_of, thresholds = self.query
+        return await rules.count_findings(info.context.graph, rule, prefix, as_of, thresholds)
+
+
+def thresholds_of(info: Info) -> Thresholds:
+    settings = info.context.settings
+    return Thresholds(
+        old_age_allowance_age=settings.old_age_allowance_age,
+        retired_cadre_age=settings.retired_cadre_age,
+        cooling_off_years=settings.cooling_off_years,
+    )
 
 
 async def page(
@@ -106,18 +148,15 @@ async def page(
     prefix = narrow(prefix_of(region_code), info.context.scope)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
-    settings = info.context.settings
-    thresholds = Thresholds(
-        old_age_allowance_age=settings.old_age_allowance_age,
-        retired_cadre_age=settings.retired_cadre_age,
-        cooling_off_years=settings.cooling_off_years,
-    )
-    found = await investigations.findings(
-        info.context.graph, rule, prefix, as_of or date.today(), first + 1, after_key, thresholds
-    )
+    day, thresholds = as_of or date.today(), thresholds_of(info)
+    found = await rules.findings(
+        info.context.graph, rule, prefix, day, first + 1, after_key, thresholds,
+        scope=info.context.scope,
+    )  # fmt: skip
     shown = found[:first]
-    marks = await investigations.reviews(info.context.graph, rule, [f.key for f in shown])
+    marks = await graph_reviews.reviews(info.context.graph, rule, [f.key for f in shown])
     return FindingPage(
+        query=(rule, prefix, day, thresholds),
         findings=[InvestigationFinding.of(f, marks.get(f.key)) for f in shown],
         page_info=PageInfo(
             has_next_page=len(found) > first,
@@ -147,7 +186,7 @@ class Neighborhood:
     )
 
 
-def evidence_link(link: investigations.EvidenceLink) -> EvidenceLink:
+def evidence_link(link: graph_evidence.EvidenceLink) -> EvidenceLink:
     return EvidenceLink(
         type=link.type, source=wrap(link.source_label, link.source),
         target=wrap(link.target_label, link.target), since=link.since, until=link.until,
@@ -211,13 +250,24 @@ class Tracing:
                             truncated=found.truncated)  # fmt: skip
 
 
-@strawberry.type(description="A cross-registry signal on a household member.")
+@strawberry.type(description="A cross-registry signal on a person.")
 class MemberSignal:
-    kind: str = strawberry.field(
-        description="ENTERPRISE_ROLE, INVESTMENT, VEHICLE, PROPERTY, PUBLIC_EMPLOYMENT, "
-        "OTHER_ENROLLMENT, CREMATION or MARRIAGE."
-    )
+    kind: SignalKind = strawberry.field(description="What kind of signal.")
     evidence: EvidenceLink = strawberry.field(description="The relationship, with its record.")
+
+    @classmethod
+    def of(cls, signal: verification.Signal) -> MemberSignal:
+        return cls(kind=signal.kind, evidence=evidence_link(signal.link))
+
+
+@strawberry.type(
+    description="A current spouse on the marriage register outside the household, with their "
+    "own means (a spouse is part of the means test)."
+)
+class OutsideSpouse:
+    person: relay.Node = strawberry.field(description="The spouse.")
+    marriage: EvidenceLink = strawberry.field(description="The marriage, with its record.")
+    signals: list[MemberSignal] = strawberry.field(description="The spouse's means signals.")
 
 
 @strawberry.type(description="A member of the household on the day, with every signal.")
@@ -226,6 +276,9 @@ class MemberVerification:
     signals: list[MemberSignal] = strawberry.field(description="What the registries say.")
     spouses_outside: int = strawberry.field(
         description="Current spouses on the marriage register who are not in the household."
+    )
+    outside_spouses: list[OutsideSpouse] = strawberry.field(
+        description="Those spouses, each with the marriage and their own means signals."
     )
 
 
@@ -270,9 +323,12 @@ class Verification:
             as_of=report.as_of,
             members=[MemberVerification(
                 person=wrap(Label.PERSON, m.person),
-                signals=[MemberSignal(kind=s.kind, evidence=evidence_link(s.link))
-                         for s in m.signals],
+                signals=[MemberSignal.of(s) for s in m.signals],
                 spouses_outside=m.spouses_outside,
+                outside_spouses=[OutsideSpouse(
+                    person=wrap(Label.PERSON, o.person), marriage=evidence_link(o.marriage),
+                    signals=[MemberSignal.of(s) for s in o.signals],
+                ) for o in m.outside_spouses],
             ) for m in report.members],
             enrollments=[evidence_link(link) for link in report.enrollments],
             checks=[VerificationCheck(name=c.name, passed=c.passed, failing=c.failing)
@@ -344,7 +400,7 @@ async def review_finding(
 ) -> FindingReview:
     principal = info.context.principal
     by = principal.actor if principal else "anonymous"
-    marked = await investigations.review(info.context.graph, rule, key, status, note, by)
+    marked = await graph_reviews.review(info.context.graph, rule, key, status, note, by)
     return FindingReview.of(marked)
 
 

@@ -48,12 +48,13 @@ class SourceRecord:
     line: int | None = strawberry.field(description="Its line in that file (1-based).")
     first_seen: datetime
     last_seen: datetime
-    match_key: str = strawberry.field(
-        description="What tied the record to this entity: the natural key it carried "
-        "(`idNumber`, `uscc`, …) or the evidence entity resolution found (`name~traditional "
-        "+birthDate+community`)."
+    match_key: str | None = strawberry.field(
+        description="What tied the record to this entity (in evidence: to the relationship's "
+        "subject): the natural key it carried (`idNumber`, `uscc`, …) or the evidence entity "
+        "resolution found (`name~traditional+birthDate+community`); null when the record "
+        "describes no end of the relationship."
     )
-    score: float = strawberry.field(
+    score: float | None = strawberry.field(
         description="1.0 for a natural key; entity resolution's score otherwise."
     )
 

@@ -1,5 +1,6 @@
 """Programs and deaths: 低保 households, the 特困, old-age allowance and care-subsidy rolls,
-one-off assistance, cremations. Plants benefits still running after a cremation and the
+one-off assistance, cremations. Plants benefits still running after a cremation (a
+person's own, or their 低保 household's while they are still registered in it) and the
 same person (or 低保 household) on the same roll in two counties at overlapping times."""
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ class Death:
 class Benefits:
     def __init__(self, ctx: Context, records: PersonRecords, facilities: Facilities) -> None:
         self.ctx, self.records, self.facilities = ctx, records, facilities
+        # the 低保 enrollments in payment of the household being written: (case, program)
+        self.paying: list[tuple[str, str]] = []
 
     def dibao(
         self, area: Area, household: str, size: int, urban: bool, planted: bool, filed: str
@@ -56,9 +59,12 @@ class Benefits:
         amount = str(self.ctx.random.randint(300, 900) * size)
         case = f"DB{self.ctx.next('dibao'):08d}"
         kind = "城市" if urban else "农村"
+        program = "DIBAO_URBAN" if urban else "DIBAO_RURAL"
         row = [household, kind, status, amount, case, area.code, since.isoformat(), until, filed]
+        self.paying = []
         if status != "在保" or self.ctx.next("double-dibao") % DOUBLE_EVERY != 1:
-            self.ctx.emit("dibao", row, noise=not planted)
+            if self.ctx.emit("dibao", row, noise=not planted) and status == "在保":
+                self.paying = [(case, program)]
             return
         self.ctx.emit("dibao", row, noise=False)
         again = since + timedelta(days=self.ctx.random.randint(1, (AS_OF - since).days - 30))
@@ -69,9 +75,10 @@ class Benefits:
              filed],
             noise=False,
         )  # fmt: skip
+        self.paying = [(case, program), (second, program)]
         self.ctx.manifest.plant(
             "double_enrollments",
-            {"household": household, "program": "DIBAO_URBAN" if urban else "DIBAO_RURAL",
+            {"household": household, "program": program,
              "cases": [case, second], "counties": [area.code, area.neighbor.code],
              "since": [since.isoformat(), again.isoformat()]},
         )  # fmt: skip
@@ -87,9 +94,25 @@ class Benefits:
         resident = self.facilities.place(area, community, member, died, "tekun" in rolls)
         for name, amount in rolls.items():
             self.roll(area, member, name, amount, death, planted=tekun is Tekun.PLANTED)
+        if death and dibao:
+            self.dead_member(member, death)
         if self.ctx.chance(0.08 if dibao else 0.01):
             self.assistance(area, member)
         return death is not None, resident
+
+    def dead_member(self, member: Member, death: Death) -> None:
+        """A member of a household on 低保 cremated while still registered in it: the
+        household's 低保 in payment is paid for them (the rules see it through the
+        membership)."""
+        if not death.record.valid:
+            return
+        for case, program in self.paying:
+            self.ctx.manifest.plant(
+                "benefits_after_cremation",
+                {"idNumber": member.id_number, "program": program, "case": case,
+                 "crematedOn": death.on.isoformat(), "keyed": death.record.keyed,
+                 "via": "HOUSEHOLD"},
+            )  # fmt: skip
 
     def cremation(self, area: Area, member: Member) -> Death | None:
         if member.age < 75 or not self.ctx.chance(0.05):

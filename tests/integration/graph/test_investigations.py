@@ -6,7 +6,6 @@ from datetime import date
 
 from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import Rule, Thresholds, findings
 from civgraph.graph.models import (
     AssetKind,
     MemberRelation,
@@ -15,6 +14,7 @@ from civgraph.graph.models import (
     Service,
     ServiceRole,
 )
+from civgraph.graph.rules import Rule, Thresholds, findings
 from tests import builders
 
 AS_OF = date(2026, 6, 30)

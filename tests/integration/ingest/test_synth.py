@@ -16,7 +16,7 @@ import pytest_asyncio
 from civgraph.graph import indicators, linkage
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.investigations import Finding, Rule, findings
+from civgraph.graph.rules import Finding, Rule, findings
 from civgraph.graph.verification import verification_report
 from civgraph.ingest.loader import Summary
 from civgraph.ingest.run import files_in, run
@@ -31,10 +31,11 @@ UNKEYED_SOURCES = ("cremations", "facility_residents")
 AFTER_CREMATION = """
 UNWIND $planted AS planted
 WITH planted WHERE NOT EXISTS {
-  MATCH (x:Person {idNumber: planted.idNumber})
+  MATCH (x:Person {idNumber: planted.idNumber})-[:MEMBER_OF*0..1]->()
         -[r:ENROLLED_IN {caseNo: planted.case}]->(:Program {code: planted.program})
   MATCH (x)-[c:CREMATED_AT]->(:Facility {kind: 'FUNERAL_HOME'})
-  WHERE c.crematedOn = date(planted.crematedOn) AND r.until IS NULL AND r.since < c.crematedOn
+  WHERE c.crematedOn = date(planted.crematedOn) AND r.until IS NULL
+    AND (r.since < c.crematedOn OR planted.via = 'HOUSEHOLD')
 }
 RETURN planted
 """
@@ -370,21 +371,33 @@ async def test_benefits_after_death_finds_every_planted_case_and_nothing_else(
 ) -> None:
     planted = province.manifest["benefits_after_cremation"]
     found = await every_finding(province.graph, Rule.BENEFITS_AFTER_DEATH)
-    flagged = {(dict(f.entities)[Label.PERSON].id_number, f.detail["program"]): f  # type: ignore[attr-defined]
-               for f in found}  # fmt: skip
-    keyed = {(p["idNumber"], p["program"]) for p in planted if p["keyed"]}
-    everything = {(p["idNumber"], p["program"]) for p in planted}
+    flagged = {(person_of(f), f.detail["program"], case_of(f)): f for f in found}
+    keyed = {(p["idNumber"], p["program"], p["case"]) for p in planted if p["keyed"]}
+    everything = {(p["idNumber"], p["program"], p["case"]) for p in planted}
 
     assert keyed, "the province plants keyed cases"
-    assert keyed <= set(flagged) <= everything  # unkeyed ones: when resolution joined them
+    assert any(p.get("via") == "HOUSEHOLD" for p in planted if p["keyed"])
+    assert keyed <= set(flagged) <= everything  # unkeyed ones: when resolution matched them
     for entry in planted:
-        finding = flagged.get((entry["idNumber"], entry["program"]))
+        finding = flagged.get((entry["idNumber"], entry["program"], entry["case"]))
         if finding is None:
             continue
         types = {link.type: link for link in finding.links}
-        assert types["ENROLLED_IN"].properties["caseNo"] == entry["case"]
         assert types["CREMATED_AT"].properties["crematedOn"].isoformat() == entry["crematedOn"]
         assert {ref.source for ref in finding.records} >= {"cremations"}
+        assert finding.detail["via"] == entry.get("via", "OWN")
+        if entry.get("via"):  # the household's enrollment, through the membership
+            assert "MEMBER_OF" in types
+            assert {label for label, _ in finding.entities} >= {Label.HOUSEHOLD}
+
+
+def person_of(finding: Finding) -> str:
+    return str(dict(finding.entities)[Label.PERSON].id_number)  # type: ignore[attr-defined]
+
+
+def case_of(finding: Finding) -> str:
+    return next(str(link.properties["caseNo"]) for link in finding.links
+                if link.type == "ENROLLED_IN")  # fmt: skip
 
 
 async def test_over_capacity_finds_the_planted_facilities(province: Province) -> None:
@@ -427,10 +440,10 @@ async def test_nothing_unplanted_is_flagged(province: Province) -> None:
 
 SIGNALS = {
     "assisted_legal_representatives": "ENTERPRISE_ROLE",
-    "assisted_investors": "INVESTOR",
+    "assisted_investors": "INVESTMENT",
     "assisted_vehicle_owners": "VEHICLE",
-    "assisted_property_owners": "PROPERTIES",
-    "assisted_payroll": "PAYROLL",
+    "assisted_property_owners": "PROPERTY",
+    "assisted_payroll": "PUBLIC_PAYROLL",
 }
 
 
