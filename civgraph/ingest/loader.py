@@ -55,8 +55,10 @@ class Summary:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
-    merged: int = 0  # rows without an ID number that entity resolution joined to a person
-    possible: int = 0  # rows without an ID number left possibly the same as someone
+    # people (organizations) named without an ID number (credit code) that entity resolution
+    # joined to one in the graph, or left possibly the same as some (a marriage may count two)
+    merged: int = 0
+    possible: int = 0
     files: list[str] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)  # in the files, not in the mapping
 
