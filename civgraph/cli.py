@@ -35,7 +35,7 @@ from civgraph.ingest.demo import load_demo
 from civgraph.ingest.loader import Summary, Thresholds
 from civgraph.ingest.mappings import SOURCES
 from civgraph.ingest.readers import UnreadableFile
-from civgraph.ingest.run import UnknownSource, files_in
+from civgraph.ingest.run import UnknownSource, inventory
 from civgraph.ingest.run import run as run_ingest
 from civgraph.ingest.synth import synthesize
 from civgraph.logs import configure_logging
@@ -237,8 +237,10 @@ def ingest_command(
     batch: Annotated[int, typer.Option(min=1, help="Rows written per transaction.")] = 2000,
 ) -> None:
     """Loads registry exports: every row is loaded or written to the reject report."""
+    unknown: list[str] = []
     if directory is not None:
-        found = files_in(directory)
+        listed = inventory(directory)
+        found, unknown = listed.files, listed.unknown
     elif source is not None and files:
         found = {source: list(files)}
     else:
@@ -252,7 +254,7 @@ def ingest_command(
         ) from error
     except (GraphError, UnknownSource, UnreadableFile, OSError) as error:
         raise fail(str(error)) from error
-    print_summary(summaries, seconds, rejects)
+    print_summary(summaries, seconds, rejects, unknown)
 
 
 async def ingest_files(
@@ -294,7 +296,9 @@ class IngestProgress:
         self.bar.update(self.tasks[summary.source], completed=summary.read, rate=rate)
 
 
-def print_summary(summaries: list[Summary], seconds: float, report: Path) -> None:
+def print_summary(
+    summaries: list[Summary], seconds: float, report: Path, unknown: list[str]
+) -> None:
     columns = ("source", "files", "read", "loaded", "rejected", "merged", "possible")
     table = Table(*columns, title="ingest")
     for s in summaries:
@@ -304,6 +308,11 @@ def print_summary(summaries: list[Summary], seconds: float, report: Path) -> Non
     rows = sum(s.read for s in summaries)
     console.print(f"{rows} rows in {seconds:.1f} s ({rows / max(seconds, 1e-9):.0f} rows/s); "
                   f"rejects in {report}")  # fmt: skip
+    if unknown:
+        console.print("files not loaded (no source of that name or format): " + ", ".join(unknown))
+    for s in summaries:
+        if s.unknown_columns:
+            console.print(f"{s.source}: columns not read: {', '.join(s.unknown_columns)}")
 
 
 @app.command("synth")

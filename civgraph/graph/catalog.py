@@ -131,6 +131,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
     spec(Rel.SETS_STANDARD, L.REGION, L.PROGRAM),
     # entity resolution's grey band: a record's own entity and the people it may be
     spec(Rel.POSSIBLY_SAME, L.PERSON, L.PERSON, period=False),
+    spec(Rel.POSSIBLY_SAME, L.ORGANIZATION, L.ORGANIZATION, period=False),
 )
 
 

@@ -61,6 +61,8 @@ class LinkInput:
     # What tells two relationships between the same nodes apart: the start of the period
     # by default; events without a period (donations, funding) pass their date or record.
     distinct_by: str | None = None
+    # how the record identified the target when not by its natural key (match key, score)
+    target_match: tuple[str, float] | None = None
 
     @property
     def key(self) -> str:
@@ -79,8 +81,8 @@ class LinkInput:
             "props": self.props.properties() if self.props else {},
             "since": self.since,
             "until": self.until,
-            "targetMatchKey": KEY[spec.target],
-            "targetScore": 1.0,
+            "targetMatchKey": self.target_match[0] if self.target_match else KEY[spec.target],
+            "targetScore": self.target_match[1] if self.target_match else 1.0,
         } | origin.row(KEY[spec.source])
 
 
@@ -144,7 +146,7 @@ def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
         "WITH s, t, row, after, created, changed"
         + RECORD
         + describes("s", "matchKey", "score")
-        + described_target(spec)
+        + described_target(spec, by_id)
         + "RETURN collect(row.index) AS linked, "
         "collect(CASE WHEN created OR size(changed) > 0 THEN {operation: "
         "CASE WHEN created THEN 'RELATIONSHIP_CREATED' "
@@ -158,11 +160,21 @@ def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
     )  # fmt: skip
 
 
-def described_target(spec: RelSpec) -> LiteralString:
-    """A record linking two people (a marriage) describes both; otherwise its subject only."""
-    if spec.source is not spec.target:
+def described_target(spec: RelSpec, by_id: bool) -> LiteralString:
+    """A record linking two people (a marriage) describes both; otherwise its subject, and
+    its target when entity resolution found it (`row.targetId`: an organization named
+    without a USCC). The target's `DESCRIBES` has role `target`."""
+    role: LiteralString = "SET dt.role = 'target' "
+    if spec.source is spec.target:
+        return describes("t", "targetMatchKey", "targetScore", "dt") + role
+    if not by_id:
         return ""
-    return describes("t", "targetMatchKey", "targetScore", "dt")
+    return (
+        " FOREACH (_ IN CASE WHEN row.targetId IS NULL THEN [] ELSE [1] END | "
+        + describes("t", "targetMatchKey", "targetScore", "dt")
+        + role
+        + ") "
+    )
 
 
 @cache

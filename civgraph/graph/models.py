@@ -323,7 +323,8 @@ class Person(Stored, PersonFields):
 
 
 class Organization(Stored, OrganizationFields):
-    pass
+    # None for an organization known only from records without a USCC (entity resolution)
+    uscc: str | None = None  # type: ignore[assignment]
 
 
 class Facility(Stored, FacilityFields):

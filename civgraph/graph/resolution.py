@@ -14,6 +14,8 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
+from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
@@ -31,16 +33,26 @@ CANDIDATE_LIMIT = 200  # per blocking key: people born that day, people of that 
 SPLIT = "split"  # the match key of a record an investigator split off
 
 
+class End(StrEnum):
+    """Which end of a record's relationship an entity is: a record describes its subject
+    (the source) and, when resolved or a person too, its target (`DESCRIBES.role`)."""
+
+    SOURCE = "source"
+    TARGET = "target"
+
+
 def record_key(source: str, key: str) -> str:
     return f"{source}:{key}"
 
 
-def entity_id(source: str, key: str) -> str:
-    """The stable id of the person a record without a match becomes."""
-    return str(uuid.uuid5(NAMESPACE, record_key(source, key)))
+def entity_id(source: str, key: str, end: End = End.SOURCE) -> str:
+    """The stable id of the entity a record's end without a match becomes."""
+    name = record_key(source, key) if end is End.SOURCE else f"{record_key(source, key)}#{end}"
+    return str(uuid.uuid5(NAMESPACE, name))
 
 
-CANDIDATES: LiteralString = """
+# People born the same day, people of the same name.
+PERSON_CANDIDATES: LiteralString = """
 UNWIND $rows AS row
 CALL (row) {
   MATCH (p:Person {birthDate: row.birthDate}) RETURN p LIMIT $limit
@@ -51,11 +63,32 @@ RETURN row.index AS index,
        collect(p {.id, .name, .sex, .birthDate, .divisionCode}) AS candidates
 """
 
-DECIDED: LiteralString = """
-UNWIND $keys AS key
-MATCH (rec:SourceRecord {key: key})-[d:DESCRIBES]->(p:Person)
-RETURN key, p.id AS id, d.matchKey AS matchKey, d.score AS score
+# Organizations of the name (as written or normalised), and those of the county whose name
+# starts alike (a variant the normalised spellings miss).
+ORGANIZATION_CANDIDATES: LiteralString = """
+UNWIND $rows AS row
+CALL (row) {
+  MATCH (o:Organization) WHERE o.name IN row.names RETURN o LIMIT $limit
+  UNION
+  MATCH (o:Organization) WHERE o.name STARTS WITH row.prefix
+    AND o.divisionCode STARTS WITH row.county RETURN o LIMIT $limit
+}
+RETURN row.index AS index, collect(o {.id, .name, .divisionCode}) AS candidates
 """
+CANDIDATES = {Label.PERSON: PERSON_CANDIDATES, Label.ORGANIZATION: ORGANIZATION_CANDIDATES}
+
+
+@cache
+def decided_statement(label: Label) -> LiteralString:
+    """The entity each record's end was decided to be (no role: the subject)."""
+    return (
+        "UNWIND $rows AS row "
+        "MATCH (rec:SourceRecord {key: row.key})-[d:DESCRIBES]->(e:" + LABEL_TEXT[label] + ") "
+        "WHERE coalesce(d.role, 'source') = row.end "
+        "RETURN row.key AS key, row.end AS end, e.id AS id, d.matchKey AS matchKey, "
+        "d.score AS score"
+    )
+
 
 # A record's own entity: a person known only by what the record says.
 ENTITIES: LiteralString = """
@@ -72,14 +105,40 @@ RETURN collect(CASE WHEN created THEN {operation: 'NODE_CREATED', entity: 'Perso
   regionCode: p.divisionCode, programs: []} END) AS changes
 """
 
-# Not between a record and someone an investigator ruled it is not (`notSame`).
-POSSIBLY_SAME: LiteralString = """
+# An organization known only by what a record says: its name, region and the kind its
+# registry implies.
+ORGANIZATION_ENTITIES: LiteralString = """
 UNWIND $rows AS row
-MATCH (a:Person {id: row.id})
-MATCH (b:Person {id: row.candidate})
+MERGE (o:Organization {id: row.id})
+ON CREATE SET o.firstSeen = datetime(), o.name = row.name, o.divisionCode = row.regionCode,
+              o.kind = row.kind, o.status = 'ACTIVE', o.industryAssociation = false,
+              o.charityCertified = false, o.version = 0
+WITH o, row, o.version = 0 AS created
+SET o.source = $source, o.recordKey = row.recordKey, o.lastSeen = datetime(),
+    o.version = CASE WHEN created THEN 1 ELSE o.version END
+RETURN collect(CASE WHEN created THEN {operation: 'NODE_CREATED', entity: 'Organization',
+  entityId: o.id, fields: [['name', null, o.name], ['kind', null, o.kind],
+  ['divisionCode', null, o.divisionCode]],
+  regionCode: o.divisionCode, programs: []} END) AS changes
+"""
+
+
+@cache
+def possibly_same_statement(label: Label) -> LiteralString:
+    name = LABEL_TEXT[label]
+    return (
+        "UNWIND $rows AS row MATCH (a:" + name + " {id: row.id}) "
+        "MATCH (b:" + name + " {id: row.candidate}) " + NOT_REJECTED + POSSIBLY_SAME_REST
+    )
+
+
+# Not between a record and someone an investigator ruled it is not (`notSame`).
+NOT_REJECTED: LiteralString = """
 WHERE NOT EXISTS {
   MATCH (rec:SourceRecord {key: $source + ':' + row.recordKey}) WHERE b.id IN rec.notSame
 }
+"""
+POSSIBLY_SAME_REST: LiteralString = """
 MERGE (a)-[r:POSSIBLY_SAME {key: '-'}]->(b)
 ON CREATE SET r.firstSeen = datetime(), r.version = 0
 WITH a, b, r, row, r.version = 0 AS created
@@ -103,22 +162,30 @@ SET rec.name = row.name, rec.sex = row.sex, rec.birthDate = row.birthDate,
 
 @dataclass(frozen=True, slots=True)
 class Decided:
-    person_id: str
+    entity_id: str
     match_key: str
     score: float
 
 
-async def decided(graph: Graph, source: str, keys: Sequence[str]) -> dict[str, Decided]:
-    """Earlier decisions for these records (by record key), if any."""
-    rows = await graph.read(DECIDED, keys=[record_key(source, key) for key in keys])
+async def decided(
+    graph: Graph, source: str, label: Label, ends: Sequence[tuple[str, End]]
+) -> dict[tuple[str, End], Decided]:
+    """Earlier decisions for these records' ends (record key, end), if any."""
+    rows = [{"key": record_key(source, key), "end": end.value} for key, end in ends]
+    found = await graph.read(decided_statement(label), rows=rows)
     prefix = len(source) + 1
-    return {row["key"][prefix:]: Decided(row["id"], row["matchKey"], row["score"]) for row in rows}
+    return {
+        (row["key"][prefix:], End(row["end"])): Decided(row["id"], row["matchKey"], row["score"])
+        for row in found
+    }
 
 
-async def candidates(graph: Graph, rows: Sequence[dict[str, Any]]) -> dict[int, list[Row]]:
-    """People born the same day or of the same name, for each row (`index`, `name`,
-    `birthDate`)."""
-    found = await graph.read(CANDIDATES, rows=list(rows), limit=CANDIDATE_LIMIT)
+async def candidates(
+    graph: Graph, label: Label, rows: Sequence[dict[str, Any]]
+) -> dict[int, list[Row]]:
+    """For each row (`index` and what the label's query blocks on: a person's `name` and
+    `birthDate`, an organization's `names`, `prefix` and `county`), its candidates."""
+    found = await graph.read(CANDIDATES[label], rows=list(rows), limit=CANDIDATE_LIMIT)
     return {row["index"]: row["candidates"] for row in found}
 
 
@@ -126,15 +193,20 @@ Row = dict[str, Any]
 
 
 def entity_statements(
-    source: str, entities: Sequence[Row], possible: Sequence[Row], identities: Sequence[Row]
+    source: str,
+    entities: Sequence[Row],
+    possible: Sequence[Row],
+    identities: Sequence[Row],
+    label: Label = Label.PERSON,
 ) -> tuple[list[Statement], list[Statement]]:
     """What a batch's resolution writes before its relationships (new entities, their
     possible matches) and after them (the identities on the records)."""
     before: list[Statement] = []
+    own = ENTITIES if label is Label.PERSON else ORGANIZATION_ENTITIES
     if entities:
-        before.append((ENTITIES, {"rows": list(entities), "source": source}))
+        before.append((own, {"rows": list(entities), "source": source}))
     if possible:
-        before.append((POSSIBLY_SAME, {"rows": list(possible), "source": source}))
+        before.append((possibly_same_statement(label), {"rows": list(possible), "source": source}))
     after: list[Statement] = []
     if identities:
         after.append((IDENTITIES, {"rows": list(identities), "source": source}))
@@ -143,6 +215,7 @@ def entity_statements(
 
 RECORD_OF: LiteralString = """
 MATCH (rec:SourceRecord {key: $key})-[d:DESCRIBES]->(p:Person)
+WHERE d.role IS NULL
 RETURN rec {.*} AS record, p.id AS person, p.idNumber AS idNumber, d.matchKey AS matchKey
 """
 
@@ -300,7 +373,7 @@ async def join(graph: Graph, source: str, key: str, person_id: str, actor: str) 
 
 
 def identity_row(
-    key: str, name: str, sex: str, birth_date: date, community_code: str | None
+    key: str, name: str, sex: str | None, birth_date: date, community_code: str | None
 ) -> Row:
     return {
         "recordKey": key,

@@ -11,7 +11,8 @@ A few hundred people are drawn from one seeded generator, so every load writes t
 graph (nodes by natural key, relationships by endpoints and start date): loading it again
 changes nothing but `lastSeen`. Every label and every relationship of the catalog appear
 (a funeral home's record without an ID number is left POSSIBLY_SAME as a living person by
-entity resolution), and so do the situations the platform exists to find: benefits still paid
+entity resolution, a roster's post naming its bureau without a credit code and in the wrong
+district as the bureau), and so do the situations the platform exists to find: benefits still paid
 after a death, a dibao household member who runs a company, owns a car or two homes, or is
 on the public payroll, a serving cadre leading an industry association their bureau
 supervises, a care home with more residents than beds, people in several programs at once.
@@ -39,6 +40,9 @@ from civgraph.graph.models import (
     HouseholdKind,
     MemberRelation,
     NodeFields,
+    OrganizationKind,
+    Post,
+    PostRank,
     ProgramCode,
     RegionLevel,
     Residence,
@@ -71,8 +75,9 @@ from civgraph.ingest.demo_people import (
     resident_id,
 )
 from civgraph.ingest.matching import GREY, JOIN, Identity, sound
+from civgraph.ingest.matching_organizations import OrganizationIdentity
 from civgraph.ingest.reference import PROGRAMS
-from civgraph.ingest.resolve import Pending, resolve
+from civgraph.ingest.resolve import End, Pending, resolve
 
 __all__ = ["ISSUED_IN", "MEMBERS", "Dataset", "build_dataset", "load_demo", "resident_id"]
 
@@ -263,7 +268,9 @@ def registration_for(kind: AssetKind, rng: random.Random) -> str:
 class Dataset:
     nodes: tuple[Sequence[NodeFields], ...]  # in load order, one label each
     links: dict[RelSpec, list[LinkInput]]  # in the catalog's order
-    unkeyed: Pending  # a record without an ID number, for entity resolution
+    # records without an ID number or credit code, for entity resolution, with the
+    # relationship each states
+    unkeyed: tuple[tuple[RelSpec, Pending], ...]
 
     @property
     def people(self) -> int:
@@ -298,7 +305,12 @@ def build_dataset() -> Dataset:
         PROJECTS,
         owned,
     )
-    return Dataset(nodes, by_spec, unkeyed_cremation(population))
+    cremated = relationship(Rel.CREMATED_AT, Label.PERSON, Label.FACILITY)
+    unkeyed = (
+        (cremated, unkeyed_cremation(population)),
+        (relationship(Rel.HOLDS_POST, Label.PERSON, Label.ORGANIZATION), unkeyed_post(population)),
+    )
+    return Dataset(nodes, by_spec, unkeyed)
 
 
 def unkeyed_cremation(population: Population) -> Pending:
@@ -315,6 +327,17 @@ def unkeyed_cremation(population: Population) -> Pending:
     return Pending(origin.record_key, [link], 0, identity)
 
 
+def unkeyed_post(population: Population) -> Pending:
+    """A roster's post naming 包河区商务局 by name only, with 蜀山区's code: the same name in
+    the same city, not enough to decide; the bureau of its own is possibly the same."""
+    person = min(population.generated(population.living(35, 55)), key=lambda r: r.id_number)
+    post = Post(title="科员", rank=PostRank.SECTION, approval_filed=True)
+    origin = Origin("RS-0001")
+    link = LinkInput(person.id_number, "", post, since=AS_OF - timedelta(days=400), origin=origin)
+    bureau = OrganizationIdentity("包河区商务局", "340104", OrganizationKind.GOVERNMENT_AGENCY)
+    return Pending(origin.record_key, [link], 0, bureau, End.TARGET)
+
+
 async def load_demo(graph: Graph) -> int:
     """Loads the demo dataset (idempotently): nodes (parents first), then relationships;
     returns the number of people."""
@@ -323,12 +346,11 @@ async def load_demo(graph: Graph) -> int:
         await upsert_nodes(graph, batch, SOURCE)
     for spec, links in dataset.links.items():  # derived ones (PART_OF, …) have none
         await upsert_links(graph, spec, links, SOURCE)
-    pending = dataset.unkeyed
-    resolved = await resolve(graph, SOURCE, [pending], JOIN, GREY)
-    cremated = link_statements(
-        relationship(Rel.CREMATED_AT, Label.PERSON, Label.FACILITY), pending.links, SOURCE
-    )
+    resolved = await resolve(graph, SOURCE, [pending for _, pending in dataset.unkeyed], JOIN, GREY)
+    stated = [
+        s for spec, pending in dataset.unkeyed for s in link_statements(spec, pending.links, SOURCE)
+    ]
     await graph.write_all(
-        resolved.before + cremated + resolved.after, Outbox(Context(SOURCE, SYSTEM))
+        resolved.before + stated + resolved.after, Outbox(Context(SOURCE, SYSTEM))
     )
     return dataset.people

@@ -21,11 +21,12 @@ from civgraph.graph.nodes import node_statements, upsert_nodes
 from civgraph.graph.provenance import Origin
 from civgraph.ingest.fields import BadValue, Column
 from civgraph.ingest.mappings import LinkMap, Source
-from civgraph.ingest.mappings.base import Identify
+from civgraph.ingest.mappings.base import Identify, IdentifyOrganization
 from civgraph.ingest.matching import GREY, JOIN, Identity
+from civgraph.ingest.matching_organizations import OrganizationIdentity
 from civgraph.ingest.readers import Row, read_rows
 from civgraph.ingest.reference import PROGRAMS
-from civgraph.ingest.resolve import Pending, resolve
+from civgraph.ingest.resolve import End, Pending, Unresolved, resolve
 
 BATCH = 2000
 ACTOR = os.environ.get("USER") or "civgraph ingest"  # who the change feed says wrote
@@ -42,10 +43,10 @@ class RowError(Exception):
 class Parsed:
     row: Row
     origin: Origin
-    nodes: list[NodeFields]
+    nodes: list[NodeFields | None]  # None: a node the row does not have (`NodeMap.when`)
     links: list[LinkInput | None]  # None: an optional relationship the row does not have
-    # relationships (by position) whose person has no ID number: who it is, as the row says
-    unkeyed: dict[int, Identity]
+    # ends of relationships (by position) without a natural key: who or what, as the row says
+    unkeyed: list[tuple[int, End, Unresolved]]
 
 
 @dataclass
@@ -54,9 +55,12 @@ class Summary:
     read: int = 0
     loaded: int = 0
     rejected: int = 0
-    merged: int = 0  # rows without an ID number that entity resolution joined to a person
-    possible: int = 0  # rows without an ID number left possibly the same as someone
+    # people (organizations) named without an ID number (credit code) that entity resolution
+    # joined to one in the graph, or left possibly the same as some (a marriage may count two)
+    merged: int = 0
+    possible: int = 0
     files: list[str] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)  # in the files, not in the mapping
 
 
 class Rejects:
@@ -95,25 +99,46 @@ def build(model: type[Any], columns: Mapping[str, Column], row: Row) -> Any:
         raise RowError(column or name, row.values.get(column or "", ""), reason) from error
 
 
-def identity_of(identify: Identify, row: Row) -> Identity:
-    name, sex = cell(identify.name, row), cell(identify.sex, row)
-    born, community = cell(identify.birth_date, row), cell(identify.community_code, row)
-    for column, value in ((identify.name, name), (identify.sex, sex), (identify.birth_date, born)):
-        if value is None:
-            raise RowError(column.name or "", "", "missing (the row has no ID number either)")
-    return Identity(name, sex.value, born, community)
+def identity_of(identify: Identify | IdentifyOrganization, row: Row) -> Unresolved:
+    if isinstance(identify, IdentifyOrganization):
+        name, region = cell(identify.name, row), cell(identify.region_code, row)
+        return OrganizationIdentity(str(name), str(region), identify.kind)
+    name, born = cell(identify.name, row), cell(identify.birth_date, row)
+    sex = cell(identify.sex, row) if identify.sex else None
+    community = cell(identify.community_code, row) if identify.community_code else None
+    placed = identify.community_code is not None
+    return Identity(str(name), sex.value if sex else None, born, community, placed)
 
 
-def link_of(link: LinkMap, row: Row, origin: Origin) -> LinkInput | Identity | None:
-    """The row's relationship; its person's identity when it has no ID number to link by."""
-    source, target = cell(link.source, row), cell(link.target, row)
-    if source is None and target is not None and link.identify is not None:
-        return identity_of(link.identify, row)
-    if link.optional and (source is None or target is None):
-        return None
-    for column, value in ((link.source, source), (link.target, target)):
-        if value is None:
-            raise RowError(column.name or "", "", "missing")
+def missing(column: Column, identify: Identify | IdentifyOrganization | None) -> RowError:
+    """A row without the key: what the source needs instead, when it can resolve one."""
+    if identify is None:
+        return RowError(column.name or "", "", "missing")
+    reason = f"missing {column.name} and no {identify.needs} to resolve the {identify.what} by"
+    return RowError(column.name or "", "", reason)
+
+
+def link_of(
+    link: LinkMap, row: Row, origin: Origin
+) -> tuple[LinkInput | None, dict[End, Unresolved]]:
+    """The row's relationship, and the ends it names without a natural key: who or what
+    they are as the row says (resolved before the relationship is written)."""
+    ends = (
+        (End.SOURCE, link.source, link.identify),
+        (End.TARGET, link.target, link.identify_target),
+    )
+    keys: list[Any] = []
+    unkeyed: dict[End, Unresolved] = {}
+    for end, column, identify in ends:
+        key = cell(column, row)
+        if key is None and identify is not None and identify.given(row.values):
+            unkeyed[end], key = identity_of(identify, row), ""
+        keys.append(key)
+    if link.optional and None in keys:
+        return None, {}
+    for (_, column, identify), key in zip(ends, keys, strict=True):
+        if key is None:
+            raise missing(column, identify)
     props: LinkFields | None = build(link.props, link.fields, row) if link.props else None
     since = cell(link.since, row) if link.since else None
     until = cell(link.until, row) if link.until else None
@@ -121,7 +146,7 @@ def link_of(link: LinkMap, row: Row, origin: Origin) -> LinkInput | Identity | N
         raise RowError(
             link.until.name or "" if link.until else "", str(until), "ends before it starts"
         )
-    return LinkInput(str(source), str(target), props, since, until, origin=origin)
+    return LinkInput(str(keys[0]), str(keys[1]), props, since, until, origin=origin), unkeyed
 
 
 def parse(source: Source, row: Row) -> Parsed:
@@ -129,24 +154,19 @@ def parse(source: Source, row: Row) -> Parsed:
         raise RowError("", "", row.values["__error__"])
     record_key = str(cell(source.record_key, row) or f"{row.file}:{row.line}")
     origin = Origin(record_key, row.file, row.line)
-    nodes = [build(node.model, node.fields, row) for node in source.nodes]
+    nodes = [
+        build(node.model, node.fields, row)
+        if node.when is None or cell(node.when, row) is not None
+        else None
+        for node in source.nodes
+    ]
     links: list[LinkInput | None] = []
-    unkeyed: dict[int, Identity] = {}
+    unkeyed: list[tuple[int, End, Unresolved]] = []
     for index, link in enumerate(source.links):
-        made = link_of(link, row, origin)
-        if isinstance(made, Identity):
-            unkeyed[index] = made
-            made = unresolved(link, row, origin)
+        made, ends = link_of(link, row, origin)
+        unkeyed += [(index, end, identity) for end, identity in ends.items()]
         links.append(made)
     return Parsed(row, origin, nodes, links, unkeyed)
-
-
-def unresolved(link: LinkMap, row: Row, origin: Origin) -> LinkInput:
-    """A relationship whose source is found by entity resolution before it is written."""
-    props: LinkFields | None = build(link.props, link.fields, row) if link.props else None
-    since = cell(link.since, row) if link.since else None
-    until = cell(link.until, row) if link.until else None
-    return LinkInput("", str(cell(link.target, row)), props, since, until, origin=origin)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,17 +187,18 @@ async def write(
     (nodes, resolved entities, relationships); returns the rows (by position) whose
     relationships found no endpoint."""
     pending = [
-        Pending(parsed.origin.record_key, parsed.links, index, identity)
+        Pending(parsed.origin.record_key, parsed.links, index, identity, end)
         for parsed in batch
-        for index, identity in parsed.unkeyed.items()
+        for index, end, identity in parsed.unkeyed
     ]
     resolved = await resolve(graph, source.name, pending, thresholds.join, thresholds.grey)
     summary.merged += resolved.merged
     summary.possible += resolved.possible
-    origins = [parsed.origin for parsed in batch]
     statements: list[Statement] = []
     for index in range(len(source.nodes)):
-        statements += node_statements([p.nodes[index] for p in batch], source.name, origins)
+        given = [(node, p.origin) for p in batch if (node := p.nodes[index]) is not None]
+        nodes, origins = [node for node, _ in given], [origin for _, origin in given]
+        statements += node_statements(nodes, source.name, origins)
     statements += resolved.before
     wanted: list[list[tuple[int, LinkInput]]] = []
     starts: list[int] = []  # where each relationship's statements start in `statements`
@@ -233,10 +254,12 @@ async def ingest(
     summary = Summary(source.name)
     if progress:
         progress(summary)  # the source starts: rates count from here
+    columns: set[str] = set()
     for path in paths:
         summary.files.append(str(path))
         for rows in batches(read_rows(path), batch_size):
             summary.read += len(rows)
+            columns.update(name for row in rows for name in row.values)
             good: list[Parsed] = []
             for row in rows:
                 try:
@@ -252,4 +275,5 @@ async def ingest(
             summary.rejected += len(unlinked)
             if progress:
                 progress(summary)
+    summary.unknown_columns = sorted(columns - source.columns - {"__error__"})
     return summary

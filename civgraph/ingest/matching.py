@@ -14,10 +14,15 @@ Otherwise its name, sex, birth date and community are compared with each candida
 | the same sex (a different one costs 0.30) | 0.05 | `sex` |
 | the same community / township / county | 0.20 / 0.12 / 0.06 | `community` / … |
 
-A candidate whose name matches in none of these ways is no match. At or above the join
-threshold (default 0.90) the record joins the best candidate, unless another is about as
-good (within 0.10): then, as in the grey band (default 0.65 to 0.90), it becomes an entity
-of its own with `POSSIBLY_SAME` links to the likely candidates, for an investigator to judge.
+A candidate whose name matches in none of these ways is no match. A registry that records no
+place (a vehicle register, a cadre roster) cannot reach the place's 0.20: its scores are out
+of the 0.80 it can reach (divided by 0.80), so a record that matches in all it says can join;
+the match key says what the evidence was. A record without a sex gets no points for it.
+
+At or above the join threshold (default 0.90) the record joins the best candidate, unless
+another is about as good (within 0.10): then, as in the grey band (default 0.65 to 0.90), it
+becomes an entity of its own with `POSSIBLY_SAME` links to the likely candidates, for an
+investigator to judge.
 """
 
 from __future__ import annotations
@@ -34,6 +39,7 @@ from pypinyin import lazy_pinyin
 
 JOIN = 0.90
 GREY = 0.65
+PLACE = 0.20  # the most a place can add (the same community)
 MARGIN = 0.10  # how far ahead of the next candidate a join must be
 POSSIBLE_LINKS = 3  # at most this many POSSIBLY_SAME links per record
 SEPARATORS = str.maketrans("", "", " \t·•.・")
@@ -45,9 +51,10 @@ class Identity:
     """What a record without a reliable key says about its person."""
 
     name: str
-    sex: str  # MALE / FEMALE
+    sex: str | None  # MALE / FEMALE; None when the registry does not say
     birth_date: date
     community_code: str | None = None
+    placed: bool = True  # the registry records where the person lives (community_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,7 @@ def name_evidence(record: str, registered: str) -> tuple[float, str] | None:
 def place_evidence(record: str | None, registered: str | None) -> tuple[float, str]:
     if not record or not registered:
         return 0.0, ""
-    for length, points, label in ((12, 0.20, "community"), (9, 0.12, "township")):
+    for length, points, label in ((12, PLACE, "community"), (9, 0.12, "township")):
         if len(record) >= length and record[:length] == registered[:length]:
             return points, label
     if record[:6] == registered[:6]:
@@ -131,13 +138,15 @@ def compare(identity: Identity, candidate: Candidate) -> Match | None:
     score, keys = name[0], [name[1]]
     if candidate.birth_date == identity.birth_date:
         score, keys = score + 0.30, [*keys, "birthDate"]
-    if candidate.sex == identity.sex:
+    if identity.sex is not None and candidate.sex == identity.sex:
         score, keys = score + 0.05, [*keys, "sex"]
-    elif candidate.sex is not None:
+    elif identity.sex is not None and candidate.sex is not None:
         score -= 0.30
     points, label = place_evidence(identity.community_code, candidate.division_code)
     if label:
         score, keys = score + points, [*keys, label]
+    if not identity.placed:
+        score /= 1 - PLACE
     return Match(candidate, round(score, 2), "+".join(keys))
 
 
@@ -145,7 +154,12 @@ def decide(
     identity: Identity, candidates: Iterable[Candidate], join: float = JOIN, grey: float = GREY
 ) -> Decision:
     """Joins the record to one candidate, links it to possible ones, or leaves it alone."""
-    matches = [match for c in candidates if (match := compare(identity, c)) is not None]
+    return choose((m for c in candidates if (m := compare(identity, c)) is not None), join, grey)
+
+
+def choose(matches: Iterable[Match], join: float = JOIN, grey: float = GREY) -> Decision:
+    """The decision on scored matches: the best joins when it is good enough and clearly
+    ahead; otherwise those in the grey band are possible."""
     likely: Sequence[Match] = sorted(
         (match for match in matches if match.score >= grey),
         key=lambda match: (-match.score, match.candidate.id),

@@ -1,6 +1,8 @@
 """Entity resolution during ingest: the rows of a batch that name a person without an ID
-number are matched (`civgraph.ingest.matching`) against the people in the graph, and their
-relationships are pointed at the person they are, or at an entity of their own."""
+number, or an organization without a USCC, are matched (`civgraph.ingest.matching`,
+`civgraph.ingest.matching_organizations`) against the people or organizations in the graph,
+and their relationships are pointed at the one they are, or at an entity of their own.
+Either end of a relationship may be resolved (both spouses of a marriage, say)."""
 
 from __future__ import annotations
 
@@ -8,35 +10,47 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.resolution import (
+    End,
     candidates,
     decided,
     entity_id,
     entity_statements,
     identity_row,
 )
-from civgraph.ingest.matching import Candidate, Decision, Identity, Outcome, decide
+from civgraph.ingest import matching_organizations
+from civgraph.ingest.matching import Candidate, Decision, Identity, Outcome, decide, normalised
+from civgraph.ingest.matching_organizations import OrganizationIdentity
+
+__all__ = ["End", "Pending", "Resolved", "Unresolved", "resolve"]
 
 OWN = "record"  # the match key of a record that is an entity of its own
+Unresolved = Identity | OrganizationIdentity
 
 
 @dataclass(frozen=True, slots=True)
 class Pending:
-    """A relationship (by position in its row's links) whose person is to be resolved."""
+    """An end of a relationship (by position in its row's links) to be resolved."""
 
     record_key: str
     links: list[Any]  # the row's LinkInputs, the pending one replaced in place
     index: int
-    identity: Identity
+    identity: Unresolved
+    end: End = End.SOURCE
+
+    @property
+    def label(self) -> Label:
+        return Label.PERSON if isinstance(self.identity, Identity) else Label.ORGANIZATION
 
 
 @dataclass
 class Resolved:
     before: list[Statement]  # entities and POSSIBLY_SAME links, written before relationships
     after: list[Statement]  # the identities on the records, written after them
-    merged: int = 0  # rows joined to an existing person
-    possible: int = 0  # rows left as an entity of their own with possible matches
+    merged: int = 0  # ends joined to an existing person or organization
+    possible: int = 0  # ends left as an entity of their own with possible matches
 
 
 def candidate(row: dict[str, Any]) -> Candidate:
@@ -46,57 +60,108 @@ def candidate(row: dict[str, Any]) -> Candidate:
     )  # fmt: skip
 
 
+def lookup(n: int, identity: Unresolved) -> dict[str, Any]:
+    """What a candidate query blocks on, for one record."""
+    if isinstance(identity, Identity):
+        return {"index": n, "name": identity.name, "birthDate": identity.birth_date}
+    return {
+        "index": n, "names": identity.names, "prefix": normalised(identity.name)[:2],
+        "county": identity.region_code[:6],
+    }  # fmt: skip
+
+
+def decision_on(
+    identity: Unresolved, found: list[dict[str, Any]], join: float, grey: float
+) -> Decision:
+    if isinstance(identity, Identity):
+        return decide(identity, map(candidate, found), join, grey)
+    return matching_organizations.decide(identity, map(candidate, found), join, grey)
+
+
 async def resolve(
     graph: Graph, source: str, pending: Sequence[Pending], join: float, grey: float
 ) -> Resolved:
     result = Resolved([], [])
-    if not pending:
-        return result
-    earlier = await decided(graph, source, [item.record_key for item in pending])
+    for label in (Label.PERSON, Label.ORGANIZATION):
+        items = [item for item in pending if item.label is label]
+        if items:
+            await resolve_label(graph, source, label, items, (join, grey), result)
+    return result
+
+
+async def resolve_label(
+    graph: Graph,
+    source: str,
+    label: Label,
+    pending: Sequence[Pending],
+    thresholds: tuple[float, float],
+    result: Resolved,
+) -> None:
+    earlier = await decided(graph, source, label, [(i.record_key, i.end) for i in pending])
     todo = [
-        {"index": n, "name": item.identity.name, "birthDate": item.identity.birth_date}
+        lookup(n, item.identity)
         for n, item in enumerate(pending)
-        if item.record_key not in earlier
+        if (item.record_key, item.end) not in earlier
     ]
-    found = await candidates(graph, todo) if todo else {}
+    found = await candidates(graph, label, todo) if todo else {}
     entities: list[dict[str, Any]] = []
     possible: list[dict[str, Any]] = []
     identities: list[dict[str, Any]] = []
+    made: dict[tuple[str, End], tuple[str, str, float]] = {}  # a row's two links, one person
     for n, item in enumerate(pending):
         key, identity = item.record_key, item.identity
-        if key in earlier:
-            person, match_key, score = (
-                earlier[key].person_id, earlier[key].match_key, earlier[key].score
-            )  # fmt: skip
+        if (key, item.end) in earlier:
+            was = earlier[key, item.end]
+            entity, match_key, score = was.entity_id, was.match_key, was.score
+        elif (key, item.end) in made:
+            item.links[item.index] = pointed(item, *made[key, item.end])
+            continue
         else:
-            decision = decide(identity, map(candidate, found.get(n, [])), join, grey)
-            person, match_key, score = outcome(source, key, decision)
+            decision = decision_on(identity, found.get(n, []), *thresholds)
+            entity, match_key, score = outcome(source, key, item.end, decision)
             if decision.outcome is Outcome.JOIN:
                 result.merged += 1
             else:
-                entities.append({"id": person} | identity_row(key, *fields(identity)))
+                entities.append({"id": entity} | entity_row(key, identity))
                 possible += [
-                    {"id": person, "candidate": m.candidate.id, "score": m.score,
+                    {"id": entity, "candidate": m.candidate.id, "score": m.score,
                      "matchKey": m.key, "recordKey": key}
                     for m in decision.matches
                 ]  # fmt: skip
                 result.possible += decision.outcome is Outcome.POSSIBLE
-        identities.append(identity_row(key, *fields(identity)))
-        link = item.links[item.index]
-        item.links[item.index] = replace(
-            link, source_id=person, origin=replace(link.origin, match_key=match_key, score=score)
-        )
-    result.before, result.after = entity_statements(source, entities, possible, identities)
-    return result
+        if isinstance(identity, Identity) and item.end is End.SOURCE:
+            identities.append(entity_row(key, identity))  # what `civgraph er split` needs
+        made[key, item.end] = entity, match_key, score
+        item.links[item.index] = pointed(item, entity, match_key, score)
+    before, after = entity_statements(source, entities, possible, identities, label)
+    result.before += before
+    result.after += after
 
 
-def outcome(source: str, key: str, decision: Decision) -> tuple[str, str, float]:
-    """The person a record is, with the match key and score that say why."""
+def pointed(item: Pending, entity: str, match_key: str, score: float) -> Any:
+    """The pending relationship, its resolved end pointed at `entity`."""
+    link = item.links[item.index]
+    if item.end is End.TARGET:
+        return replace(link, target_id=entity, target_match=(match_key, score))
+    return replace(
+        link, source_id=entity, origin=replace(link.origin, match_key=match_key, score=score)
+    )
+
+
+def outcome(source: str, key: str, end: End, decision: Decision) -> tuple[str, str, float]:
+    """The entity a record's end is, with the match key and score that say why."""
     if decision.outcome is Outcome.JOIN:
         match = decision.matches[0]
         return match.candidate.id, match.key, match.score
-    return entity_id(source, key), OWN, 1.0
+    return entity_id(source, key, end), OWN, 1.0
 
 
-def fields(identity: Identity) -> tuple[str, str, Any, str | None]:
-    return identity.name, identity.sex, identity.birth_date, identity.community_code
+def entity_row(key: str, identity: Unresolved) -> dict[str, Any]:
+    if isinstance(identity, Identity):
+        return identity_row(
+            key, identity.name, identity.sex, identity.birth_date, identity.community_code
+        )
+    return {
+        "recordKey": key, "name": identity.name, "regionCode": identity.region_code,
+        "kind": identity.kind.value,
+    }  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from civgraph.graph.driver import Graph
@@ -43,14 +44,31 @@ def ordered(names: Sequence[str]) -> list[Source]:
     return result
 
 
-def files_in(directory: Path) -> dict[str, list[Path]]:
-    """`<source>.<ext>` and `<source>-<part>.<ext>` files of a directory, by source."""
+@dataclass(frozen=True, slots=True)
+class Inventory:
+    """A directory's files: those of each source, and those no source recognises."""
+
+    files: dict[str, list[Path]]
+    unknown: list[str]  # file names, not loaded
+
+
+def inventory(directory: Path) -> Inventory:
+    """`<source>.<ext>` and `<source>-<part>.<ext>` files of a directory, by source; the
+    other files (an unknown source or format) listed by name."""
     found: dict[str, list[Path]] = {}
+    unknown: list[str] = []
     for path in sorted(directory.iterdir()):
         name = path.stem.split("-")[0]
         if path.suffix.lower() in READERS and name in SOURCES:
             found.setdefault(name, []).append(path)
-    return found
+        elif path.is_file():
+            unknown.append(path.name)
+    return Inventory(found, unknown)
+
+
+def files_in(directory: Path) -> dict[str, list[Path]]:
+    """The files of each source in a directory (`inventory` without the unknown ones)."""
+    return inventory(directory).files
 
 
 async def run(

@@ -295,6 +295,24 @@ class PossibleMatch:
         )  # fmt: skip
 
 
+@strawberry.type(
+    description="Entity resolution's grey band for organizations (POSSIBLY_SAME): one known "
+    "only from a record without a credit code, and one it may be, for an investigator to judge."
+)
+class PossibleOrganizationMatch:
+    score: float = strawberry.field(description="Entity resolution's score (0 to 1).")
+    match_key: str = strawberry.field(description="The evidence, readable: `name~variant+city`.")
+    provenance: Provenance
+    organization: OrganizationT = strawberry.field(description="The other organization.")
+
+    @classmethod
+    def make(cls, link: models.Link, organization: Any) -> PossibleOrganizationMatch:
+        return cls(
+            score=float(str(link.props["score"])), match_key=str(link.props["matchKey"]),
+            provenance=period(link)["provenance"], organization=organization,
+        )  # fmt: skip
+
+
 @strawberry.type(description="A cremation record (火化, CREMATED_AT).")
 class Cremation:
     cremated_on: date

@@ -453,7 +453,10 @@ class Person(Entity):
 class Organization(Entity):
     label = L.ORGANIZATION
     id: relay.NodeID[str]
-    uscc: str = strawberry.field(description="Unified social credit code (GB 32100).")
+    uscc: str | None = strawberry.field(
+        description="Unified social credit code (GB 32100); null for an organization known only "
+        "from records without one (see `sources` and `possiblySame`)."
+    )
     name: str
     kind: OrganizationKind
     status: OrganizationStatus
@@ -475,6 +478,20 @@ class Organization(Entity):
         names = ("uscc", "name", "kind", "status", "industry_association", "charity_certified")
         more = ("grade", "registered_on", "address", "funding_account", "division_code")
         return cls(**fields_of(record, *names, *more))
+
+    @strawberry.field(
+        description="Organizations this one may be (POSSIBLY_SAME, either side): entity "
+        "resolution found them alike but not enough to decide; best first."
+    )
+    async def possibly_same(self, info: Info) -> list[edges.PossibleOrganizationMatch]:
+        outgoing, incoming = await asyncio.gather(
+            related(info, self.id, R.POSSIBLY_SAME, L.ORGANIZATION, L.ORGANIZATION),
+            related(info, self.id, R.POSSIBLY_SAME, L.ORGANIZATION, L.ORGANIZATION, outgoing=False),
+        )
+        found = [
+            edges.PossibleOrganizationMatch.make(link, other) for link, other in outgoing + incoming
+        ]
+        return sorted(found, key=lambda match: -match.score)
 
     @strawberry.field(description="Posts held in the organization (HOLDS_POST): its officers.")
     async def officers(

@@ -118,6 +118,28 @@ def test_ingest_loads_a_directory_and_prints_a_summary(neo4j: Target, tmp_path: 
     assert (tmp_path / "r.csv").read_text(encoding="utf-8").count("\n") == 7  # header + 6
 
 
+def test_ingest_lists_the_files_and_columns_it_did_not_read(neo4j: Target, tmp_path: Path) -> None:
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_files(exports)
+    (exports / "notes.txt").write_text("not an export", encoding="utf-8")
+    (exports / "pensions.csv").write_text("身份证号,金额\n", encoding="utf-8")
+    (exports / "regions-2.csv").write_text("代码,名称,备注\n340122,肥东县,\n", encoding="utf-8")
+    env = server_env(
+        tmp_path / "home",
+        free_port(),
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+    )
+
+    done = civgraph("ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env)
+
+    assert done.returncode == 0, done.stderr
+    output = " ".join(done.stderr.split())  # as the console wrapped it
+    assert "files not loaded (no source of that name or format): notes.txt, pensions.csv" in output
+    assert "regions: columns not read: 备注" in output
+
+
 def test_er_splits_a_match_and_refuses_to_split_a_keyed_record(
     graph: Graph, neo4j: Target, tmp_path: Path
 ) -> None:

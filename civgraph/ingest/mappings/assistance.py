@@ -1,5 +1,6 @@
 """Person-level programs: 特困 rolls, temporary and medical assistance cases, the old-age
-allowance. A person is referred to by resident ID number and must be registered already."""
+allowance. A person is referred to by resident ID number, or, without one, by 姓名, 性别 and
+出生日期 (entity resolution)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.ingest.fields import Column, coded, const, to_date, to_number, to_resident_id
 from civgraph.ingest.mappings.base import LinkMap, Source
 from civgraph.ingest.mappings.households import ENROLLMENT_STATUSES
+from civgraph.ingest.mappings.identities import PERSON
 
 PERSON_ENROLLED = relationship(Rel.ENROLLED_IN, Label.PERSON, Label.PROGRAM)
 
@@ -32,6 +34,7 @@ def roll(name: str, title: str, program: m.ProgramCode, case_column: str) -> Sou
                 },
                 since=Column("开始日期", to_date),
                 until=Column("终止日期", to_date),
+                identify=PERSON,
             ),
         ),
         depends_on=("household_registration",),
@@ -65,6 +68,7 @@ ASSISTANCE = Source(
             },
             since=Column("救助日期", to_date),
             until=Column("救助日期", to_date),
+            identify=PERSON,
         ),
     ),
     depends_on=("household_registration",),

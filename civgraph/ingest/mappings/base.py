@@ -16,17 +16,52 @@ class NodeMap:
 
     model: type[m.NodeFields]
     fields: Mapping[str, Column]
+    when: Column | None = None  # the node is written only for rows with this column given
 
 
 @dataclass(frozen=True, slots=True)
 class Identify:
     """Columns that tell who a person is when a row has no ID number: entity resolution
-    matches them against the people in the graph."""
+    matches them against the people in the graph. Name and birth date are needed; sex and
+    community count when the registry has them."""
 
     name: Column
-    sex: Column
     birth_date: Column
-    community_code: Column
+    sex: Column | None = None
+    community_code: Column | None = None
+
+    @property
+    def needs(self) -> str:
+        return f"{self.name.name}+{self.birth_date.name}"
+
+    @property
+    def what(self) -> str:
+        return "person"
+
+    def given(self, values: Mapping[str, str]) -> bool:
+        return bool(values.get(self.name.name or "") and values.get(self.birth_date.name or ""))
+
+
+@dataclass(frozen=True, slots=True)
+class IdentifyOrganization:
+    """Columns that tell which organization a row names when it has no USCC: its name and
+    registration region (区划代码), matched against the organizations in the graph; `kind`
+    is what the registry implies it is, should it become an organization of its own."""
+
+    name: Column
+    region_code: Column
+    kind: m.OrganizationKind
+
+    @property
+    def needs(self) -> str:
+        return f"{self.name.name}+{self.region_code.name}"
+
+    @property
+    def what(self) -> str:
+        return "organization"
+
+    def given(self, values: Mapping[str, str]) -> bool:
+        return bool(values.get(self.name.name or "") and values.get(self.region_code.name or ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +76,9 @@ class LinkMap:
     since: Column | None = None
     until: Column | None = None
     optional: bool = False  # a row without either key makes no relationship (not a reject)
-    identify: Identify | None = None  # a person source without an ID number is resolved
+    # how the source (target) is resolved when the row lacks its natural key
+    identify: Identify | IdentifyOrganization | None = None
+    identify_target: Identify | IdentifyOrganization | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,3 +89,19 @@ class Source:
     nodes: tuple[NodeMap, ...] = ()
     links: tuple[LinkMap, ...] = ()
     depends_on: tuple[str, ...] = ()  # sources whose nodes its relationships point at
+
+    @property
+    def columns(self) -> frozenset[str]:
+        """Every column the mapping reads; an export's others are unknown to it."""
+        found = [self.record_key]
+        for node in self.nodes:
+            found += [*node.fields.values(), *([node.when] if node.when else [])]
+        for link in self.links:
+            found += [link.source, link.target, *link.fields.values()]
+            found += [c for c in (link.since, link.until) if c is not None]
+            for identify in (link.identify, link.identify_target):
+                found += [getattr(identify, f) for f in IDENTITY_FIELDS if hasattr(identify, f)]
+        return frozenset(c.name for c in found if c is not None and c.name is not None)
+
+
+IDENTITY_FIELDS = ("name", "birth_date", "sex", "community_code", "region_code")

@@ -15,6 +15,8 @@ from civgraph.ingest.fields import (
     to_resident_id,
 )
 from civgraph.ingest.mappings.base import LinkMap, NodeMap, Source
+from civgraph.ingest.mappings.identities import PERSON
+from civgraph.ingest.mappings.identities import organization as named_organization
 
 ORGANIZATION_KINDS = {
     "社会团体": m.OrganizationKind.SOCIAL_GROUP,
@@ -34,11 +36,20 @@ STATUSES = {
     "注销": m.OrganizationStatus.DEREGISTERED,
 }
 GRADES = {f"{n}A": getattr(m.EvaluationGrade, f"GRADE_{n}A") for n in range(1, 6)}
+# 职级: each level under the names rosters give it (省部级, 厅局级 / 厅级 / 局级, 县处级 / 处级
+# / 县级, 乡科级 / 科级 / 乡级), as a level, its principal or deputy (正厅级, 副处级) and the
+# 职 forms (厅局级正职, 乡科级副职, 科级副职). Principal and deputy are one rank here.
+LEVELS = {
+    m.PostRank.PROVINCIAL: ("省部", "部", "省"),
+    m.PostRank.BUREAU: ("厅局", "厅", "局"),
+    m.PostRank.DIVISION: ("县处", "处", "县"),
+    m.PostRank.SECTION: ("乡科", "科", "乡"),
+}
 RANKS = {
-    "省部级": m.PostRank.PROVINCIAL,
-    "厅局级": m.PostRank.BUREAU,
-    "县处级": m.PostRank.DIVISION,
-    "乡科级": m.PostRank.SECTION,
+    form: rank
+    for rank, names in LEVELS.items()
+    for name in names
+    for form in (f"{name}级", f"正{name}级", f"副{name}级", f"{name}级正职", f"{name}级副职")
 }
 HOLDS_POST = relationship(Rel.HOLDS_POST, Label.PERSON, Label.ORGANIZATION)
 
@@ -96,8 +107,16 @@ ENTERPRISES = Source(
 )
 
 
-def posts(name: str, title: str, fields: dict[str, Column], depends_on: tuple[str, ...]) -> Source:
-    """A roster of posts: who holds which post in which organization, since when."""
+def posts(
+    name: str,
+    title: str,
+    fields: dict[str, Column],
+    depends_on: tuple[str, ...],
+    kind: m.OrganizationKind,
+) -> Source:
+    """A roster of posts: who holds which post in which organization, since when; the
+    person is named by ID number or 姓名, 性别 and 出生日期, the organization by credit code
+    or 单位名称 and 区划代码 (an organization of `kind` of its own when not found)."""
     return Source(
         name=name,
         title=title,
@@ -111,6 +130,8 @@ def posts(name: str, title: str, fields: dict[str, Column], depends_on: tuple[st
                 fields={"title": Column("职务"), **fields},
                 since=Column("任职日期", to_date),
                 until=Column("离任日期", to_date),
+                identify=PERSON,
+                identify_target=named_organization(kind),
             ),
         ),
         depends_on=depends_on,
@@ -123,6 +144,7 @@ CADRES = posts(
     "党政领导干部名册",
     {"rank": Column("职级", coded(RANKS)), "leading": const(True)},
     ("household_registration", "social_organizations"),
+    m.OrganizationKind.GOVERNMENT_AGENCY,
 )
 # 社会组织负责人: officers of social organizations, with the concurrent-post facts.
 ORGANIZATION_OFFICERS = posts(
@@ -134,10 +156,15 @@ ORGANIZATION_OFFICERS = posts(
         "paid": Column("领取报酬", coded(YES_NO)),
     },
     ("household_registration", "social_organizations"),
+    m.OrganizationKind.SOCIAL_GROUP,
 )
 # 企业法定代表人、董事、监事.
 ENTERPRISE_OFFICERS = posts(
-    "enterprise_officers", "企业主要人员", {}, ("household_registration", "enterprises")
+    "enterprise_officers",
+    "企业主要人员",
+    {},
+    ("household_registration", "enterprises"),
+    m.OrganizationKind.ENTERPRISE,
 )
 
 ENTERPRISE_INVESTORS = Source(
@@ -155,6 +182,8 @@ ENTERPRISE_INVESTORS = Source(
                 "amount": Column("认缴出资额", to_number),
             },
             since=Column("出资日期", to_date),
+            identify=PERSON,
+            identify_target=named_organization(m.OrganizationKind.ENTERPRISE, "企业名称"),
         ),
     ),
     depends_on=("household_registration", "enterprises"),
@@ -174,6 +203,8 @@ PAYROLL = Source(
             fields={"position": Column("岗位"), "public_payroll": const(True)},
             since=Column("入职日期", to_date),
             until=Column("离职日期", to_date),
+            identify=PERSON,
+            identify_target=named_organization(m.OrganizationKind.PUBLIC_INSTITUTION),
         ),
     ),
     depends_on=("household_registration", "social_organizations"),

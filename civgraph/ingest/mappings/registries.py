@@ -16,7 +16,8 @@ from civgraph.ingest.fields import (
     to_number,
     to_resident_id,
 )
-from civgraph.ingest.mappings.base import Identify, LinkMap, NodeMap, Source
+from civgraph.ingest.mappings.base import LinkMap, NodeMap, Source
+from civgraph.ingest.mappings.identities import PERSON, RESIDENT, person, spouse
 
 MARRIAGES = Source(
     name="marriages",
@@ -29,6 +30,8 @@ MARRIAGES = Source(
             target=Column("女方身份证号", to_resident_id),
             since=Column("结婚登记日期", to_date),
             until=Column("离婚登记日期", to_date),
+            identify=spouse("男方", Sex.MALE),
+            identify_target=spouse("女方", Sex.FEMALE),
         ),
     ),
     depends_on=("household_registration",),
@@ -82,17 +85,6 @@ FACILITIES = Source(
     depends_on=("communities", "social_organizations", "enterprises"),
 )
 
-SEX = {"男": Sex.MALE, "女": Sex.FEMALE}
-
-# Facility and funeral records name the person; when the ID number is missing, these
-# columns are matched against the registered people (entity resolution).
-BY_NAME = Identify(
-    name=Column("姓名"),
-    sex=Column("性别", coded(SEX)),
-    birth_date=Column("出生日期", to_date),
-    community_code=Column("社区代码"),
-)
-
 FACILITY_RESIDENTS = Source(
     name="facility_residents",
     title="机构入住人员",
@@ -106,7 +98,7 @@ FACILITY_RESIDENTS = Source(
             fields={"bed": Column("床位号")},
             since=Column("入住日期", to_date),
             until=Column("离开日期", to_date),
-            identify=BY_NAME,
+            identify=RESIDENT,
         ),
     ),
     depends_on=("household_registration", "facilities"),
@@ -123,7 +115,7 @@ CREMATIONS = Source(
             target=Column("殡仪馆代码"),
             props=m.Cremation,
             fields={"cremated_on": Column("火化日期", to_date)},
-            identify=BY_NAME,
+            identify=RESIDENT,
         ),
     ),
     depends_on=("household_registration", "facilities"),
@@ -131,6 +123,8 @@ CREMATIONS = Source(
 
 
 def asset_register(name: str, title: str, kind: m.AssetKind, key: str, owner: str) -> Source:
+    """A register of assets and their owners (`owner`: 所有人, 权利人), named by ID number
+    or by `<owner>姓名`, `<owner>性别` and `<owner>出生日期`."""
     return Source(
         name=name,
         title=title,
@@ -144,21 +138,20 @@ def asset_register(name: str, title: str, kind: m.AssetKind, key: str, owner: st
         links=(
             LinkMap(
                 relationship(Rel.OWNS, Label.PERSON, Label.ASSET),
-                source=Column(owner, to_resident_id),
+                source=Column(f"{owner}身份证号", to_resident_id),
                 target=Column(key),
                 since=Column("登记日期", to_date),
                 until=Column("注销日期", to_date),
+                identify=person(owner),
             ),
         ),
         depends_on=("household_registration",),
     )
 
 
-VEHICLES = asset_register(
-    "vehicles", "机动车登记", m.AssetKind.VEHICLE, "号牌号码", "所有人身份证号"
-)
+VEHICLES = asset_register("vehicles", "机动车登记", m.AssetKind.VEHICLE, "号牌号码", "所有人")
 PROPERTIES = asset_register(
-    "properties", "不动产登记", m.AssetKind.REAL_ESTATE, "不动产权证号", "权利人身份证号"
+    "properties", "不动产登记", m.AssetKind.REAL_ESTATE, "不动产权证号", "权利人"
 )
 
 SERVICE_PROJECTS = Source(
@@ -226,6 +219,7 @@ COMMUNITY_WORKERS = Source(
                 "name": Column("姓名"),
                 "social_worker_level": Column("职业资格", coded(QUALIFICATIONS)),
             },
+            when=Column("身份证号"),  # without one, the person is resolved (no qualification)
         ),
     ),
     links=(
@@ -237,6 +231,7 @@ COMMUNITY_WORKERS = Source(
             fields={"role": Column("角色", coded(SERVICE_ROLES))},
             since=Column("任职日期", to_date),
             until=Column("离任日期", to_date),
+            identify=PERSON,
         ),
         LinkMap(
             relationship(Rel.EMPLOYED_BY, Label.PERSON, Label.ORGANIZATION),
@@ -247,6 +242,7 @@ COMMUNITY_WORKERS = Source(
             since=Column("任职日期", to_date),
             until=Column("离任日期", to_date),
             optional=True,  # committee members are elected, not employed
+            identify=PERSON,
         ),
     ),
     depends_on=("household_registration", "communities", "social_organizations"),
@@ -264,6 +260,7 @@ VOLUNTEERS = Source(
             target=Column("社区代码"),
             since=Column("注册日期", to_date),
             until=Column("注销日期", to_date),
+            identify=PERSON,
         ),
     ),
     depends_on=("household_registration", "communities"),

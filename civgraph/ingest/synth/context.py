@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from civgraph.ingest.synth.agencies import CountyOrganizations
+from civgraph.ingest.synth.exports import EXPORTS
+from civgraph.ingest.synth.identities import Identities
 from civgraph.ingest.synth.manifest import Manifest
 from civgraph.ingest.synth.names import Names
 from civgraph.ingest.synth.noise import Sink
@@ -23,6 +25,7 @@ class Context:
     sink: Sink
     manifest: Manifest
     target: int  # people asked for
+    identities: Identities
     serials: dict[str, int] = field(default_factory=dict)
 
     def next(self, name: str) -> int:
@@ -30,6 +33,9 @@ class Context:
         return serial
 
     def emit(self, source: str, row: list[str], noise: bool = True) -> bool:
+        """Writes `row` with the columns saying who it names (`identities`); returns whether
+        it went out valid."""
+        row, noise = self.identities.complete(source, EXPORTS[source].header, row, noise)
         return self.sink.emit(source, row, noise)
 
     def chance(self, share: float) -> bool:

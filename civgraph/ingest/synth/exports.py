@@ -12,6 +12,8 @@ from typing import Literal, Protocol, TextIO
 
 from openpyxl import Workbook
 
+from civgraph.ingest.synth.identities import identity_columns
+
 Format = Literal["csv", "jsonl", "xlsx"]
 ROLL = ("身份证号", "状态", "月发放金额", "审批区县", "开始日期", "终止日期")
 # Columns the entity-resolution input adds to the person records of deaths and residents.
@@ -33,7 +35,8 @@ class Export:
 
 
 def export(source: str, format: Format, *header: str, encoding: str = "utf-8") -> Export:
-    return Export(source, format, header, encoding)
+    """An export with `header`, then the columns saying who and what its rows name."""
+    return Export(source, format, (*header, *identity_columns(source)), encoding)
 
 
 EXPORTS = {

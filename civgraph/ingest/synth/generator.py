@@ -16,6 +16,7 @@ from civgraph.ingest.synth.exports import Exports
 from civgraph.ingest.synth.facilities import Facilities
 from civgraph.ingest.synth.hard_cases import HardCases
 from civgraph.ingest.synth.households import Registrar
+from civgraph.ingest.synth.identities import Identities
 from civgraph.ingest.synth.manifest import Manifest
 from civgraph.ingest.synth.names import Names
 from civgraph.ingest.synth.noise import INVALID_SHARE, Sink
@@ -37,8 +38,9 @@ class Generator:
         manifest = Manifest(seed)
         sink = Sink(self.exports, manifest, rng)
         self.ctx = ctx = Context(
-            rng, names, People(rng, names, self.issuer), sink, manifest, people
-        )
+            rng, names, People(rng, names, self.issuer), sink, manifest, people,
+            Identities(manifest),
+        )  # fmt: skip
         self.registrar = Registrar(ctx)
         self.records = PersonRecords(ctx)
         self.facilities = Facilities(ctx, self.records)
@@ -68,6 +70,7 @@ class Generator:
 
     def county(self, area: Area, households: int, final: bool) -> None:
         self.issuer.start()
+        self.ctx.identities.clear()
         self.ctx.emit("regions", [area.code, area.county.name])
         for row in registry_rows(area.county, area.organizations):
             self.ctx.emit("social_organizations", row)

@@ -30,6 +30,7 @@ class Registrar:
             row += [relation, member.born.isoformat(), self.phone()]
             if self.ctx.emit("household_registration", row, noise):
                 valid.append(member)
+                self.ctx.identities.register(member)
         self.ctx.manifest.people += len(valid)
         self.ctx.manifest.households += 1
         return number, valid

@@ -34,6 +34,7 @@ LISTS = (
     *(f"retired_cadres_{breach}" for breach in BREACHES),
     "overcrowded_facilities",
     "unkeyed",
+    "unkeyed_rows",
     "ambiguous",
     "unregistered",
 )

@@ -63,7 +63,7 @@ SPOILS: dict[str, tuple[Spoil, ...]] = {
     "assistance": (ID, Spoil("救助类别", word("生活救助")), Spoil("救助金额", in_words)),
     "social_organizations": (Spoil("类型", word("协会")), Spoil("登记日期", impossible_date)),
     "enterprises": (Spoil("状态", word("在营")), Spoil("登记日期", impossible_date)),
-    "cadres": (ID, Spoil("职级", word("副处级"))),
+    "cadres": (ID, Spoil("职级", word("副处长"))),  # a title, not a rank
     "organization_officers": (ID, Spoil("领导职务", word("待定"))),
     "enterprise_officers": (ID, Spoil("任职日期", impossible_date)),
     "enterprise_investors": (ID, Spoil("出资比例", in_words)),

@@ -43,7 +43,7 @@ class Staff:
         elif self.volunteering and 16 <= member.age <= 70 and self.ctx.chance(VOLUNTEER_SHARE):
             key = f"ZY{self.ctx.next('volunteer'):08d}"
             row = [key, member.id_number, community.code, self.ctx.since(2018), ""]
-            self.ctx.emit("volunteers", row, noise=False)
+            self.ctx.emit("volunteers", row)  # no noise but an ID number left out
 
     def social_worker(self, area: Area, community: Community, member: Member) -> None:
         qualification = self.ctx.random.choices(QUALIFICATIONS, QUALIFICATION_WEIGHTS)[0]

@@ -120,7 +120,8 @@ async def test_records_without_id_numbers_are_resolved(
     unkeyed = [e for e in feed if e.source == "ingest:cremations"]
     assert sorted(e.fields["name"]["after"] for e in unkeyed) == ["李桂芝", "赵铁柱"]
     rejects = (tmp_path / "rejects.csv").read_text(encoding="utf-8")
-    assert "cremations.csv,6,姓名,,missing (the row has no ID number either)" in rejects
+    reason = "missing 身份证号 and no 姓名+出生日期 to resolve the person by"
+    assert f"cremations.csv,6,身份证号,,{reason}" in rejects
 
 
 async def test_a_second_run_keeps_every_decision_and_id(

@@ -66,6 +66,7 @@ FIELDS: dict[str, dict[str, str]] = {
         "volunteers": "volunteers { person { name } }",
         "assets": "assets { asset { registration } }",
         "region": "region { code }",
+        "possiblySame": "possiblySame { score matchKey organization { name uscc } }",
     },
     "facilities": {
         "operators": "operators { operator { name } }",

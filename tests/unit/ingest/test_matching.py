@@ -6,7 +6,10 @@ from datetime import date
 
 import pytest
 
+from civgraph.graph.models import OrganizationKind
+from civgraph.ingest import matching_organizations as organizations
 from civgraph.ingest.matching import Candidate, Identity, Outcome, compare, decide
+from civgraph.ingest.matching_organizations import OrganizationIdentity
 
 BORN = date(1948, 6, 15)
 HOME = "340121001001"
@@ -77,3 +80,49 @@ def test_two_equally_good_candidates_are_left_to_an_investigator() -> None:
 
     assert decision.outcome is Outcome.POSSIBLE
     assert {match.candidate.id for match in decision.matches} == {"p-1", "p-3"}
+
+
+# A registry without a place column (a vehicle register): what it can say, out of 0.80.
+UNPLACED = [
+    (Identity("陈秀英", "FEMALE", BORN, None, placed=False), Outcome.JOIN, 1.0),
+    (Identity("陳秀英", "FEMALE", BORN, None, placed=False), Outcome.JOIN, 0.96),
+    (Identity("陈秀英", None, BORN, None, placed=False), Outcome.JOIN, 0.94),  # no sex given
+    (Identity("陈秀瑛", "FEMALE", BORN, None, placed=False), Outcome.POSSIBLE, 0.87),
+    (Identity("陈秀美", "FEMALE", BORN, None, placed=False), Outcome.POSSIBLE, 0.79),
+    (Identity("陈秀英", "MALE", BORN, None, placed=False), Outcome.NEW, 0.56),
+]
+
+
+@pytest.mark.parametrize(("identity", "outcome", "score"), UNPLACED)
+def test_a_registry_without_places_is_scored_on_what_it_can_say(
+    identity: Identity, outcome: Outcome, score: float
+) -> None:
+    match = compare(identity, REGISTERED)
+
+    assert match is not None
+    assert (decide(identity, [REGISTERED]).outcome, match.score) == (outcome, score)
+    assert "community" not in match.key
+
+
+BUREAU = Candidate("o-1", "长丰县民政局", None, None, "340121")
+ORGANIZATIONS = [
+    ("长丰县民政局", "340121", Outcome.JOIN, "name+county", 0.95),
+    ("长丰县民政局", "340121001001", Outcome.JOIN, "name+county", 0.95),
+    ("長豐縣民政局", "340121", Outcome.JOIN, "name~variant+county", 0.9),
+    ("长丰县 民政局", "340122", Outcome.POSSIBLE, "name~variant+city", 0.8),
+    ("长丰县民政局", "340122", Outcome.POSSIBLE, "name+city", 0.85),
+    ("长丰县民政局", "341202", Outcome.POSSIBLE, "name", 0.7),
+    ("长丰县档案局", "340121", Outcome.NEW, None, None),
+]
+
+
+@pytest.mark.parametrize(("name", "region", "outcome", "key", "score"), ORGANIZATIONS)
+def test_an_organization_is_matched_by_name_and_region(
+    name: str, region: str, outcome: Outcome, key: str | None, score: float | None
+) -> None:
+    identity = OrganizationIdentity(name, region, OrganizationKind.GOVERNMENT_AGENCY)
+
+    match = organizations.compare(identity, BUREAU)
+
+    assert organizations.decide(identity, [BUREAU]).outcome is outcome
+    assert (match.key, match.score) == (key, score) if match else key is None

@@ -23,6 +23,7 @@ from civgraph.ingest.readers import read_rows
 from civgraph.ingest.run import files_in
 from civgraph.ingest.synth import synthesize
 from civgraph.ingest.synth.exports import EXPORTS
+from civgraph.ingest.synth.identities import NAMED
 from civgraph.ingest.synth.names import WRITERS, variant
 
 PEOPLE = 4000
@@ -157,6 +158,28 @@ def test_an_unkeyed_record_names_its_person_as_its_variant_says(
         )
         assert row["姓名"] == expected
         assert (row["出生日期"], row["社区代码"]) == (person.born, person.community)
+
+
+def test_every_person_registry_has_rows_without_an_id_number_that_name_the_person(
+    province: Path, manifest: dict[str, Any], register: dict[str, Registered]
+) -> None:
+    listed = {(e["source"], e["recordKey"]): e for e in manifest["unkeyed_rows"]}
+    found = {}
+    for source, named in NAMED.items():
+        for row in read_rows(province / EXPORTS[source].file):
+            record = row.values[EXPORTS[source].header[0]]
+            for left_out in (n for n in named if not row.values[n.id_column]):
+                found[source, record] = (left_out, row.values)
+
+    assert found.keys() == listed.keys()
+    assert {source for source, _ in found} == set(NAMED) - {"community_workers"}  # all relied on
+    for key, (named_by, values) in found.items():
+        entry, sex = listed[key], values.get(named_by.prefix + "性别")
+        person = register[entry["idNumber"]]
+        assert entry["column"] == named_by.id_column
+        assert values[named_by.prefix + "姓名"] == person.name
+        assert values[named_by.prefix + "出生日期"] == person.born
+        assert sex in (None, "男" if int(entry["idNumber"][16]) % 2 else "女")
 
 
 def test_hard_cases_are_planted_at_three_per_thousand(manifest: dict[str, Any]) -> None:
