@@ -23,6 +23,7 @@ from civgraph.auth.audit import AuditEntry, AuditLog
 from civgraph.auth.authenticate import Authenticator
 from civgraph.auth.policy import mask_event_field, sees_pii
 from civgraph.auth.principal import Principal, Unauthenticated
+from civgraph.exports import findings_csv
 from civgraph.graph.changes import (
     ChangeEvent,
     ChangeFilter,
@@ -197,12 +198,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route("/changes", changes_page),
+            Route("/findings.csv", findings_csv),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Mount("/static", StaticFiles(directory=STATIC, check_dir=False), name="static"),
         ],
         lifespan=lifespan,
     )
+    app.state.settings = settings
     app.add_middleware(
         AuthenticationMiddleware,
         ide=graphql.graphql_ide is not None,

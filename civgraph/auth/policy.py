@@ -45,7 +45,7 @@ QUERY: dict[str, frozenset[Role]] = (
     | {"auditLog": ADMIN, "verificationReport": STAFF}
 )  # fmt: skip
 SUBSCRIPTION: dict[str, frozenset[Role]] = {"changes": FEED, "heartbeat": EVERYONE}
-ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED}
+ROUTES: dict[str, frozenset[Role]] = {"/changes": FEED, "/findings.csv": INVESTIGATORS}
 
 
 def mutation_roles(name: str) -> frozenset[Role]:

@@ -7,12 +7,15 @@ of evidence in another. The rules and the 核对 report judge each household the
 from __future__ import annotations
 
 import csv
+import io
+import json
 import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from civgraph.graph.connection import Target
@@ -177,6 +180,7 @@ async def test_hand_written_registries_give_each_finding_with_its_evidence(
     assert names(hidden) >= {"有车丙", "在外丁"}
     assert hidden["detail"]["spouseSignals"] == ["VEHICLE"]
     assert "OWNS" in {e["type"] for e in hidden["evidence"]}  # the spouse's car
+    assert {e["record"]["matchKey"] for e in hidden["evidence"]} == {"idNumber", "number"}
     assert {rule: page["totalCount"] for rule, page in pages.items()} == {
         "benefitsAfterDeath": 1, "duplicateEnrollments": 1, "assistedMeans": 1,
         "hiddenSpouses": 1,
@@ -221,3 +225,36 @@ async def test_a_county_investigator_sees_evidence_elsewhere_only_as_counts(
     assert {e["type"] for e in hidden["evidence"]} == {"ENROLLED_IN", "MEMBER_OF"}
     [dead] = pages["benefitsAfterDeath"]["findings"]
     assert dead["withheld"] is None
+
+
+def export(api: Api, credential: str, **query: str) -> httpx.Response:
+    return httpx.get(f"{api.url}/findings.csv", params=query,
+                     headers={"Authorization": f"Bearer {credential}"}, timeout=60)  # fmt: skip
+
+
+async def test_the_export_streams_every_finding_with_its_evidence(
+    api: Api, neo4j: Target, loaded: Path
+) -> None:
+    investigator = create_key(neo4j, "investigator")
+    county = create_key(neo4j, "investigator", "--region", "340121")
+    pages = by_rule(api.post(FINDINGS, investigator, region="340000", asOf=AS_OF))
+
+    spouses = export(api, investigator, rule="HIDDEN_SPOUSE", asOf=AS_OF)
+    local = export(api, county, rule="HIDDEN_SPOUSE", asOf=AS_OF)
+    refused = export(api, create_key(neo4j, "viewer"), rule="HIDDEN_SPOUSE")
+    unknown = export(api, investigator, rule="NO_SUCH_RULE")
+
+    assert spouses.status_code == 200
+    assert spouses.headers["content-type"].startswith("text/csv")
+    [row] = list(csv.DictReader(io.StringIO(spouses.text.lstrip("\ufeff"))))
+    [finding] = pages["hiddenSpouses"]["findings"]
+    assert row["key"] == finding["key"]
+    assert "OWNS" in row["evidence"]
+    assert "marriages:JH-1 idNumber 1.0" in row["evidence"]
+    assert "在外丁" in row["entities"]
+    [mine] = list(csv.DictReader(io.StringIO(local.text.lstrip("\ufeff"))))
+    assert "在外丁" not in mine["entities"]
+    assert json.loads(mine["withheld"]) == {"entities": 1, "links": 2, "regionCodes": ["340104"]}
+    assert refused.status_code == 403
+    assert unknown.status_code == 400
+    assert "rule must be one of" in unknown.json()["error"]

@@ -34,10 +34,11 @@ RECORD_OF: LiteralString = (
 # start; its end when the record describes only that): the natural key it carried, or entity
 # resolution's match key and score.
 RECORD: LiteralString = (
-    "rec {.*, match: coalesce("
-    "head([(rec)-[d:DESCRIBES]->(n) WHERE n = startNode(ev) | d {.matchKey, .score}]), "
-    "head([(rec)-[d:DESCRIBES]->(n) WHERE n = endNode(ev) | d {.matchKey, .score}]))}"
-)
+    "rec {.*, match: coalesce(head([(rec)-[described:DESCRIBES]->(subject) "
+    "WHERE subject = startNode(ev) | described {.matchKey, .score}]), "
+    "head([(rec)-[described:DESCRIBES]->(subject) "
+    "WHERE subject = endNode(ev) | described {.matchKey, .score}]))}"
+)  # its names are none a rule binds: the evidence subquery imports the rule's variables
 
 
 def evidence(variables: LiteralString, relationships: LiteralString) -> LiteralString:
