@@ -375,7 +375,7 @@ def people_at_work(population: Population, rng: random.Random) -> Links:
         holder = staff.draw(youngest=POST_AGE)
         staff.post(holder, handle, title, staff.since(handle))
         if (handle, title) == CONCURRENT[0]:  # leading; not filed for approval
-            post = Post(title=CONCURRENT[1][1], leading=True, paid=True)
+            post = Post(title=CONCURRENT[1][1], leading=True, approval_filed=False, paid=True)
             staff.links.add(Rel.HOLDS_POST, holder.node, org(CONCURRENT[1][0]), post, CONCURRENT[2])
     owner, employee, *_ = population.dibao_adults()
     staff.post(owner, "trading", "法定代表人", date(2019, 4, 1))
