@@ -266,3 +266,37 @@ async def test_operations_are_audited_with_personal_data_redacted(
     assert (denied["role"], denied["outcome"]) == ("viewer", "denied")
     streamed = [(e["outcome"], e["results"]) for e in log if e["operation"] == "Beats"]
     assert sorted(streamed) == [("ended", 2), ("started", 0)]
+
+
+AUDITED = "{ auditLog(first: 50) { kind operation outcome results requestId } }"
+
+
+def post_with_id(api: Api, request_id: str, query: str) -> httpx.Response:
+    headers = {**api.headers, "X-Request-ID": request_id}
+    return httpx.post(api.graphql, json={"query": query}, headers=headers, timeout=30)
+
+
+async def audited(api: Api, request_id: str, until: str) -> list[dict[str, Any]]:
+    """The audit entries of a request, once one with the outcome `until` is written."""
+    async with asyncio.timeout(30):
+        while True:
+            log = api.post(AUDITED)["data"]["auditLog"]
+            mine = [entry for entry in log if entry["requestId"] == request_id]
+            if any(entry["outcome"] == until for entry in mine):
+                return mine
+            await asyncio.sleep(0.3)
+
+
+async def test_documents_that_do_not_parse_or_validate_are_audited(api: Api) -> None:
+    for rid, query in (("audit-unparsed", "{ region(code: "), ("audit-invalid", "{ nope }")):
+        post_with_id(api, rid, query)
+
+    unparsed = await audited(api, "audit-unparsed", "invalid")
+    invalid = await audited(api, "audit-invalid", "invalid")
+
+    assert [(e["kind"], e["outcome"], e["results"]) for e in unparsed] == [
+        ("unknown", "invalid", 0)
+    ]
+    assert [(e["kind"], e["operation"], e["outcome"]) for e in invalid] == [
+        ("query", "nope", "invalid")
+    ]

@@ -124,3 +124,11 @@ def test_queries_deeper_than_the_limit_are_refused_before_running(api: Api) -> N
     body = api.post(deep)
 
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+def test_a_syntax_error_says_what_is_wrong_and_where(api: Api) -> None:
+    body = api.post("{\n  region(code: )\n}")
+
+    [error] = body["errors"]
+    assert error["message"] == "Syntax Error: Unexpected ')'."
+    assert error["locations"] == [{"line": 2, "column": 16}]
