@@ -51,11 +51,14 @@ class Authorize(SchemaExtension):
         self.executed = False  # parsed and validated: on_execute ran
 
     def on_operation(self) -> Generator[None, None, None]:
-        # The entry is written also for a document that does not parse or validate
-        # (on_execute never runs).
+        # The entry is written however the operation ends: a document that does not parse
+        # or validate (on_execute never runs), or a subscription its client stops (the
+        # stream is closed at this yield).
         self.principal = getattr(self.execution_context.context, "principal", None)
-        yield
-        self.audit(*self.outcome())
+        try:
+            yield
+        finally:
+            self.audit(*self.outcome())
 
     def outcome(self) -> tuple[str, int]:
         """How the operation ended, and its result size (a subscription's: events sent)."""

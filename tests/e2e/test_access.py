@@ -300,3 +300,21 @@ async def test_documents_that_do_not_parse_or_validate_are_audited(api: Api) -> 
     assert [(e["kind"], e["operation"], e["outcome"]) for e in invalid] == [
         ("query", "nope", "invalid")
     ]
+
+
+async def test_a_subscription_its_client_stops_is_audited_as_ended(api: Api) -> None:
+    beats = "subscription Long { heartbeat(count: 1000, intervalMs: 20) { sequence } }"
+    async with connect(api.websocket, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                       additional_headers={"X-Request-ID": "audit-stopped"}) as ws:  # fmt: skip
+        await ws.send(json.dumps(api.init))
+        await ws.recv()
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": beats}}))
+        received = [json.loads(await ws.recv()) for _ in range(2)]
+        await ws.send(json.dumps({"id": "1", "type": "complete"}))
+
+        entries = await audited(api, "audit-stopped", "ended")
+
+    assert [m["type"] for m in received] == ["next", "next"]
+    ended = next(e for e in entries if e["outcome"] == "ended")
+    assert (ended["kind"], ended["operation"]) == ("subscription", "Long")
+    assert ended["results"] >= 2
