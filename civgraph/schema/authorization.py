@@ -204,11 +204,12 @@ def count_results(data: dict[str, Any] | None) -> int:
 
 
 def refuse(context: ExecutionContext, error: UserError, code: str) -> None:
-    """Refuses an operation before it runs: a subscription by raising `error` (the client
-    gets it, then complete); a query or mutation gets `data: null` and the error, `code`."""
-    if context.operation_type is OperationType.SUBSCRIPTION:
-        raise error
+    """Refuses an operation before it runs, with `error` and its `code` (extensions.code): a
+    subscription by raising it (the client gets it, then complete); a query or mutation
+    gets `data: null` and the error."""
     refused = GraphQLError(str(error), extensions={"code": code})
+    if context.operation_type is OperationType.SUBSCRIPTION:
+        raise refused
     context.result = ExecutionResult(data=None, errors=[refused])
 
 
