@@ -47,6 +47,7 @@ from civgraph.middleware import (
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import create_loaders
+from civgraph.schema.changes import feed_id, field_changes
 from civgraph.schema.extensions import request_id
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Mode, Settings, get_settings
@@ -167,15 +168,18 @@ def listed(text: str | None) -> frozenset[str] | None:
 
 
 def change_json(event: ChangeEvent, *, unmasked: bool) -> dict[str, Any]:
-    fields = event.fields if unmasked else {
-        name: {side: mask_event_field(name, value) for side, value in values.items()}
-        for name, values in event.fields.items()
-    }  # fmt: skip
+    """An event as the `changes` subscription's `Change` type has it, every field selected."""
+
+    def shown(name: str, value: object) -> object:
+        return value if unmasked else mask_event_field(name, value)
+
+    fields = [{"name": name, "before": shown(name, before), "after": shown(name, after)}
+              for name, before, after in field_changes(event)]  # fmt: skip
     return {
         "cursor": event.cursor.encode(),
         "operation": event.operation.value,
         "entityType": event.entity,
-        "entityId": event.entity_id,
+        "entityId": feed_id(event),
         "fields": fields,
         "regionCode": event.region_code,
         "programs": list(event.programs),

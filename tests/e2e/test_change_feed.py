@@ -266,3 +266,22 @@ async def test_a_cursor_beyond_the_newest_event_is_refused_in_both_forms(
     assert message["type"] != "next" or message["payload"]["data"] is None
     assert "beyond the newest event" in json.dumps(message)
 
+
+NODE = "query ($id: ID!) { node(id: $id) { ... on Household { number } } }"
+
+
+async def test_both_feed_forms_show_an_event_alike_with_a_nodes_global_id(
+    api: Api, graph: Graph
+) -> None:
+    await builders.regions(graph)
+    start = await latest(graph)
+
+    async with subscribed(api, start, {"types": ["Household"]}) as ws:
+        await household(graph, "G-1")
+        [received] = await events(ws, 1)
+    [pulled] = [e for e in pages(api, start) if e["entityType"] == "Household"]
+    found = api.post(NODE, id=received["entityId"])["data"]["node"]
+
+    assert {name: pulled[name] for name in received} == received
+    assert {"name": "number", "before": None, "after": "G-1"} in pulled["fields"]
+    assert found == {"number": "G-1"}
