@@ -81,10 +81,12 @@ async def prepare_database(settings: Settings, *, demo: bool) -> str:
     """Applies migrations and, with `demo`, loads the demo dataset into an empty database."""
     graph = await connection.open_graph(settings)
     try:
+        console.print("applying migrations…")
         applied = await migrate(graph)
         summary = f"migrations applied: {', '.join(applied) or 'none (up to date)'}"
         if demo and settings.load_demo_data and not await has_data(graph):
-            people = await load_demo(graph)
+            console.print("empty database: loading the synthetic demo dataset…")
+            people = await load_demo(graph, lambda step: console.print(f"  demo data: {step}"))
             summary += f"; empty database: loaded the synthetic demo dataset ({people} people)"
         if demo and not await targets_loaded(graph):
             count = await load_targets(graph)
@@ -231,6 +233,7 @@ def run() -> None:
     settings = get_settings()
     with api_claimed(settings):  # before Neo4j: a refused second run touches nothing
         try:
+            console.print("starting Neo4j (or finding the one running)…")
             target, started = connection.ensure_started(settings)
             console.print(f"Neo4j at {target.uri}")
             console.print(asyncio.run(prepare_database(settings, demo=True)))

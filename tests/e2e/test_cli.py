@@ -61,6 +61,11 @@ def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: P
         assert anonymous.status_code == 401
         assert body["data"]["region"]["name"] == "包河区"
         assert "loaded the synthetic demo dataset (359 people)" in log.read_text()
+        said = log.read_text()  # what it was doing, step by step, while it loaded
+        steps = [said.index(step) for step in ("starting Neo4j", "applying migrations",
+                 "loading the synthetic demo dataset…", "demo data: 359 Person nodes",
+                 "demo data: entity resolution", "loaded the synthetic demo dataset")]  # fmt: skip
+        assert steps == sorted(steps)
         assert "loaded the work plan's 10" in log.read_text()  # targets, into an empty database
         assert standard == {"code": "DIBAO_STANDARD_URBAN_GROWTH", "value": 10.2,
                             "target": 10.0, "status": "MET"}  # 830 → 915 yuan  # fmt: skip
