@@ -17,8 +17,11 @@ from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.execution import ExecutionResult, PreExecutionError
 from strawberry.types.unset import UnsetType
 
+from civgraph import media
 from civgraph.auth.audit import AuditEntry, AuditLog
 from civgraph.auth.authenticate import Authenticator
 from civgraph.auth.policy import mask_event_field, sees_pii
@@ -45,6 +48,7 @@ from civgraph.middleware import (
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import create_loaders
+from civgraph.schema.changes import feed_id, field_changes
 from civgraph.schema.extensions import request_id
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Mode, Settings, get_settings
@@ -98,6 +102,30 @@ class GraphQLApp(GraphQL[Context, None]):
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.ide_html)
 
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        response = await super().get_sub_response(request)
+        response.media_type = media.preferred(request.headers.get("accept"))
+        return response
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        body = await super().process_result(request, result)
+        if isinstance(result, PreExecutionError) and media.wanted(request.headers.get("accept")):
+            body.pop("data", None)  # a request error: nothing ran (GraphQL over HTTP)
+        return body
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if sub_response.media_type == media.GRAPHQL_RESPONSE:
+            response.headers["content-type"] = f"{media.GRAPHQL_RESPONSE}; charset=utf-8"
+            response.status_code = sub_response.status_code or media.status_of(response_data)
+        return response
+
 
 MAX_CHANGES = 1000
 
@@ -141,15 +169,18 @@ def listed(text: str | None) -> frozenset[str] | None:
 
 
 def change_json(event: ChangeEvent, *, unmasked: bool) -> dict[str, Any]:
-    fields = event.fields if unmasked else {
-        name: {side: mask_event_field(name, value) for side, value in values.items()}
-        for name, values in event.fields.items()
-    }  # fmt: skip
+    """An event as the `changes` subscription's `Change` type has it, every field selected."""
+
+    def shown(name: str, value: object) -> object:
+        return value if unmasked else mask_event_field(name, value)
+
+    fields = [{"name": name, "before": shown(name, before), "after": shown(name, after)}
+              for name, before, after in field_changes(event)]  # fmt: skip
     return {
         "cursor": event.cursor.encode(),
         "operation": event.operation.value,
         "entityType": event.entity,
-        "entityId": event.entity_id,
+        "entityId": feed_id(event),
         "fields": fields,
         "regionCode": event.region_code,
         "programs": list(event.programs),

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
+import socket
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -81,10 +84,12 @@ async def prepare_database(settings: Settings, *, demo: bool) -> str:
     """Applies migrations and, with `demo`, loads the demo dataset into an empty database."""
     graph = await connection.open_graph(settings)
     try:
+        console.print("applying migrations…")
         applied = await migrate(graph)
         summary = f"migrations applied: {', '.join(applied) or 'none (up to date)'}"
         if demo and settings.load_demo_data and not await has_data(graph):
-            people = await load_demo(graph)
+            console.print("empty database: loading the synthetic demo dataset…")
+            people = await load_demo(graph, lambda step: console.print(f"  demo data: {step}"))
             summary += f"; empty database: loaded the synthetic demo dataset ({people} people)"
         if demo and not await targets_loaded(graph):
             count = await load_targets(graph)
@@ -162,30 +167,66 @@ def migrate_command() -> None:
 def serve() -> None:
     """Serves the API on an already running Neo4j (managed or CIVGRAPH_NEO4J_URI)."""
     settings = get_settings()
-    try:
-        console.print(asyncio.run(prepare_database(settings, demo=True)))
-    except GraphError as error:
-        raise fail(str(error)) from error
-    serve_api(settings)
+    with api_claimed(settings):
+        try:
+            console.print(asyncio.run(prepare_database(settings, demo=True)))
+        except GraphError as error:
+            raise fail(str(error)) from error
+        serve_api(settings)
 
 
 def serve_api(settings: Settings) -> None:
+    console.print(f"civgraph serves http://{settings.host}:{settings.port}/graphql")
+    if settings.workers > 1:  # worker processes import the app and read the same settings
+        uvicorn.run(
+            "civgraph.app:create_app", factory=True, workers=settings.workers,
+            host=settings.host, port=settings.port, log_config=None,
+        )  # fmt: skip
+    else:
+        uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
+
+
+@contextmanager
+def api_claimed(settings: Settings) -> Iterator[None]:
+    """Holds the API's pid file while the block runs (what `civgraph stop` finds), after
+    refusing to start when another live API holds it or another process holds the port:
+    a second `run` must not take the pid file from the first and leave it unstoppable.
+    Only our own pid file is removed on the way out."""
     pid_file = api_pid_file(settings)
+    holder = pid_in(pid_file)
+    if holder is not None and holder != os.getpid() and process.alive(holder):
+        raise fail(
+            f"civgraph already serves from process {holder} (pid file {pid_file}): "
+            "`civgraph stop` (or `make stop`) stops it"
+        )
+    if port_taken(settings.host, settings.port):
+        raise fail(
+            f"{settings.host}:{settings.port} is taken by another process: stop it, or set "
+            "CIVGRAPH_PORT to a free port"
+        )
     pid_file.parent.mkdir(parents=True, exist_ok=True)
     pid_file.write_text(str(os.getpid()))
-    console.print(f"civgraph serves http://{settings.host}:{settings.port}/graphql")
     try:
-        if settings.workers > 1:  # worker processes import the app and read the same settings
-            uvicorn.run(
-                "civgraph.app:create_app", factory=True, workers=settings.workers,
-                host=settings.host, port=settings.port, log_config=None,
-            )  # fmt: skip
-        else:
-            uvicorn.run(
-                create_app(settings), host=settings.host, port=settings.port, log_config=None
-            )
+        yield
     finally:
-        pid_file.unlink(missing_ok=True)
+        if pid_in(pid_file) == os.getpid():
+            pid_file.unlink(missing_ok=True)
+
+
+def pid_in(pid_file: Path) -> int | None:
+    try:
+        return int(pid_file.read_text().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def port_taken(host: str, port: int) -> bool:
+    """Whether another process listens on the port (bound as uvicorn binds it)."""
+    try:
+        socket.create_server((host, port)).close()  # SO_REUSEADDR: TIME_WAIT is no owner
+    except OSError as error:
+        return error.errno == errno.EADDRINUSE
+    return False
 
 
 @app.command("run")
@@ -193,18 +234,20 @@ def run() -> None:
     """Starts Neo4j (unless CIVGRAPH_NEO4J_URI is set), migrates, loads the demo data into an
     empty database and serves the API; Ctrl-C stops the API and the Neo4j it started."""
     settings = get_settings()
-    try:
-        target, started = connection.ensure_started(settings)
-        console.print(f"Neo4j at {target.uri}")
-        console.print(asyncio.run(prepare_database(settings, demo=True)))
-    except GraphError as error:
-        raise fail(str(error)) from error
-    try:
-        serve_api(settings)
-    finally:
-        if started:
-            process.stop(connection.server_config(settings))
-            console.print("Neo4j stopped")
+    with api_claimed(settings):  # before Neo4j: a refused second run touches nothing
+        try:
+            console.print("starting Neo4j (or finding the one running)…")
+            target, started = connection.ensure_started(settings)
+            console.print(f"Neo4j at {target.uri}")
+            console.print(asyncio.run(prepare_database(settings, demo=True)))
+        except GraphError as error:
+            raise fail(str(error)) from error
+        try:
+            serve_api(settings)
+        finally:
+            if started:
+                process.stop(connection.server_config(settings))
+                console.print("Neo4j stopped")
 
 
 @app.command("stop")

@@ -14,6 +14,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civgraph.auth.policy import ROUTES
 from civgraph.auth.principal import Unauthenticated
+from civgraph.graph.errors import DatabaseUnavailable
+from civgraph.schema.extensions import internal_message
 
 log = structlog.get_logger(__name__)
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -84,6 +86,9 @@ class AuthenticationMiddleware:
         authorization = Headers(scope=scope).get("authorization")
         try:
             principal = await scope["app"].state.authenticator.bearer(authorization)
+        except DatabaseUnavailable:
+            await unavailable(scope, receive, send)
+            return
         except Unauthenticated as error:
             response = JSONResponse(
                 {"error": str(error)}, 401, headers={"WWW-Authenticate": 'Bearer realm="civgraph"'}
@@ -114,6 +119,21 @@ class AuthenticationMiddleware:
         if not self.ide or scope["method"] != "GET" or scope["path"] != "/graphql":
             return False
         return "text/html" in Headers(scope=scope).get("accept", "")
+
+
+async def unavailable(scope: Scope, receive: Receive, send: Send) -> None:
+    """503 when a credential cannot be checked (Neo4j unreachable): the masked internal error
+    of docs/api.md (a GraphQL response on /graphql), logged with its traceback."""
+    rid = str(structlog.contextvars.get_contextvars().get("request_id", "-"))
+    log.error("cannot authenticate: Neo4j unavailable", exc_info=True)
+    error = {"message": internal_message(rid), "extensions": {"code": "INTERNAL", "requestId": rid}}
+    body = (
+        {"data": None, "errors": [error]}
+        if scope["path"] == "/graphql"
+        else {"error": error["message"]}
+    )
+    response = JSONResponse(body, 503, headers={"Retry-After": "5"})
+    await response(scope, receive, send)
 
 
 class RateLimiter:

@@ -50,7 +50,7 @@ class AuditEntry:
     operation: str  # the operation's name, else its root fields
     variables: str  # JSON, personal data redacted
     results: int  # items returned (see `count_results`); events sent (http, subscriptions)
-    outcome: str  # ok, denied, error; started and ended (subscriptions)
+    outcome: str  # ok, denied, error, invalid (did not parse or validate); started and ended
     pii_unmasked: int = 0  # personal-data values returned unmasked
     request_id: str = "-"
     id: str = field(default_factory=lambda: uuid.uuid4().hex)

@@ -113,6 +113,12 @@ class CursorExpired(GraphError):
     """A change cursor older than the retention: the events after it are gone."""
 
 
+class CursorAhead(InvalidChangeCursor):
+    """A well-formed change cursor beyond the newest transaction: never issued here (made
+    up, or from a database since replaced). Answering it with nothing would leave its
+    holder waiting, then skipping every event up to it."""
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Cursor:
     """Where an event stands: its transaction's number, then its index in it."""
@@ -245,14 +251,11 @@ async def read_changes(
     checked: bool = True,
 ) -> list[ChangeEvent]:
     """The events after `after` (from the oldest kept when None), oldest first; refuses a
-    cursor older than the retention (`CursorExpired`): the events after it are gone. A
-    caller that checked already passes `checked=False`."""
-    pruned, _ = await pruned_through(graph) if checked else (None, 0)
-    if after is not None and pruned is not None and after < pruned:
-        raise CursorExpired(
-            f"change cursor {after.encode()} is older than the retention (events up to "
-            f"{pruned.encode()} were pruned): resynchronise, then resume from a new cursor"
-        )
+    cursor older than the retention (`CursorExpired`): the events after it are gone, and one
+    beyond the newest transaction (`CursorAhead`). A caller that checked already passes
+    `checked=False`."""
+    if checked and after is not None:
+        check(after, *await pruned_through(graph))
     start, found = after or START, list[ChangeEvent]()
     params = only.params()
     while len(found) < limit:
@@ -266,6 +269,21 @@ async def read_changes(
             break
         start = Cursor(max(read) + 1, -1)  # before the next batch
     return found[:limit]
+
+
+def check(after: Cursor, pruned: Cursor | None, last: int) -> None:
+    if pruned is not None and after < pruned:
+        raise CursorExpired(
+            f"change cursor {after.encode()} is older than the retention (events up to "
+            f"{pruned.encode()} were pruned): resynchronise, then resume from a new cursor"
+        )
+    if after.tx > last:
+        raise CursorAhead(
+            f"change cursor {after.encode()} is beyond the newest event (transaction {last}): "
+            "not one this feed issued. Resume from a cursor you received, or leave `after` "
+            "out to start from the oldest event kept (if the database was restored or "
+            "replaced, resynchronise)"
+        )
 
 
 PRUNE: LiteralString = """

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import LiteralString
 
-from civgraph.graph.catalog import Label
+from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.scope import in_scope
@@ -30,6 +30,26 @@ RETURN label, node {.*} AS node, score
 )
 
 
+def by_initial(label: Label) -> LiteralString:
+    name = LABEL_TEXT[label]
+    return (
+        "MATCH (node:" + name + ") WHERE '" + name + "' IN $labels "
+        "AND node.name STARTS WITH $text AND " + in_scope("node", label) + " "
+        "RETURN node, '" + name + "' AS label ORDER BY node.name, node.id LIMIT $limit"
+    )
+
+
+# One character is below what the cjk analyzer indexes (character bigrams: `王` alone is
+# in no token of `王五`), so it is looked up as the start of a name: a surname finds the
+# people who bear it, through the name's range index. Every hit scores 1.
+INITIAL: LiteralString = (
+    "CALL () { "
+    + " UNION ALL ".join(by_initial(label) for label in SEARCHABLE)
+    + " } WITH node, label ORDER BY node.name, node.id LIMIT $limit "
+    "RETURN label, node {.*} AS node, 1.0 AS score"
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     label: Label
@@ -44,12 +64,14 @@ def lucene_literal(text: str) -> str:
 async def search(
     graph: Graph, text: str, labels: Sequence[Label], limit: int, scope: str | None = None
 ) -> list[Hit]:
-    """The best `limit` matches for `text` among nodes of `labels` in `scope`, best first."""
-    query = lucene_literal(text)
+    """The best `limit` matches for `text` among nodes of `labels` in `scope`, best first;
+    for one character, the names that start with it, by name."""
+    text = text.strip()
+    statement, query = (INITIAL, text) if len(text) == 1 else (SEARCH, lucene_literal(text))
     if not query:
         return []
     rows = await graph.read(
-        SEARCH, text=query, labels=[label.value for label in labels], limit=limit, scope=scope
+        statement, text=query, labels=[label.value for label in labels], limit=limit, scope=scope
     )
     return [
         Hit(

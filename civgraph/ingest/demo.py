@@ -21,7 +21,7 @@ supervises, a care home with more residents than beds, people in several program
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -338,14 +338,23 @@ def unkeyed_post(population: Population) -> Pending:
     return Pending(origin.record_key, [link], 0, bureau, End.TARGET)
 
 
-async def load_demo(graph: Graph) -> int:
+def quiet(step: str) -> None:
+    """No progress report."""
+
+
+async def load_demo(graph: Graph, progress: Callable[[str], None] = quiet) -> int:
     """Loads the demo dataset (idempotently): nodes (parents first), then relationships;
-    returns the number of people."""
+    returns the number of people. `progress` hears of each step as it is written."""
     dataset = build_dataset()
     for batch in dataset.nodes:
         await upsert_nodes(graph, batch, SOURCE)
+        if batch:
+            progress(f"{len(batch)} {batch[0].label.value} nodes")
     for spec, links in dataset.links.items():  # derived ones (PART_OF, …) have none
         await upsert_links(graph, spec, links, SOURCE)
+        if links:
+            progress(f"{len(links)} {spec.source.value}-{spec.rel.value}->{spec.target.value}")
+    progress("entity resolution of records without an ID number or credit code")
     resolved = await resolve(graph, SOURCE, [pending for _, pending in dataset.unkeyed], JOIN, GREY)
     stated = [
         s for spec, pending in dataset.unkeyed for s in link_statements(spec, pending.links, SOURCE)

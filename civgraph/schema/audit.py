@@ -28,7 +28,8 @@ class AuditRecord:
         "(findings, edges, entries, links), else 1; events sent for http and subscriptions."
     )
     outcome: str = strawberry.field(
-        description="ok, denied or error; a subscription has `started`, then `ended`."
+        description="ok, denied or error; invalid: the document did not parse or validate; a "
+        "subscription has `started`, then `ended`."
     )
     pii_unmasked: int = strawberry.field(description="Personal-data values returned unmasked.")
     request_id: str = strawberry.field(description="The request id (X-Request-ID).")

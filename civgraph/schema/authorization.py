@@ -48,32 +48,51 @@ class Authorize(SchemaExtension):
         self.principal: Principal | None = None
         self.sees_pii = False
         self.events = 0  # a subscription's, sent so far
+        self.executed = False  # parsed and validated: on_execute ran
 
     def on_operation(self) -> Generator[None, None, None]:
-        yield
+        # The entry is written however the operation ends: a document that does not parse
+        # or validate (on_execute never runs), or a subscription its client stops (the
+        # stream is closed at this yield).
+        self.principal = getattr(self.execution_context.context, "principal", None)
+        try:
+            yield
+        finally:
+            self.audit(*self.outcome())
+
+    def outcome(self) -> tuple[str, int]:
+        """How the operation ended, and its result size (a subscription's: events sent)."""
         result = self.execution_context.result
-        if self.subscription():
-            outcome = "denied" if self.refusal else "ended"
-            self.audit(outcome, self.events)  # result size: events sent
-            return
         data = getattr(result, "data", None)
-        errors = getattr(result, "errors", None)
-        outcome = "denied" if self.refusal else ("error" if errors else "ok")
-        self.audit(outcome, count_results(data))
+        errors = getattr(result, "errors", None) or self.execution_context.pre_execution_errors
+        if not self.executed:
+            return "invalid", 0  # did not parse or validate
+        if self.refusal:
+            return "denied", 0
+        if self.subscription():
+            return "ended", self.events
+        return ("error" if errors else "ok"), count_results(data)
+
+    def kind(self) -> OperationType | None:
+        """The operation's type; None when the document did not parse or names no operation."""
+        try:
+            return self.execution_context.operation_type
+        except RuntimeError:
+            return None
 
     def subscription(self) -> bool:
-        return self.execution_context.operation_type is OperationType.SUBSCRIPTION
+        return self.kind() is OperationType.SUBSCRIPTION
 
     def audit(self, outcome: str, size: int) -> None:
         audit = getattr(self.execution_context.context, "audit", None)
         if audit is None or self.principal is None:
             return
-        operation_type = self.execution_context.operation_type
+        kind = self.kind()
         audit.record(
             AuditEntry.of(
                 self.principal,
-                operation_type.value if operation_type else "unknown",
-                self.execution_context.operation_name or ",".join(self.root_fields()),
+                kind.value if kind else "unknown",
+                self.execution_context.operation_name or ",".join(self.root_fields()) or "-",
                 self.execution_context.variables,
                 results=size,
                 outcome=outcome,
@@ -83,8 +102,7 @@ class Authorize(SchemaExtension):
         )
 
     def on_execute(self) -> Generator[None, None, None]:
-        context = self.execution_context.context
-        self.principal = getattr(context, "principal", None)
+        self.executed = True
         self.sees_pii = self.principal is not None and policy.sees_pii(self.principal)
         self.refusal = self.check()
         if self.refusal:
@@ -186,11 +204,12 @@ def count_results(data: dict[str, Any] | None) -> int:
 
 
 def refuse(context: ExecutionContext, error: UserError, code: str) -> None:
-    """Refuses an operation before it runs: a subscription by raising `error` (the client
-    gets it, then complete); a query or mutation gets `data: null` and the error, `code`."""
-    if context.operation_type is OperationType.SUBSCRIPTION:
-        raise error
+    """Refuses an operation before it runs, with `error` and its `code` (extensions.code): a
+    subscription by raising it (the client gets it, then complete); a query or mutation
+    gets `data: null` and the error."""
     refused = GraphQLError(str(error), extensions={"code": code})
+    if context.operation_type is OperationType.SUBSCRIPTION:
+        raise refused
     context.result = ExecutionResult(data=None, errors=[refused])
 
 

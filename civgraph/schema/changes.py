@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import strawberry
+from strawberry import relay
 from strawberry.scalars import JSON
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.changes import ChangeEvent, ChangeFilter
 from civgraph.schema.enums import ChangeOperation
+
+NODE_LABELS = frozenset(label.value for label in Label)
 
 
 @strawberry.type(description="One changed field: its value before and after.")
@@ -29,8 +34,8 @@ class Change:
         description="A node label (`Person`, …) or relationship type (`ENROLLED_IN`, …)."
     )
     entity_id: str = strawberry.field(
-        description="The node's platform id; for a relationship "
-        "`<source id>><TYPE>><target id>@<key>`."
+        description="A node's global id (what `node(id)` takes); a relationship's id as "
+        "mutations return it, `<source id>><TYPE>><target id>@<key>` (platform ids)."
     )
     fields: list[FieldChange] = strawberry.field(
         description="The fields that changed (all of them for a creation), by name."
@@ -51,10 +56,10 @@ class Change:
             cursor=event.cursor.encode(),
             operation=event.operation,
             entity_type=event.entity,
-            entity_id=event.entity_id,
+            entity_id=feed_id(event),
             fields=[
-                FieldChange(name=name, before=values["before"], after=values["after"])
-                for name, values in sorted(event.fields.items())
+                FieldChange(name=name, before=before, after=after)
+                for name, before, after in field_changes(event)
             ],
             region_code=event.region_code,
             programs=list(event.programs),
@@ -62,6 +67,19 @@ class Change:
             actor=event.actor,
             at=event.at,
         )
+
+
+def feed_id(event: ChangeEvent) -> str:
+    """The id an event shows (both feed forms): a node's global id, a relationship's own."""
+    if event.entity in NODE_LABELS:
+        return str(relay.GlobalID(event.entity, event.entity_id))
+    return event.entity_id
+
+
+def field_changes(event: ChangeEvent) -> list[tuple[str, Any, Any]]:
+    """An event's changed fields as (name, before, after), by name (both feed forms)."""
+    return [(name, values["before"], values["after"])
+            for name, values in sorted(event.fields.items())]  # fmt: skip
 
 
 @strawberry.input(description="Which changes to receive; every field left out matches all.")

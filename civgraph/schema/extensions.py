@@ -23,6 +23,11 @@ def request_id() -> str:
     return str(structlog.contextvars.get_contextvars().get("request_id", "-"))
 
 
+def internal_message(rid: str) -> str:
+    """What a client is told of an unexpected error (logged with its traceback under `rid`)."""
+    return f"Internal error; quote request id {rid} when reporting it."
+
+
 class MaskUnexpectedErrors(MaskErrors):
     """Replaces an unexpected error by a message with the request id, and logs the original."""
 
@@ -33,7 +38,7 @@ class MaskUnexpectedErrors(MaskErrors):
         rid = request_id()
         log.error("unexpected error", path=error.path, exc_info=error.original_error)
         return GraphQLError(
-            message=f"Internal error; quote request id {rid} when reporting it.",
+            message=internal_message(rid),
             nodes=error.nodes,
             source=error.source,
             positions=error.positions,

@@ -37,7 +37,9 @@ class SearchType(Enum):
     COMMUNITY = Label.COMMUNITY
 
 
-@strawberry.type(description="A full-text match, with Lucene's relevance score.")
+@strawberry.type(
+    description="A full-text match, with Lucene's relevance score (1 for a one-character search)."
+)
 class SearchHit:
     score: float
     entity: SearchEntity
@@ -107,7 +109,9 @@ def group_of(group: statistics.Group, region_length: int) -> EnrollmentGroup:
 @strawberry.type
 class Views:
     @strawberry.field(
-        description="Full-text search over names and addresses (cjk analyzer), best first."
+        description="Full-text search over names and addresses (cjk analyzer), best first. "
+        "One character (a surname) finds the names that start with it, by name, each "
+        "scoring 1: the analyzer indexes pairs of characters, so one alone matches no token."
     )
     async def search(
         self, info: Info, text: str, types: list[SearchType] | None = None, first: int = 20

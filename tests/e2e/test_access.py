@@ -181,8 +181,9 @@ async def test_the_change_feed_masks_personal_data_and_refuses_viewers(
 
     shown = {f["name"]: f["after"] for f in created["fields"]}
     assert shown["idNumber"] == id_number[:6] + "********" + id_number[-4:]
-    assert pulled["fields"]["idNumber"]["after"] == shown["idNumber"]
+    assert {f["name"]: f["after"] for f in pulled["fields"]}["idNumber"] == shown["idNumber"]
     assert message["payload"]["data"] is None  # the refusal, and not one event
+    assert message["payload"]["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert "may not use subscription field `changes`" in json.dumps(message)
     assert then == {"id": "1", "type": "complete"}
 
@@ -266,3 +267,55 @@ async def test_operations_are_audited_with_personal_data_redacted(
     assert (denied["role"], denied["outcome"]) == ("viewer", "denied")
     streamed = [(e["outcome"], e["results"]) for e in log if e["operation"] == "Beats"]
     assert sorted(streamed) == [("ended", 2), ("started", 0)]
+
+
+AUDITED = "{ auditLog(first: 50) { kind operation outcome results requestId } }"
+
+
+def post_with_id(api: Api, request_id: str, query: str) -> httpx.Response:
+    headers = {**api.headers, "X-Request-ID": request_id}
+    return httpx.post(api.graphql, json={"query": query}, headers=headers, timeout=30)
+
+
+async def audited(api: Api, request_id: str, until: str) -> list[dict[str, Any]]:
+    """The audit entries of a request, once one with the outcome `until` is written."""
+    async with asyncio.timeout(30):
+        while True:
+            log = api.post(AUDITED)["data"]["auditLog"]
+            mine = [entry for entry in log if entry["requestId"] == request_id]
+            if any(entry["outcome"] == until for entry in mine):
+                return mine
+            await asyncio.sleep(0.3)
+
+
+async def test_documents_that_do_not_parse_or_validate_are_audited(api: Api) -> None:
+    for rid, query in (("audit-unparsed", "{ region(code: "), ("audit-invalid", "{ nope }")):
+        post_with_id(api, rid, query)
+
+    unparsed = await audited(api, "audit-unparsed", "invalid")
+    invalid = await audited(api, "audit-invalid", "invalid")
+
+    assert [(e["kind"], e["outcome"], e["results"]) for e in unparsed] == [
+        ("unknown", "invalid", 0)
+    ]
+    assert [(e["kind"], e["operation"], e["outcome"]) for e in invalid] == [
+        ("query", "nope", "invalid")
+    ]
+
+
+async def test_a_subscription_its_client_stops_is_audited_as_ended(api: Api) -> None:
+    beats = "subscription Long { heartbeat(count: 1000, intervalMs: 20) { sequence } }"
+    async with connect(api.websocket, subprotocols=["graphql-transport-ws"],  # type: ignore[list-item]
+                       additional_headers={"X-Request-ID": "audit-stopped"}) as ws:  # fmt: skip
+        await ws.send(json.dumps(api.init))
+        await ws.recv()
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": beats}}))
+        received = [json.loads(await ws.recv()) for _ in range(2)]
+        await ws.send(json.dumps({"id": "1", "type": "complete"}))
+
+        entries = await audited(api, "audit-stopped", "ended")
+
+    assert [m["type"] for m in received] == ["next", "next"]
+    ended = next(e for e in entries if e["outcome"] == "ended")
+    assert (ended["kind"], ended["operation"]) == ("subscription", "Long")
+    assert ended["results"] >= 2

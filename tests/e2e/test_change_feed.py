@@ -243,3 +243,45 @@ def test_the_pull_endpoint_pages_and_refuses_bad_cursors(api: Api) -> None:
     assert bad.status_code == 400
     assert "not one this API issued" in bad.json()["error"]
     assert too_many.status_code == 400
+
+
+def pull(api: Api, after: str) -> httpx.Response:
+    return httpx.get(f"{api.url}/changes", params={"after": after}, headers=api.headers)
+
+
+async def test_a_cursor_beyond_the_newest_event_is_refused_in_both_forms(
+    api: Api, graph: Graph
+) -> None:
+    await builders.regions(graph)
+    newest = int((await latest(graph)).split(".")[0])
+    ahead = f"{newest + 1000}.0"
+
+    pulled = pull(api, ahead)
+    async with subscribed(api, ahead) as ws:
+        message = json.loads(await asyncio.wait_for(ws.recv(), WAIT))
+
+    assert pulled.status_code == 400
+    assert "beyond the newest event" in pulled.json()["error"]
+    assert "resynchronise" not in pulled.json()  # that flag is for cursors pruned past
+    assert message["type"] != "next" or message["payload"]["data"] is None
+    assert "beyond the newest event" in json.dumps(message)
+
+
+NODE = "query ($id: ID!) { node(id: $id) { ... on Household { number } } }"
+
+
+async def test_both_feed_forms_show_an_event_alike_with_a_nodes_global_id(
+    api: Api, graph: Graph
+) -> None:
+    await builders.regions(graph)
+    start = await latest(graph)
+
+    async with subscribed(api, start, {"types": ["Household"]}) as ws:
+        await household(graph, "G-1")
+        [received] = await events(ws, 1)
+    [pulled] = [e for e in pages(api, start) if e["entityType"] == "Household"]
+    found = api.post(NODE, id=received["entityId"])["data"]["node"]
+
+    assert {name: pulled[name] for name in received} == received
+    assert {"name": "number", "before": None, "after": "G-1"} in pulled["fields"]
+    assert found == {"number": "G-1"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +17,7 @@ from civgraph.graph.driver import Graph, connect
 from civgraph.graph.server import process
 from tests.integration.ingest.test_loader import write_files
 from tests.integration.ingest.test_resolution import OTHER, write_exports
-from tests.servers import Api, free_port, server_env, wait_for_health
+from tests.servers import Api, free_port, server_env, serving, wait_for_health
 
 DEMO = """
 { region(code: "340111") { name children { communities { households { items { number } } } } } }
@@ -62,6 +63,11 @@ def test_run_starts_neo4j_loads_the_demo_serves_and_stops_everything(tmp_path: P
         assert anonymous.status_code == 401
         assert body["data"]["region"]["name"] == "包河区"
         assert "loaded the synthetic demo dataset (359 people)" in log.read_text()
+        said = log.read_text()  # what it was doing, step by step, while it loaded
+        steps = [said.index(step) for step in ("starting Neo4j", "applying migrations",
+                 "loading the synthetic demo dataset…", "demo data: 359 Person nodes",
+                 "demo data: entity resolution", "loaded the synthetic demo dataset")]  # fmt: skip
+        assert steps == sorted(steps)
         assert "loaded the work plan's 10" in log.read_text()  # targets, into an empty database
         assert standard == {"code": "DIBAO_STANDARD_URBAN_GROWTH", "value": 10.2,
                             "target": 10.0, "status": "MET"}  # 830 → 915 yuan  # fmt: skip
@@ -210,3 +216,43 @@ async def person_of(neo4j: Target, id_number: str) -> str:
         await graph.close()
     found: str = rows[0]["id"]
     return found
+
+
+def on(neo4j: Target, home: Path, port: int) -> dict[str, str]:
+    """The environment of a `civgraph serve` on `port` against `neo4j` (API pid file beside
+    `home`)."""
+    return server_env(
+        home,
+        port,
+        CIVGRAPH_NEO4J_URI=neo4j.uri,
+        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
+        CIVGRAPH_LOAD_DEMO_DATA="false",
+    )
+
+
+def test_a_second_server_refuses_to_start_and_stop_still_stops_the_first(
+    neo4j: Target, admin_key: str, tmp_path: Path
+) -> None:
+    port = free_port()
+    pid_file = tmp_path / "civgraph-api.pid"
+    with serving(neo4j, tmp_path, port, admin_key) as (_, first):
+        second = civgraph("serve", env=on(neo4j, tmp_path / "neo4j", port))
+        kept = pid_file.read_text()
+        stopped = civgraph("stop", env=on(neo4j, tmp_path / "neo4j", port))
+        first.wait(60)
+
+    assert second.returncode == 1
+    assert f"civgraph already serves from process {first.pid}" in second.stderr
+    assert kept == str(first.pid)
+    assert "API stopped" in stopped.stderr
+    assert not pid_file.exists()
+
+
+def test_serve_refuses_a_port_another_process_holds(neo4j: Target, tmp_path: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        done = civgraph("serve", env=on(neo4j, tmp_path / "neo4j", port))
+
+    assert done.returncode == 1
+    assert f"127.0.0.1:{port} is taken by another process" in done.stderr
+    assert not (tmp_path / "civgraph-api.pid").exists()

@@ -124,3 +124,35 @@ def test_queries_deeper_than_the_limit_are_refused_before_running(api: Api) -> N
     body = api.post(deep)
 
     assert "exceeds maximum operation depth" in body["errors"][0]["message"]
+
+
+def test_a_syntax_error_says_what_is_wrong_and_where(api: Api) -> None:
+    body = api.post("{\n  region(code: )\n}")
+
+    [error] = body["errors"]
+    assert error["message"] == "Syntax Error: Unexpected ')'."
+    assert error["locations"] == [{"line": 2, "column": 16}]
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+
+
+def ask(api: Api, query: str, accept: str) -> httpx.Response:
+    headers = {**api.headers, "Accept": accept}
+    return httpx.post(api.graphql, json={"query": query}, headers=headers, timeout=30)
+
+
+def test_graphql_response_json_tells_request_errors_by_their_status(api: Api) -> None:
+    unparsed = ask(api, "{ region(code: ", GRAPHQL_RESPONSE)
+    invalid = ask(api, "{ nope }", f"{GRAPHQL_RESPONSE}, application/json;q=0.9")
+    answered = ask(api, '{ region(code: "340000") { code } }', GRAPHQL_RESPONSE)
+    legacy = ask(api, "{ nope }", "application/json")
+
+    assert (unparsed.status_code, invalid.status_code, answered.status_code) == (400, 400, 200)
+    for response in (unparsed, invalid, answered):
+        assert response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+    assert "data" not in invalid.json()
+    assert invalid.json()["errors"][0]["message"].startswith("Cannot query field 'nope'")
+    assert "data" in answered.json()
+    assert (legacy.status_code, legacy.headers["content-type"]) == (200, "application/json")
+    assert legacy.json()["data"] is None

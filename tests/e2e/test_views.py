@@ -110,6 +110,22 @@ async def test_search_returns_the_entity_as_its_own_type(api: Api, graph: Graph)
     assert hits[0]["entity"] == {"__typename": "Community", "code": builders.COMMUNITY}
 
 
+SURNAME = '{ search(text: "王", types: [PERSON]) { score entity { ... on Person { name } } } }'
+
+
+async def test_one_character_finds_the_people_whose_name_starts_with_it(
+    api: Api, graph: Graph
+) -> None:
+    await builders.regions(graph)
+    born = date(1960, 1, 1)
+    await builders.household(graph, "H-W", [("王五", born, MemberRelation.HEAD),
+                                            ("李王", born, MemberRelation.SPOUSE)])  # fmt: skip
+
+    hits = api.post(SURNAME)["data"]["search"]
+
+    assert hits == [{"score": 1.0, "entity": {"name": "王五"}}]
+
+
 def errors(body: dict[str, Any]) -> list[str]:
     return [error["message"] for error in body["errors"]]
 

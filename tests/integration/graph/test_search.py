@@ -39,3 +39,19 @@ async def test_query_syntax_in_the_text_is_searched_literally(graph: Graph) -> N
 
     assert await search(graph, 'name:"x" AND (y OR z~) /', SEARCHABLE, 5) == []
     assert await search(graph, "   ", SEARCHABLE, 5) == []
+
+
+async def test_one_character_is_a_name_that_starts_with_it_in_every_type_asked(
+    graph: Graph,
+) -> None:
+    await builders.regions(graph)
+    await builders.household(graph, "H-1", [("明华", date(1970, 1, 1), MemberRelation.HEAD)])
+    await builders.organization(
+        graph, "明德养老服务中心", OrganizationKind.PRIVATE_NON_ENTERPRISE, 1
+    )
+
+    hits = await search(graph, " 明 ", SEARCHABLE, 10)
+    people = await search(graph, "明", [Label.PERSON], 10)
+
+    assert [hit.record.name for hit in hits] == ["明华", "明德养老服务中心"]  # type: ignore[attr-defined]
+    assert [hit.label for hit in people] == [Label.PERSON]
