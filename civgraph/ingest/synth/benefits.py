@@ -69,17 +69,22 @@ class Benefits:
         self.ctx.emit("dibao", row, noise=False)
         again = since + timedelta(days=self.ctx.random.randint(1, (AS_OF - since).days - 30))
         second = f"DB{self.ctx.next('dibao'):08d}"
+        # every other one approved again on the other roll: urban and rural 低保 at once
+        other = self.ctx.next("double-dibao-kind") % 2 == 1  # the first one, then every other
+        kind_again = ("农村" if urban else "城市") if other else kind
+        program_again = ("DIBAO_RURAL" if urban else "DIBAO_URBAN") if other else program
         self.ctx.emit(
             "dibao",
-            [household, kind, "在保", amount, second, area.neighbor.code, again.isoformat(), "",
-             filed],
+            [household, kind_again, "在保", amount, second, area.neighbor.code,
+             again.isoformat(), "", filed],
             noise=False,
         )  # fmt: skip
-        self.paying = [(case, program), (second, program)]
+        self.paying = [(case, program), (second, program_again)]
         self.ctx.manifest.plant(
             "double_enrollments",
-            {"household": household, "program": program,
-             "cases": [case, second], "counties": [area.code, area.neighbor.code],
+            {"household": household, "program": program, "programs": [program, program_again],
+             "family": "DIBAO", "cases": [case, second],
+             "counties": [area.code, area.neighbor.code],
              "since": [since.isoformat(), again.isoformat()]},
         )  # fmt: skip
 
@@ -176,7 +181,8 @@ class Benefits:
         self.ctx.emit(name, row, noise=False)
         self.ctx.manifest.plant(
             "double_enrollments",
-            {"idNumber": member.id_number, "program": program, "cases": [first[0], case],
+            {"idNumber": member.id_number, "program": program, "programs": [program, program],
+             "family": program, "cases": [first[0], case],
              "counties": [area.code, area.neighbor.code], "since": [first[5], row[5]]},
         )  # fmt: skip
 

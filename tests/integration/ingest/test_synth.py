@@ -112,8 +112,8 @@ UNWIND $planted AS planted
 WITH planted WHERE NOT EXISTS {
   MATCH (x) WHERE x:Person AND x.idNumber = planted.idNumber
                   OR x:Household AND x.number = planted.household
-  MATCH (x)-[a:ENROLLED_IN {caseNo: planted.cases[0]}]->(:Program {code: planted.program})
-        <-[b:ENROLLED_IN {caseNo: planted.cases[1]}]-(x)
+  MATCH (x)-[a:ENROLLED_IN {caseNo: planted.cases[0]}]->(:Program {code: planted.programs[0]})
+  MATCH (x)-[b:ENROLLED_IN {caseNo: planted.cases[1]}]->(:Program {code: planted.programs[1]})
   WHERE a.regionCode = planted.counties[0] AND b.regionCode = planted.counties[1]
     AND a.regionCode <> b.regionCode AND a.until IS NULL AND b.until IS NULL
     AND a.since <= b.since
@@ -449,11 +449,13 @@ async def test_duplicate_enrollments_are_exactly_the_planted_ones(province: Prov
     planted = province.manifest["double_enrollments"]
     found = await every_finding(province.graph, Rule.DUPLICATE_ENROLLMENT)
 
-    flagged = {(beneficiary(f), f.detail["program"]): f for f in found}
+    flagged = {(beneficiary(f), f.detail["family"]): f for f in found}
     assert {"idNumber" in p for p in planted} == {True, False}  # people and households
-    assert set(flagged) == {(p.get("idNumber") or p["household"], p["program"]) for p in planted}
+    assert any(len(set(p["programs"])) == 2 for p in planted)  # urban and rural 低保
+    assert set(flagged) == {(p.get("idNumber") or p["household"], p["family"]) for p in planted}
     for entry in planted:
-        finding = flagged[entry.get("idNumber") or entry["household"], entry["program"]]
+        finding = flagged[entry.get("idNumber") or entry["household"], entry["family"]]
+        assert sorted(finding.detail["programs"]) == sorted(entry["programs"])
         assert sorted(finding.detail["regions"]) == sorted(entry["counties"])
         assert sorted(link.properties["caseNo"] for link in finding.links) == entry["cases"]
 
