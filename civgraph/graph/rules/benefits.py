@@ -25,7 +25,7 @@ IN_PAYMENT: LiteralString = "e.status = 'ACTIVE' AND coalesce(e.since, $asOf) <=
 def dead(person: LiteralString, day: LiteralString) -> LiteralString:
     """`person` died (a registered death or a cremation) on or before `day`."""
     return (
-        "(" + person + ".deathDate <= " + day + " OR EXISTS { (" + person
+        "(coalesce(" + person + ".deathDate <= " + day + ", false) OR EXISTS { (" + person
         + ")-[k:CREMATED_AT]->() WHERE k.crematedOn <= " + day + " })"
     )  # fmt: skip
 

@@ -8,12 +8,16 @@ from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import (
     AssetKind,
+    Cremation,
+    FacilityFields,
+    FacilityKind,
     MemberRelation,
     Membership,
     ProgramCode,
     Service,
     ServiceRole,
 )
+from civgraph.graph.nodes import upsert_nodes
 from civgraph.graph.rules import Rule, Thresholds, findings
 from tests import builders
 
@@ -125,3 +129,131 @@ async def test_a_tekun_person_with_a_vehicle_is_found_without_a_household_progra
         Label.PROGRAM,
     ]
     assert [link.type for link in found[0].links] == ["ENROLLED_IN", "MEMBER_OF", "OWNS"]
+
+
+async def funeral_home(graph: Graph) -> str:
+    home = FacilityFields(code="F-FUNERAL", name="殡仪馆", kind=FacilityKind.FUNERAL_HOME,
+                          division_code=builders.COMMUNITY)  # fmt: skip
+    await upsert_nodes(graph, [home], builders.SOURCE)
+    return home.code
+
+
+async def cremated(graph: Graph, person: str, on: date) -> None:
+    await builders.link(graph, Rel.CREMATED_AT, (Label.PERSON, person),
+                        (Label.FACILITY, "F-FUNERAL"), Cremation(cremated_on=on))  # fmt: skip
+
+
+END_MEMBERSHIP = """
+MATCH (:Person {idNumber: $id})-[m:MEMBER_OF]->() SET m.until = $until
+"""
+
+
+async def test_a_households_dibao_counts_for_a_dead_member_still_counted_or_alone(
+    graph: Graph,
+) -> None:
+    """Household 低保 after a member's cremation: found when the dead member is still
+    registered, or when the household has no living member left; not when the membership
+    ended at death and others live on."""
+    await builders.regions(graph)
+    await builders.programs(graph)
+    await funeral_home(graph)
+    head, spouse = MemberRelation.HEAD, MemberRelation.SPOUSE
+    (alone,) = await builders.household(graph, "H-ALONE", [("独甲", date(1940, 1, 1), head)])
+    counted, _ = await builders.household(
+        graph, "H-COUNTED", [("故乙", date(1941, 1, 1), head), ("生丙", date(1945, 1, 1), spouse)],
+        start=3,
+    )  # fmt: skip
+    removed, _ = await builders.household(
+        graph, "H-REMOVED", [("故丁", date(1942, 1, 1), head), ("生戊", date(1946, 1, 1), spouse)],
+        start=5,
+    )  # fmt: skip
+    died = date(2026, 1, 10)
+    for number, person in (("H-ALONE", alone), ("H-COUNTED", counted), ("H-REMOVED", removed)):
+        await builders.enroll(graph, Label.HOUSEHOLD, number, ProgramCode.DIBAO_RURAL,
+                              since=date(2024, 1, 1), amount=500)  # fmt: skip
+        await cremated(graph, person, died)
+    for person in (alone, removed):  # the registry ended their membership at death
+        await graph.write(END_MEMBERSHIP, id=person, until=died)
+
+    found = await findings(graph, Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
+
+    flagged = {dict(f.entities)[Label.HOUSEHOLD].number: f for f in found}  # type: ignore[attr-defined]
+    assert set(flagged) == {"H-ALONE", "H-COUNTED"}
+    for finding in flagged.values():
+        assert (finding.detail["via"], finding.detail["family"]) == ("HOUSEHOLD", "DIBAO")
+        assert {link.type for link in finding.links} == {"ENROLLED_IN", "MEMBER_OF", "CREMATED_AT"}
+        assert finding.confidence == 1.0
+
+
+POSSIBLY = """
+MATCH (p:Person {idNumber: $id})
+CREATE (x:Person {id: 'record-entity', name: p.name, sex: p.sex, birthDate: p.birthDate,
+                  divisionCode: p.divisionCode, source: 'cremations', recordKey: 'HH-9',
+                  firstSeen: datetime(), lastSeen: datetime()})
+CREATE (x)-[:POSSIBLY_SAME {key: '-', score: 0.8, matchKey: 'name~homophone+birthDate'}]->(p)
+"""
+
+
+async def test_a_death_known_only_as_possibly_the_persons_is_a_lower_confidence_finding(
+    graph: Graph,
+) -> None:
+    await builders.regions(graph)
+    await builders.programs(graph)
+    await funeral_home(graph)
+    (person,) = await builders.household(
+        graph, "H-P", [("某甲", date(1938, 1, 1), MemberRelation.HEAD)]
+    )
+    await builders.enroll(graph, Label.PERSON, person, ProgramCode.OLD_AGE_ALLOWANCE,
+                          since=date(2020, 1, 1), amount=300)  # fmt: skip
+    await graph.write(POSSIBLY, id=person)
+    await graph.write(
+        "MATCH (x:Person {id: 'record-entity'}), (f:Facility {code: 'F-FUNERAL'}) "
+        "CREATE (x)-[:CREMATED_AT {key: '-', crematedOn: date('2026-02-01')}]->(f)"
+    )
+
+    [finding] = await findings(graph, Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
+
+    assert finding.confidence == 0.8
+    assert {link.type for link in finding.links} == {"ENROLLED_IN", "CREMATED_AT", "POSSIBLY_SAME"}
+    assert dict(finding.entities)[Label.PERSON].id_number == person  # type: ignore[attr-defined]
+
+
+async def test_a_person_counted_in_two_assisted_households_is_paid_twice(graph: Graph) -> None:
+    """Two households on 低保 (urban in one county, rural in the other) with one person a
+    member of both: the person's finding, through the two households; a household enrolled
+    twice is the household's finding, not its members'."""
+    await builders.regions(graph)
+    await builders.programs(graph)
+    head, child = MemberRelation.HEAD, MemberRelation.CHILD
+    (both,) = await builders.household(graph, "H-1", [("两户甲", date(1980, 1, 1), head)])
+    await builders.household(graph, "H-2", [("户主乙", date(1955, 1, 1), head)], start=3,
+                             community=builders.OTHER_COMMUNITY)  # fmt: skip
+    await builders.link(graph, Rel.MEMBER_OF, (Label.PERSON, both), (Label.HOUSEHOLD, "H-2"),
+                        Membership(relation=child), since=date(2025, 1, 1))  # fmt: skip
+    twice = await builders.household(
+        graph, "H-3", [("重复丙", date(1960, 1, 1), head), ("重复丁", date(1990, 1, 1), child)],
+        start=5,
+    )  # fmt: skip
+    await builders.enroll(graph, Label.HOUSEHOLD, "H-1", ProgramCode.DIBAO_URBAN,
+                          since=date(2024, 1, 1))  # fmt: skip
+    await builders.enroll(graph, Label.HOUSEHOLD, "H-2", ProgramCode.DIBAO_RURAL,
+                          since=date(2024, 6, 1), county=builders.OTHER_COUNTY)  # fmt: skip
+    await builders.enroll(graph, Label.HOUSEHOLD, "H-3", ProgramCode.DIBAO_URBAN,
+                          since=date(2024, 1, 1))  # fmt: skip
+    await builders.enroll(graph, Label.HOUSEHOLD, "H-3", ProgramCode.DIBAO_RURAL,
+                          since=date(2025, 3, 1))  # fmt: skip
+
+    found = await findings(graph, Rule.DUPLICATE_ENROLLMENT, "34", AS_OF, 10)
+
+    subjects = sorted(
+        str(getattr(record, "id_number", None) or getattr(record, "number", ""))
+        for _, record in (f.entities[0] for f in found)
+    )
+    assert subjects == sorted([both, "H-3"])
+    person = next(f for f in found if f.entities[0][0] is Label.PERSON)
+    assert person.detail["via"] == ["HOUSEHOLD", "HOUSEHOLD"]
+    assert sorted(person.detail["programs"]) == ["DIBAO_RURAL", "DIBAO_URBAN"]
+    assert "MEMBER_OF" in {link.type for link in person.links}
+    household = next(f for f in found if f.entities[0][0] is Label.HOUSEHOLD)
+    assert household.detail["regions"] == [builders.COUNTY, builders.COUNTY]  # one county
+    assert twice  # its members have no finding of their own
