@@ -21,12 +21,17 @@ from civgraph.graph.rules.signals import ALLOWED, MEANS, SignalKind, branches
 from civgraph.graph.scope import in_scope
 
 
-# The signals of person `y` (all kinds, or the means only) with their records, as `signals`.
-def signals_of(kinds: tuple[SignalKind, ...]) -> LiteralString:
+# The signals of person `y` (all kinds, or the means only) with their records, as `signals`;
+# with `possible`, also those of anyone possibly the same as `y` (each with that match's
+# score), as the rules count them.
+def signals_of(kinds: tuple[SignalKind, ...], possible: bool = True) -> LiteralString:
+    hop: LiteralString = "*0..1" if possible else "*0..0"
     return (
-        "CALL (y) { CALL (y) { " + branches(kinds) + " } "
-        "WITH kind, r AS ev " + RECORD_OF
-        + "RETURN collect({kind: kind, link: " + link_map("ev", RECORD) + "}) AS signals } "
+        "CALL (y) { MATCH (y)-[same:POSSIBLY_SAME" + hop + "]-(z:Person) "
+        "CALL (z) { WITH z AS y CALL (y) { " + branches(kinds) + " } RETURN kind, r } "
+        "WITH kind, r AS ev, same " + RECORD_OF
+        + "RETURN collect({kind: kind, link: " + link_map("ev", RECORD) + ", "
+        "score: CASE size(same) WHEN 0 THEN 1.0 ELSE same[0].score END}) AS signals } "
     )  # fmt: skip
 
 
@@ -37,11 +42,12 @@ REPORT: LiteralString = (
     "CALL (y, h) { MATCH (y)-[r:MARRIED_TO]-(s:Person) WHERE " + in_effect("r") + " "
     "AND NOT EXISTS { (s)-[n:MEMBER_OF]->(h) WHERE " + in_effect("n") + " } "
     "WITH s, r AS ev " + RECORD_OF + "WITH s, " + link_map("ev", RECORD) + " AS marriage "
-    "CALL (s) { WITH s AS y " + signals_of(MEANS) + "RETURN signals } "
+    "CALL (s) { WITH s AS y " + signals_of(MEANS, possible=False) + "RETURN signals } "
     "RETURN collect({person: s {.*}, marriage: marriage, signals: signals}) AS outside } "
     "RETURN collect({person: y {.*}, signals: signals, outside: outside}) AS members } "
     "CALL (h) { CALL (h) { "
-    "MATCH (p:Person)-[m:MEMBER_OF]->(h) MATCH (p)-[c:CREMATED_AT]->() "
+    "MATCH (p:Person)-[m:MEMBER_OF]->(h) "
+    "MATCH (p)-[:POSSIBLY_SAME*0..1]-(:Person)-[c:CREMATED_AT]->() "
     "WHERE c.crematedOn <= $asOf RETURN p, m, c.crematedOn AS died "
     "UNION MATCH (p:Person)-[m:MEMBER_OF]->(h) WHERE p.deathDate <= $asOf "
     "RETURN p, m, p.deathDate AS died } "
@@ -57,6 +63,9 @@ REPORT: LiteralString = (
 class Signal:
     kind: SignalKind
     link: EvidenceLink
+    # 1.0: the person's own; else the score of the possible match (`POSSIBLY_SAME`) whose
+    # record it is, as the rules count it (a lower-confidence signal)
+    confidence: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +130,7 @@ class Report:
 
 
 def signal_of(row: dict[str, object]) -> Signal:
-    return Signal(SignalKind(str(row["kind"])), link_of(row["link"]))  # type: ignore[arg-type]
+    return Signal(SignalKind(str(row["kind"])), link_of(row["link"]), float(row["score"]))  # type: ignore[arg-type]
 
 
 async def verification_report(

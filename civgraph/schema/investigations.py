@@ -254,10 +254,15 @@ class Tracing:
 class MemberSignal:
     kind: SignalKind = strawberry.field(description="What kind of signal.")
     evidence: EvidenceLink = strawberry.field(description="The relationship, with its record.")
+    confidence: float = strawberry.field(
+        description="1.0 for the person's own; else the score of the possible match "
+        "(`POSSIBLY_SAME`) whose record it is: the rules count it too, with lower confidence."
+    )
 
     @classmethod
     def of(cls, signal: verification.Signal) -> MemberSignal:
-        return cls(kind=signal.kind, evidence=evidence_link(signal.link))
+        return cls(kind=signal.kind, evidence=evidence_link(signal.link),
+                   confidence=signal.confidence)  # fmt: skip
 
 
 @strawberry.type(

@@ -521,6 +521,9 @@ async def test_concurrent_posts_are_exactly_the_planted_cadres(province: Provinc
         assert [(link.source.id, link.target.id) for link in supervision] == [
             (association.id, agency.id)
         ]  # the association's own, and no other organization's
+        cadre = next(link for link in finding.links if link.target.id == agency.id)
+        assert "approvalFiled" not in cadre.properties  # the roster does not say: unknown
+        assert all(link.record and link.record.match_key for link in finding.links)
     assert planted
     assert flagged == {(p["idNumber"], p["agency"], p["association"]) for p in planted}
 
@@ -533,6 +536,9 @@ async def test_retired_cadres_break_exactly_the_planted_provision(province: Prov
                for entry in province.manifest[f"retired_cadres_{breach}"]}  # fmt: skip
     assert planted
     assert broken == planted  # and the control group is not flagged
+    for finding in found:  # what makes it the same sector: the old agency supervises
+        sector = [link for link in finding.links if link.type == "SUPERVISED_BY"]
+        assert bool(sector) == ("RECENT_SAME_SECTOR" in finding.detail["breaches"])
 
 
 async def test_each_county_has_two_associations_not_decoupled(province: Province) -> None:
