@@ -19,22 +19,15 @@ from civgraph.auth.audit import AuditEntry
 from civgraph.auth.principal import Principal
 from civgraph.graph.changes import plain
 from civgraph.graph.identifiers import region_prefix, validate_division_code
-from civgraph.graph.rules import Finding, Rule, Thresholds, every_finding
+from civgraph.graph.rules import Finding, Rule, every_finding
 from civgraph.graph.rules.evidence import EvidenceLink
 from civgraph.graph.scope import narrow
+from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.extensions import request_id
 from civgraph.settings import Settings
 
 HEADER = ("rule", "key", "regionCode", "confidence", "entities", "evidence", "sources",
           "detail", "withheld")  # fmt: skip
-
-
-def thresholds_of(settings: Settings) -> Thresholds:
-    return Thresholds(
-        old_age_allowance_age=settings.old_age_allowance_age,
-        retired_cadre_age=settings.retired_cadre_age,
-        cooling_off_years=settings.cooling_off_years,
-    )
 
 
 def end(link: EvidenceLink, source: bool) -> str:

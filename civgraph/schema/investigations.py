@@ -21,6 +21,7 @@ from civgraph.graph.rules.reviews import Review, ReviewStatus
 from civgraph.graph.rules.signals import SignalKind
 from civgraph.graph.scope import narrow
 from civgraph.resolvers.errors import UserError
+from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_cursor, decode_id, encode_cursor, page_size, wrap
 from civgraph.schema.scalars import PageInfo, SourceRecord
@@ -133,22 +134,13 @@ class FindingPage:
         return await rules.count_findings(info.context.graph, rule, prefix, as_of, thresholds)
 
 
-def thresholds_of(info: Info) -> Thresholds:
-    settings = info.context.settings
-    return Thresholds(
-        old_age_allowance_age=settings.old_age_allowance_age,
-        retired_cadre_age=settings.retired_cadre_age,
-        cooling_off_years=settings.cooling_off_years,
-    )
-
-
 async def page(
     info: Info, rule: Rule, region_code: str, as_of: date | None, first: int, after: str | None
 ) -> FindingPage:
     prefix = narrow(prefix_of(region_code), info.context.scope)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
-    day, thresholds = as_of or date.today(), thresholds_of(info)
+    day, thresholds = as_of or date.today(), thresholds_of(info.context.settings)
     found = await rules.findings(
         info.context.graph, rule, prefix, day, first + 1, after_key, thresholds,
         scope=info.context.scope,
