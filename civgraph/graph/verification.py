@@ -7,7 +7,7 @@ a household the same way."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import LiteralString
 
@@ -16,7 +16,15 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.periods import in_effect
 from civgraph.graph.rules.benefits import DEAD_MEMBER
-from civgraph.graph.rules.evidence import RECORD, RECORD_OF, EvidenceLink, link_map, link_of
+from civgraph.graph.rules.evidence import (
+    RECORD,
+    RECORD_OF,
+    EvidenceLink,
+    Withheld,
+    link_map,
+    link_of,
+    within,
+)
 from civgraph.graph.rules.signals import ALLOWED, MEANS, SignalKind, branches
 from civgraph.graph.scope import in_scope
 
@@ -83,10 +91,7 @@ class MemberReport:
     person: Stored
     signals: list[Signal]
     outside_spouses: list[OutsideSpouse]
-
-    @property
-    def spouses_outside(self) -> int:
-        return len(self.outside_spouses)
+    spouses_outside: int  # all of them, those outside the reader's region too
 
     def over(self, *kinds: SignalKind) -> int:
         """How many of the member's signals of `kinds` are beyond what is allowed."""
@@ -110,23 +115,50 @@ class Report:
     members: list[MemberReport]
     enrollments: list[EvidenceLink]
     deceased: list[str]  # platform ids of people the household is still paid for, dead
+    checks: list[Check]  # judged on everything, whatever the reader may see of it
+    withheld: Withheld | None = None  # what lies outside the reader's region, left out
 
-    @property
-    def checks(self) -> list[Check]:
-        """The 核对 checks: none of these may hold for an assisted household."""
 
-        def over(*kinds: SignalKind) -> int:
-            return sum(member.over(*kinds) for member in self.members)
+def judged(members: list[MemberReport], deceased: list[str]) -> list[Check]:
+    """The 核对 checks: none of these may hold for an assisted household."""
 
-        failing = {
-            "NO_ENTERPRISE": over(SignalKind.ENTERPRISE_ROLE, SignalKind.INVESTMENT),
-            "NO_VEHICLE": over(SignalKind.VEHICLE),
-            "AT_MOST_ONE_PROPERTY_EACH": over(SignalKind.PROPERTY),
-            "NO_PUBLIC_PAYROLL": over(SignalKind.PUBLIC_PAYROLL),
-            "NO_DEATHS": len(self.deceased),
-            "SPOUSES_DECLARED": sum(m.spouses_outside for m in self.members),
-        }
-        return [Check(name, n == 0, n) for name, n in failing.items()]
+    def over(*kinds: SignalKind) -> int:
+        return sum(member.over(*kinds) for member in members)
+
+    failing = {
+        "NO_ENTERPRISE": over(SignalKind.ENTERPRISE_ROLE, SignalKind.INVESTMENT),
+        "NO_VEHICLE": over(SignalKind.VEHICLE),
+        "AT_MOST_ONE_PROPERTY_EACH": over(SignalKind.PROPERTY),
+        "NO_PUBLIC_PAYROLL": over(SignalKind.PUBLIC_PAYROLL),
+        "NO_DEATHS": len(deceased),
+        "SPOUSES_DECLARED": sum(m.spouses_outside for m in members),
+    }
+    return [Check(name, n == 0, n) for name, n in failing.items()]
+
+
+def shown(
+    members: list[MemberReport], scope: str | None
+) -> tuple[list[MemberReport], Withheld | None]:
+    """The members as a reader scoped to `scope` sees them: spouses outside the region and
+    signals reaching outside it left out, counted (as a finding's evidence is)."""
+    spouses = [(Label.PERSON, o.person) for m in members for o in m.outside_spouses]
+    links = [s.link for m in members for s in [*m.signals, *(x for o in m.outside_spouses
+                                                             for x in o.signals)]]  # fmt: skip
+    people, kept, withheld = within(spouses, links, scope)
+    if withheld is None:
+        return members, None
+    seen = {node.id for _, node in people}
+
+    def kept_signals(signals: list[Signal]) -> list[Signal]:
+        return [s for s in signals if s.link in kept]
+
+    return [
+        replace(m, signals=kept_signals(m.signals), outside_spouses=[
+            replace(o, signals=kept_signals(o.signals)) for o in m.outside_spouses
+            if o.person.id in seen
+        ])
+        for m in members
+    ], withheld  # fmt: skip
 
 
 def signal_of(row: dict[str, object]) -> Signal:
@@ -153,9 +185,13 @@ async def verification_report(
                 )
                 for o in member["outside"]
             ],
+            spouses_outside=len(member["outside"]),
         )
         for member in row["members"]
     ]
     enrollments = [link_of(link) for link in row["enrollments"]]
     household = stored(Label.HOUSEHOLD, row["household"])
-    return Report(household, as_of, members, enrollments, list(row["deceased"]))
+    deceased = list(row["deceased"])
+    checks = judged(members, deceased)
+    members, withheld = shown(members, scope)
+    return Report(household, as_of, members, enrollments, deceased, checks, withheld)

@@ -74,6 +74,13 @@ class WithheldEvidence:
     region_codes: list[str] = strawberry.field(description="The counties they lie in.")
 
 
+def withheld_of(withheld: graph_evidence.Withheld | None) -> WithheldEvidence | None:
+    if withheld is None:
+        return None
+    return WithheldEvidence(entities=withheld.entities, links=withheld.links,
+                            region_codes=withheld.region_codes)  # fmt: skip
+
+
 @strawberry.type(description="One situation a rule says must not happen, with its evidence.")
 class InvestigationFinding:
     rule: Rule = strawberry.field(description="The rule it breaks.")
@@ -108,10 +115,7 @@ class InvestigationFinding:
             evidence=[evidence_link(link) for link in finding.links],
             sources=[SourceRecord.of(ref) for ref in finding.records],
             detail=JSON(plain_map(finding.detail)), confidence=finding.confidence,
-            withheld=WithheldEvidence(entities=finding.withheld.entities,
-                                      links=finding.withheld.links,
-                                      region_codes=finding.withheld.region_codes)
-            if finding.withheld else None,
+            withheld=withheld_of(finding.withheld),
         )  # fmt: skip
 
 
@@ -297,7 +301,14 @@ class VerificationReport:
     enrollments: list[EvidenceLink] = strawberry.field(
         description="The household's enrollments in effect that day."
     )
-    checks: list[VerificationCheck] = strawberry.field(description="The 核对 checks.")
+    checks: list[VerificationCheck] = strawberry.field(
+        description="The 核对 checks, judged on everything the registries hold (outside the "
+        "reader's region too)."
+    )
+    withheld: WithheldEvidence | None = strawberry.field(
+        description="Spouses and signals outside the reader's region, left out of `members` "
+        "(counted in the checks); null: nothing was."
+    )
 
 
 @strawberry.type
@@ -330,6 +341,7 @@ class Verification:
             enrollments=[evidence_link(link) for link in report.enrollments],
             checks=[VerificationCheck(name=c.name, passed=c.passed, failing=c.failing)
                     for c in report.checks],
+            withheld=withheld_of(report.withheld),
         )  # fmt: skip
 
 

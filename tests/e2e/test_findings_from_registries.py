@@ -104,6 +104,14 @@ query ($id: ID!, $asOf: Date!) {
               outsideSpouses { person { ... on Person { name } } signals { kind } } }
   }
 }"""
+LOCAL_REPORT = """
+query ($id: ID!, $asOf: Date!) {
+  verificationReport(householdId: $id, asOf: $asOf) {
+    checks { name passed failing }
+    withheld { entities links regionCodes }
+    members { outsideSpouses { person { ... on Person { name } } } }
+  }
+}"""
 HOUSEHOLDS = "{ households(first: 10) { nodes { id number } } }"
 
 
@@ -233,6 +241,15 @@ async def test_a_county_investigator_sees_evidence_elsewhere_only_as_counts(
     assert {e["type"] for e in hidden["evidence"]} == {"ENROLLED_IN", "MEMBER_OF"}
     [dead] = pages["benefitsAfterDeath"]["findings"]
     assert dead["withheld"] is None
+
+    households = by_rule(api.post(HOUSEHOLDS, county))["households"]["nodes"]
+    means = next(h for h in households if h["number"] == "H-MEANS")
+    report = api.post(LOCAL_REPORT, county, id=means["id"], asOf=AS_OF)
+    local = report["data"]["verificationReport"]
+    assert local["members"][0]["outsideSpouses"] == []  # 在外丁 lives in the other county
+    assert local["withheld"] == {"entities": 1, "links": 2, "regionCodes": ["340104"]}
+    failed = {c["name"]: c["failing"] for c in local["checks"] if not c["passed"]}
+    assert failed == {"NO_VEHICLE": 1, "SPOUSES_DECLARED": 1}  # judged on everything
 
 
 def export(api: Api, credential: str, **query: str) -> httpx.Response:
