@@ -71,17 +71,69 @@ BENEFITS_AFTER_DEATH = RuleQuery(
     "via: CASE WHEN h IS NULL THEN 'OWN' ELSE 'HOUSEHOLD' END} AS detail, sure AS confidence",
 )  # fmt: skip
 
-# A beneficiary's benefits (own, and for a person those of their households while a member,
-# for the part of the enrollment they were a member), in payment by the day.
-PAID: LiteralString = (
-    "CALL (p) { MATCH (p)-[e:ENROLLED_IN]->(g:Program) WHERE " + IN_PAYMENT + " "
-    "RETURN p AS holder, e, g, null AS m, e.since AS since, e.until AS until "
-    "UNION MATCH (p:Person)-[m:MEMBER_OF]->(h:Household)-[e:ENROLLED_IN]->(g:Program) "
-    "WHERE " + IN_PAYMENT + " AND (m.since IS NULL OR e.until IS NULL OR m.since <= e.until) "
-    "AND (e.since IS NULL OR m.until IS NULL OR e.since <= m.until) "
-    "RETURN h AS holder, e, g, m, "
-    "CASE WHEN e.since IS NULL OR m.since > e.since THEN m.since ELSE e.since END AS since, "
-    "CASE WHEN e.until IS NULL OR m.until < e.until THEN m.until ELSE e.until END AS until } "
+
+def paid(
+    n: LiteralString,
+    holder: LiteralString,
+    e: LiteralString,
+    g: LiteralString,
+    m: LiteralString,
+) -> LiteralString:
+    """Benefit `n` as a map: enrollment `e` of `holder` in program `g`, received through
+    membership `m` (null: the holder's own) for the part of the enrollment the member
+    belonged (the periods' intersection)."""
+    return (
+        "{holder: " + holder + ", e: " + e + ", g: " + g + ", m: " + m + ", "
+        "family: " + family(g) + ", id: " + holder + ".id + '>' + " + g + ".code + '@' + "
+        + e + ".key, since: CASE WHEN " + m + " IS NULL OR " + m + ".since IS NULL THEN "
+        + e + ".since WHEN " + e + ".since IS NULL OR " + m + ".since > " + e + ".since THEN "
+        + m + ".since ELSE " + e + ".since END, until: CASE WHEN " + m + " IS NULL OR " + m
+        + ".until IS NULL THEN " + e + ".until WHEN " + e + ".until IS NULL OR " + m
+        + ".until < " + e + ".until THEN " + m + ".until ELSE " + e + ".until END} AS " + n
+    )  # fmt: skip
+
+
+SAME_FAMILY: LiteralString = family("g1") + " = " + family("g2")
+BOTH_IN_PAYMENT: LiteralString = (
+    "e1.status = 'ACTIVE' AND coalesce(e1.since, $asOf) <= $asOf "
+    "AND e2.status = 'ACTIVE' AND coalesce(e2.since, $asOf) <= $asOf"
+)
+
+
+# The pairs of benefits a beneficiary `p` of the region is paid in one family, as maps `a`
+# and `b`: one holder's two enrollments (from two regions, or in two programs of the family);
+# a person's own and a household's while a member; two households' while a member of both.
+# Plain patterns over the region's people and households (as index-backed as the rule was
+# before households counted), and a subquery only for members of an enrolled household.
+def own_pairs(label: LiteralString) -> LiteralString:
+    return (
+        "MATCH (p:" + label + ") WHERE p.divisionCode STARTS WITH $prefix "
+        "MATCH (p)-[e1:ENROLLED_IN]->(g1:Program) MATCH (p)-[e2:ENROLLED_IN]->(g2:Program) "
+        "WHERE e1 <> e2 AND " + BOTH_IN_PAYMENT + " AND " + SAME_FAMILY + " "
+        "AND (e1.regionCode <> e2.regionCode OR g1 <> g2) "
+        "AND g1.code + '@' + e1.key < g2.code + '@' + e2.key "
+        "RETURN p, " + paid("a", "p", "e1", "g1", "null") + ", "
+        + paid("b", "p", "e2", "g2", "null")
+    )  # fmt: skip
+
+
+PAIRS: LiteralString = (
+    "CALL () { " + own_pairs("Person") + " UNION ALL " + own_pairs("Household") + " "
+    "UNION ALL MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix "
+    "MATCH (p)-[m2:MEMBER_OF]->(h2:Household)-[e2:ENROLLED_IN]->(g2:Program) "
+    "WHERE e2.status = 'ACTIVE' AND coalesce(e2.since, $asOf) <= $asOf "
+    "CALL (p, m2, h2, e2, g2) { "
+    "MATCH (p)-[e1:ENROLLED_IN]->(g1:Program) WHERE " + BOTH_IN_PAYMENT + " AND "
+    + SAME_FAMILY + " RETURN " + paid("a", "p", "e1", "g1", "null") + " "
+    "UNION MATCH (p)-[m1:MEMBER_OF]->(h1:Household)-[e1:ENROLLED_IN]->(g1:Program) "
+    "WHERE h1.id < h2.id AND " + BOTH_IN_PAYMENT + " AND " + SAME_FAMILY + " "
+    "RETURN " + paid("a", "h1", "e1", "g1", "m1") + " } "
+    "RETURN p, a, " + paid("b", "h2", "e2", "g2", "m2") + " } "
+)  # fmt: skip
+# A benefit through a membership exists only for the time the member belonged.
+BELONGED: LiteralString = (
+    "(a.since IS NULL OR a.until IS NULL OR a.since <= a.until) "
+    "AND (b.since IS NULL OR b.until IS NULL OR b.since <= b.until)"
 )
 
 # People and households of the region (division-code ranges) paid twice by one program
@@ -93,16 +145,10 @@ DUPLICATE_ENROLLMENT = RuleQuery(
     basis="One beneficiary, one benefit per program family: the same person or household "
     "enrolled twice (by two regions, or in urban and rural 低保), or counted in two assisted "
     "households, for overlapping periods is paid twice (社会救助暂行办法).",
-    match="CALL () { MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix RETURN p "
-    "UNION MATCH (p:Household) WHERE p.divisionCode STARTS WITH $prefix RETURN p } "
-    + PAID + "WITH p, collect({holder: holder, e: e, g: g, m: m, since: since, until: until, "
-    "family: " + family("g") + ", id: holder.id + '>' + g.code + '@' + e.key}) AS paid "
-    "WHERE size(paid) > 1 UNWIND paid AS a UNWIND paid AS b "
-    "WITH p, a, b WHERE a.id < b.id AND a.family = b.family AND " + OVERLAP + " "
-    "AND (a.holder <> b.holder OR a.holder = p AND (a.e.regionCode <> b.e.regionCode "
-    "OR a.g <> b.g)) ",
+    match=PAIRS + "WITH p, a, b WHERE " + BELONGED + " AND " + OVERLAP + " ",
     carried="p, a, b, a.g AS ga, b.g AS gb, a.holder AS ha, b.holder AS hb",
-    key="p.id + '|' + a.family + '|' + a.id + '|' + b.id",
+    key="p.id + '|' + a.family + '|' + CASE WHEN a.id < b.id THEN a.id + '|' + b.id "
+    "ELSE b.id + '|' + a.id END",
     imports="a, b",
     relationships="[a.e, b.e, a.m, b.m]",
     returns="left(p.divisionCode, 6) AS region, [x IN [p {.*, label: labels(p)[0]}, "
