@@ -1,5 +1,6 @@
 """Entity resolution in the graph: candidates for records without an ID number, the
-entities such records become, their `POSSIBLY_SAME` links, and undoing or redoing a match.
+entities such records become, their `POSSIBLY_SAME` links, and the statements that move a
+record to another person (an investigator's decisions, `civgraph.graph.decisions`).
 
 A record's person is decided once: the record's `DESCRIBES` link to a person is the
 decision, and a later run of the same record reuses it (so ids stay stable and an
@@ -19,14 +20,7 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
-from civgraph.graph.changes import Context, Outbox
 from civgraph.graph.driver import Graph, Statement
-from civgraph.graph.errors import (
-    AlreadyDecided,
-    NotFound,
-    NotResolved,
-    RecordNotFound,
-)
 
 NAMESPACE = uuid.UUID("5d1f3c52-8a1e-4a8e-9a0c-2f0b1c7e6a11")
 CANDIDATE_LIMIT = 200  # per blocking key: people born that day, people of that name
@@ -213,13 +207,6 @@ def entity_statements(
     return before, after
 
 
-RECORD_OF: LiteralString = """
-MATCH (rec:SourceRecord {key: $key})-[d:DESCRIBES]->(p:Person)
-WHERE d.role IS NULL
-RETURN rec {.*} AS record, p.id AS person, p.idNumber AS idNumber, d.matchKey AS matchKey
-"""
-
-
 def moved(rel: LiteralString, start: LiteralString, end: LiteralString) -> LiteralString:
     """The change events of moving `r` (properties `props`) to `c`: deleted, then created;
     `start`/`end` name the old relationship's endpoints, `n` replaces `p` in the new one."""
@@ -290,13 +277,6 @@ RETURN collect({operation: 'NODE_DELETED', entity: 'Person', entityId: id, field
 """
 
 
-async def _move(
-    graph: Graph, record: Row, from_id: str, to_id: str, match_key: str, score: float, actor: str
-) -> None:
-    statements = move_statements(record, from_id, to_id, match_key, score, actor)
-    await graph.write_all(statements, Outbox(Context(f"er:{record['source']}", actor)))
-
-
 def move_statements(
     record: Row, from_id: str, to_id: str, match_key: str, score: float, actor: str
 ) -> list[Statement]:
@@ -326,50 +306,6 @@ def move_statements(
     )
     statements.append((DROP_ORPHAN, {"from": from_id}))
     return statements
-
-
-async def _record(graph: Graph, source: str, key: str) -> Row:
-    rows = await graph.read(RECORD_OF, key=record_key(source, key))
-    if not rows:
-        raise RecordNotFound(source, key)
-    found: Row = rows[0]
-    return found
-
-
-async def split(graph: Graph, source: str, key: str, actor: str) -> str:
-    """Undoes a match: the record becomes an entity of its own (returned: its id), taking
-    the relationships it stated with it."""
-    found = await _record(graph, source, key)
-    record = found["record"]
-    if "birthDate" not in record:
-        raise NotResolved(source, key, found["matchKey"])
-    own = entity_id(source, key)
-    if found["person"] == own:
-        raise AlreadyDecided(f"record {key!r} of {source} is an entity of its own already", own)
-    entity = {
-        "id": own,
-        "recordKey": key,
-        "name": record["name"],
-        "sex": record["sex"],
-        "birthDate": record["birthDate"],
-        "communityCode": record.get("communityCode"),
-    }
-    outbox = Outbox(Context(f"er:{source}", actor))
-    await graph.write_all([(ENTITIES, {"rows": [entity], "source": source})], outbox)
-    await _move(graph, record, found["person"], own, SPLIT, 1.0, actor)
-    return own
-
-
-async def join(graph: Graph, source: str, key: str, person_id: str, actor: str) -> None:
-    """Makes a record's person the given one (an investigator accepting a match)."""
-    found = await _record(graph, source, key)
-    if "birthDate" not in found["record"]:
-        raise NotResolved(source, key, found["matchKey"])
-    target = await graph.read("MATCH (p:Person {id: $id}) RETURN p.id AS id", id=person_id)
-    if not target:
-        raise NotFound("Person", person_id)
-    if found["person"] != person_id:
-        await _move(graph, found["record"], found["person"], person_id, "joined", 1.0, actor)
 
 
 def identity_row(

@@ -13,9 +13,9 @@ import pytest
 from openpyxl import Workbook
 
 from civgraph.graph.changes import ChangeFilter, Operation, read_changes
+from civgraph.graph.decisions import Decider, confirm, split
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import ResolutionError
-from civgraph.graph.resolution import join, split
 from civgraph.ingest.run import files_in, run
 from tests.builders import GRAPH_COUNTS, resident_id
 
@@ -138,6 +138,9 @@ async def test_a_second_run_keeps_every_decision_and_id(
     assert (cremations.loaded, cremations.rejected) == (4, 1)
 
 
+TESTER = Decider(actor="test", scope=None)
+
+
 async def test_a_match_can_be_split_and_stays_split(
     graph: Graph, exports: Path, tmp_path: Path
 ) -> None:
@@ -145,7 +148,7 @@ async def test_a_match_can_be_split_and_stays_split(
     woman = (await cremated(graph))["C-2"]["id"]
     before_split = (await read_changes(graph, None, 10_000))[-1].cursor
 
-    own = await split(graph, "cremations", "C-2", actor="test")
+    own = (await split(graph, TESTER, "cremations", "C-2")).person_id
     recorded = await read_changes(graph, before_split, 100)
     await run(graph, files_in(exports), tmp_path / "second.csv", batch_size=10)
 
@@ -175,7 +178,7 @@ async def test_a_possible_match_can_be_joined_by_hand(
     await run(graph, files_in(exports), tmp_path / "first.csv", batch_size=10)
     (other,) = await graph.read("MATCH (p:Person {idNumber: $id}) RETURN p.id AS id", id=OTHER)
 
-    await join(graph, "cremations", "C-3", other["id"], actor="test")
+    await confirm(graph, TESTER, "cremations", "C-3", other["id"])
 
     found = await cremated(graph)
     assert (found["C-3"]["idNumber"], found["C-3"]["matchKey"]) == (OTHER, "joined")
@@ -190,4 +193,4 @@ async def test_a_record_that_carried_its_id_number_cannot_be_split(
     await run(graph, files_in(exports), tmp_path / "first.csv", batch_size=10)
 
     with pytest.raises(ResolutionError, match="carried the idNumber"):
-        await split(graph, "cremations", "C-1", actor="test")
+        await split(graph, TESTER, "cremations", "C-1")
