@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import Label
 from civgraph.graph.models import Stored
+from civgraph.graph.provenance import SourceRef
 from civgraph.graph.rules.evidence import EvidenceLink, Withheld, evidence, within
 
 
@@ -89,9 +90,9 @@ class Finding:
     withheld: Withheld | None = None  # evidence outside the reader's region, left out
 
     @property
-    def records(self) -> list[Any]:
+    def records(self) -> list[SourceRef]:
         """The source records behind the finding's relationships, once each."""
-        seen: dict[tuple[str, str], Any] = {}
+        seen: dict[tuple[str, str], SourceRef] = {}
         for link in self.links:
             if link.record is not None:
                 seen.setdefault((link.record.source, link.record.record_key), link.record)

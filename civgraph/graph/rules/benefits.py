@@ -19,7 +19,14 @@ OVERLAP: LiteralString = (
     "(a.since IS NULL OR b.until IS NULL OR a.since <= b.until) "
     "AND (b.since IS NULL OR a.until IS NULL OR b.since <= a.until)"
 )
-IN_PAYMENT: LiteralString = "e.status = 'ACTIVE' AND coalesce(e.since, $asOf) <= $asOf"
+
+
+def in_payment(e: LiteralString) -> LiteralString:
+    """Enrollment `e` is in payment by the day: active, and started (or without a start)."""
+    return e + ".status = 'ACTIVE' AND coalesce(" + e + ".since, $asOf) <= $asOf"
+
+
+IN_PAYMENT: LiteralString = in_payment("e")
 
 
 def dead(person: LiteralString, day: LiteralString) -> LiteralString:
@@ -94,10 +101,7 @@ def paid(
 
 
 SAME_FAMILY: LiteralString = family("g1") + " = " + family("g2")
-BOTH_IN_PAYMENT: LiteralString = (
-    "e1.status = 'ACTIVE' AND coalesce(e1.since, $asOf) <= $asOf "
-    "AND e2.status = 'ACTIVE' AND coalesce(e2.since, $asOf) <= $asOf"
-)
+BOTH_IN_PAYMENT: LiteralString = in_payment("e1") + " AND " + in_payment("e2")
 
 
 # The pairs of benefits a beneficiary `p` of the region is paid in one family, as maps `a`
@@ -121,12 +125,12 @@ PAIRS: LiteralString = (
     "CALL () { " + own_pairs("Person") + " UNION ALL " + own_pairs("Household") + " "
     "UNION ALL MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix "
     "MATCH (p)-[m2:MEMBER_OF]->(h2:Household)-[e2:ENROLLED_IN]->(g2:Program) "
-    "WHERE e2.status = 'ACTIVE' AND coalesce(e2.since, $asOf) <= $asOf "
+    "WHERE " + in_payment("e2") + " "
     "CALL (p, m2, h2, e2, g2) { "
-    "MATCH (p)-[e1:ENROLLED_IN]->(g1:Program) WHERE " + BOTH_IN_PAYMENT + " AND "
+    "MATCH (p)-[e1:ENROLLED_IN]->(g1:Program) WHERE " + in_payment("e1") + " AND "
     + SAME_FAMILY + " RETURN " + paid("a", "p", "e1", "g1", "null") + " "
     "UNION MATCH (p)-[m1:MEMBER_OF]->(h1:Household)-[e1:ENROLLED_IN]->(g1:Program) "
-    "WHERE h1.id < h2.id AND " + BOTH_IN_PAYMENT + " AND " + SAME_FAMILY + " "
+    "WHERE h1.id < h2.id AND " + in_payment("e1") + " AND " + SAME_FAMILY + " "
     "RETURN " + paid("a", "h1", "e1", "g1", "m1") + " } "
     "RETURN p, a, " + paid("b", "h2", "e2", "g2", "m2") + " } "
 )  # fmt: skip

@@ -32,7 +32,7 @@ MEANS: tuple[SignalKind, ...] = (
     SignalKind.PROPERTY,
     SignalKind.PUBLIC_PAYROLL,
 )
-ALLOWED = {SignalKind.PROPERTY: 1}  # how many of a kind a person may hold (MEANS_OF_X too)
+ALLOWED = {SignalKind.PROPERTY: 1}  # how many of a kind a person may hold
 
 ACTIVE_ENTERPRISE: LiteralString = "(:Organization {kind: 'ENTERPRISE', status: 'ACTIVE'})"
 PATTERNS: dict[SignalKind, LiteralString] = {
@@ -76,14 +76,27 @@ KIND_TEXT: dict[SignalKind, LiteralString] = {
     SignalKind.MARRIAGE: "MARRIAGE",
 }
 
+
+COUNTS: dict[int, LiteralString] = {1: "1", 2: "2", 3: "3"}  # allowances, as literals
+
+
+def allowance() -> LiteralString:
+    """`ALLOWED` in Cypher: how many signals of the row's `kind` a person may hold."""
+    cases: LiteralString = ""
+    for kind, allowed in ALLOWED.items():
+        cases = cases + "WHEN '" + KIND_TEXT[kind] + "' THEN " + COUNTS[allowed] + " "
+    return "CASE kind " + cases + "ELSE 0 END"
+
+
+ALLOWANCE: LiteralString = allowance()
+
 # Means signals of person `x` and of anyone possibly the same (a record without an ID number
 # tied only as possibly them): per kind, the relationships and the POSSIBLY_SAME links used;
 # a kind with an allowance only when over it.
 MEANS_OF_X: LiteralString = (
     "CALL (x) { MATCH (x)-[same:POSSIBLY_SAME*0..1]-(y:Person) "
     "CALL (y) { " + branches(MEANS) + " } "
-    "WITH kind, collect(r) AS signals, collect(same) AS sames, "
-    "CASE kind WHEN 'PROPERTY' THEN 1 ELSE 0 END AS allowed "
+    "WITH kind, collect(r) AS signals, collect(same) AS sames, " + ALLOWANCE + " AS allowed "
     "WHERE size(signals) > allowed "
     "RETURN kind, signals, CASE WHEN size([s IN sames WHERE size(s) = 0]) > allowed THEN 1.0 "
     "ELSE reduce(c = 0.0, s IN sames | CASE WHEN size(s) > 0 AND s[0].score > c "
