@@ -146,22 +146,25 @@ def test_ingest_lists_the_files_and_columns_it_did_not_read(neo4j: Target, tmp_p
     assert "regions: columns not read: 备注" in output
 
 
-def test_er_splits_a_match_and_refuses_to_split_a_keyed_record(
-    graph: Graph, neo4j: Target, tmp_path: Path
-) -> None:
+def resolution_exports_ingested(neo4j: Target, tmp_path: Path) -> dict[str, str]:
+    """The entity-resolution exports ingested with `civgraph ingest`; the environment that
+    reaches the same Neo4j."""
     exports = tmp_path / "exports"
     exports.mkdir()
     write_exports(exports)
-    env = server_env(
-        tmp_path / "home",
-        free_port(),
-        CIVGRAPH_NEO4J_URI=neo4j.uri,
-        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
-    )
+    env = server_env(tmp_path / "home", free_port(), CIVGRAPH_NEO4J_URI=neo4j.uri,
+                     CIVGRAPH_NEO4J_PASSWORD=neo4j.password)  # fmt: skip
     ingested = civgraph(
         "ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env
     )
     assert ingested.returncode == 0, ingested.stderr
+    return env
+
+
+def test_er_splits_a_match_and_refuses_to_split_a_keyed_record(
+    graph: Graph, neo4j: Target, tmp_path: Path
+) -> None:
+    env = resolution_exports_ingested(neo4j, tmp_path)
 
     split = civgraph("er", "split", "cremations", "C-2", env=env)
     refused = civgraph("er", "split", "cremations", "C-1", env=env)
@@ -180,19 +183,7 @@ def test_ingest_without_files_says_how_to_call_it(tmp_path: Path) -> None:
 
 
 def test_er_takes_the_global_ids_the_api_shows(graph: Graph, neo4j: Target, tmp_path: Path) -> None:
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    write_exports(exports)
-    env = server_env(
-        tmp_path / "home",
-        free_port(),
-        CIVGRAPH_NEO4J_URI=neo4j.uri,
-        CIVGRAPH_NEO4J_PASSWORD=neo4j.password,
-    )
-    ingested = civgraph(
-        "ingest", "--dir", str(exports), "--rejects", str(tmp_path / "r.csv"), env=env
-    )
-    assert ingested.returncode == 0, ingested.stderr
+    env = resolution_exports_ingested(neo4j, tmp_path)
     other = asyncio.run(person_of(neo4j, OTHER))
     person = str(relay.GlobalID("Person", other))
     household = str(relay.GlobalID("Household", other))

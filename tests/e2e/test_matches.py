@@ -55,6 +55,15 @@ AUDIT = """query Audit($actor: String!) {
 }"""
 
 
+@pytest.fixture
+async def ingested(graph: Graph, tmp_path: Path) -> None:
+    """The entity-resolution exports, ingested into an empty graph (`graph` wipes it)."""
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    write_exports(exports)
+    await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=10)
+
+
 @pytest.fixture(scope="module")
 def keys(neo4j: Target) -> dict[str, str]:
     return {
@@ -98,12 +107,8 @@ def audited(api: Api, key: str, operations: set[str]) -> list[dict[str, Any]]:
 
 
 async def test_an_investigator_rejects_splits_and_confirms_through_the_api(
-    api: Api, graph: Graph, keys: dict[str, str], tmp_path: Path
+    api: Api, graph: Graph, keys: dict[str, str], ingested: None
 ) -> None:
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    write_exports(exports)
-    await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=10)
     start = await latest(graph)
     investigator = keys["investigator"]
     people = api.post(PEOPLE, investigator, woman=WOMAN, other=OTHER)["data"]
@@ -152,12 +157,8 @@ async def test_an_investigator_rejects_splits_and_confirms_through_the_api(
 
 
 async def test_a_viewer_is_refused_and_another_county_finds_nothing_to_decide(
-    api: Api, graph: Graph, keys: dict[str, str], tmp_path: Path
+    api: Api, graph: Graph, keys: dict[str, str], ingested: None
 ) -> None:
-    exports = tmp_path / "exports"
-    exports.mkdir()
-    write_exports(exports)
-    await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=10)
     start = await latest(graph)
     other = api.post(PEOPLE, woman=WOMAN, other=OTHER)["data"]["other"]
     person = other["id"]
