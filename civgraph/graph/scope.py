@@ -63,8 +63,9 @@ def division_of(label: Label, node: object) -> str | None:
 
 
 def visible(label: Label, node: object, scope: str | None) -> bool:
-    """`in_scope` for an entity already read (a finding's evidence): programs everywhere, an
-    asset only through its owner (so not on its own), others by division code."""
+    """`in_scope` for an entity already read or about to be written (a finding's evidence, a
+    scoped write): programs everywhere, an asset only through its owner (so not on its own),
+    others by division code."""
     if scope is None or label is Label.PROGRAM:
         return True
     code = division_of(label, node) if label is not Label.ASSET else None

@@ -40,7 +40,8 @@ from civgraph.graph.models import (
 from civgraph.graph.nodes import STRUCTURE, by_id_statement, by_key_statement, node_statements
 from civgraph.graph.nodes import natural_key as key_of
 from civgraph.graph.provenance import RECORD, Origin, describes
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import division_of, in_scope
+from civgraph.graph.scope import visible as within_scope
 
 T = TypeVar("T")
 SOURCE = "api"  # the provenance source of everything the API writes
@@ -63,11 +64,8 @@ class Write:
 
     def check_region(self, record: NodeFields) -> None:
         """A record placed outside the scope is refused (it could not be read back)."""
-        if self.scope is None:
-            return
-        props = record.properties()
-        code = str(props.get("divisionCode") or props.get("code") or "")
-        if record.label is not Label.PROGRAM and not code.startswith(self.scope):
+        if not within_scope(record.label, record, self.scope):
+            code = division_of(record.label, record)
             raise InvalidWrite("divisionCode", f"{code or 'no region'} is outside your region")
 
     def outbox(self) -> Outbox:
