@@ -37,7 +37,7 @@ from civgraph.graph.changes import (
     read_changes,
 )
 from civgraph.graph.connection import open_graph
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, counting
 from civgraph.graph.migrations import migrate
 from civgraph.logs import configure_logging
 from civgraph.middleware import (
@@ -82,6 +82,7 @@ class GraphQLApp(GraphQL[Context, None]):
         if self.graph is None:
             raise RuntimeError("the graph is opened by the application's lifespan")
         principal = getattr(request.state, "principal", None)  # WebSocket: on_ws_connect
+        counting()  # the statements this request sends, in a response header (middleware)
         return build_context(
             self.graph, self.settings, request, response, self.hub, principal, self.audit
         )

@@ -14,12 +14,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from civgraph.auth.policy import ROUTES
 from civgraph.auth.principal import Unauthenticated
+from civgraph.graph.driver import TALLY
 from civgraph.graph.errors import DatabaseUnavailable
 from civgraph.schema.extensions import internal_message
 
 log = structlog.get_logger(__name__)
 CLIENT_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 HEADER = "x-request-id"
+STATEMENTS = "civgraph-statements"  # what a GraphQL request sent to Neo4j (graph.driver.Tally)
 
 
 def request_id_of(scope: Scope) -> str:
@@ -46,7 +48,10 @@ class RequestIdMiddleware:
         async def send_with_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
-                MutableHeaders(scope=message)[HEADER] = rid
+                headers = MutableHeaders(scope=message)
+                headers[HEADER] = rid
+                if (tally := TALLY.get()) is not None:
+                    headers[STATEMENTS] = str(tally.statements)
                 status = int(message["status"])
             elif message["type"] == "websocket.accept":
                 message["headers"] = [*message.get("headers", []), (HEADER.encode(), rid.encode())]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, LiteralString, Protocol, TypeVar
 
@@ -17,6 +18,29 @@ Row = dict[str, Any]
 Statement = tuple[LiteralString, Mapping[str, Any]]  # Cypher and its parameters
 T = TypeVar("T")
 PING_SECONDS = 2.0  # a readiness probe's answer, whether Neo4j answers or not
+
+
+class Tally:
+    """Statements sent to Neo4j while it is the current one (`counting`): a request's."""
+
+    def __init__(self) -> None:
+        self.statements = 0
+
+
+TALLY: ContextVar[Tally | None] = ContextVar("civgraph_tally", default=None)
+
+
+def counting() -> Tally:
+    """A new tally of the statements the current task (and tasks it starts) will send."""
+    tally = Tally()
+    TALLY.set(tally)
+    return tally
+
+
+def counted() -> None:
+    tally = TALLY.get()
+    if tally is not None:
+        tally.statements += 1
 
 
 class Recorder(Protocol):
@@ -35,6 +59,7 @@ class Transaction:
         self.results: list[list[Row]] = []
 
     async def run(self, query: LiteralString, **params: Any) -> list[Row]:
+        counted()
         result = await self._tx.run(query, params)
         rows = [to_native(row) for row in await result.data()]
         self.results.append(rows)
@@ -77,6 +102,7 @@ class Graph:
             transaction = Transaction(tx)
             value = await work(transaction)
             for query, params in recorder.statements(transaction.results) if recorder else []:
+                counted()
                 await (await tx.run(query, dict(params))).consume()
             return value
 
@@ -85,6 +111,7 @@ class Graph:
     async def run_auto(self, query: LiteralString, **params: Any) -> None:
         """Runs a statement in an auto-commit transaction: schema statements and `CALL { … }
         IN TRANSACTIONS`, which Neo4j accepts nowhere else (not retried)."""
+        counted()
         async with self.driver.session(database=self.database) as session:
             result = await session.run(query, params)
             await result.consume()
@@ -92,6 +119,7 @@ class Graph:
     async def stream(self, query: LiteralString, **params: Any) -> AsyncIterator[Row]:
         """Rows of one read statement as they come (an export of many rows, memory bounded);
         an auto-commit read, not retried: a failure part-way ends the stream with an error."""
+        counted()
         try:
             async with self.driver.session(
                 database=self.database, default_access_mode=neo4j.READ_ACCESS
