@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     maven: str = "mvn"
 
     max_page_size: int = Field(default=100, ge=1)
+    # Queries the read planner can plan are answered by one statement per root field
+    # (docs/architecture.md); off: every query runs through the DataLoaders (for comparison).
+    planner: bool = True
     # Limits on every request (docs/security.md): estimated query cost, request body,
     # subscriptions per WebSocket connection, requests a minute per principal (per process).
     max_query_cost: int = Field(default=100_000, ge=1)

@@ -31,6 +31,7 @@ class Context:
     principal: Principal | None = None
     audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
     subscriptions: int = 0  # running on this WebSocket connection (civgraph.schema.limits)
+    unmasked: int = 0  # personal-data values the read planner showed unmasked (audited)
 
     @property
     def scope(self) -> str | None:

@@ -96,7 +96,7 @@ class Authorize(SchemaExtension):
                 self.execution_context.variables,
                 results=size,
                 outcome=outcome,
-                pii_unmasked=self.unmasked,
+                pii_unmasked=self.unmasked + getattr(self.execution_context.context, "unmasked", 0),
                 request_id=request_id(),
             )
         )

@@ -20,10 +20,11 @@ from civgraph.graph.rules import reviews as graph_reviews
 from civgraph.graph.rules.reviews import Review, ReviewStatus
 from civgraph.graph.rules.signals import SignalKind
 from civgraph.graph.scope import narrow
+from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.context import Info
-from civgraph.schema.reading import decode_cursor, decode_id, encode_cursor, page_size, wrap
+from civgraph.schema.reading import decode_id, page_size, wrap
 from civgraph.schema.scalars import PageInfo, SourceRecord
 from civgraph.schema.views import prefix_of
 

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import Any, Generic, TypeVar
@@ -15,6 +13,7 @@ from strawberry import relay
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.links import LinkQuery
 from civgraph.graph.models import Link, Stored, stored
+from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.scalars import PageInfo
@@ -46,27 +45,6 @@ def wrap(label: Label, record: Stored) -> Any:
 
 def wrap_props(label: Label, props: dict[str, object]) -> Any:
     return wrap(label, stored(label, props))
-
-
-def encode_cursor(*parts: str) -> str:
-    """An opaque cursor holding a few strings (the schema's own pages; root connections'
-    keyset cursors are the graph layer's)."""
-    return base64.urlsafe_b64encode(json.dumps(parts, ensure_ascii=False).encode()).decode()
-
-
-def decode_cursor(cursor: str, size: int) -> list[str]:
-    """The strings `encode_cursor` put in a cursor, or the client's error."""
-    try:
-        parts = json.loads(base64.b64decode(cursor.encode(), altchars=b"-_", validate=True))
-    except (ValueError, TypeError) as error:  # binascii and JSON errors are ValueErrors
-        raise UserError(f"cursor {cursor!r} is not one this API issued") from error
-    if (
-        not isinstance(parts, list)
-        or len(parts) != size
-        or not all(isinstance(p, str) for p in parts)
-    ):
-        raise UserError(f"cursor {cursor!r} is not one this API issued")
-    return parts
 
 
 def link_cursor(link: Link) -> str:

@@ -18,6 +18,7 @@ from civgraph.schema.limits import Limits
 from civgraph.schema.matches import MatchMutations
 from civgraph.schema.mutations import Mutation
 from civgraph.schema.nodes import ENTITY_TYPES
+from civgraph.schema.planned import Planned
 from civgraph.schema.query import Query
 from civgraph.schema.subscription import Subscription
 
@@ -59,6 +60,7 @@ def build_schema() -> strawberry.Schema:
             MaskUnexpectedErrors,
             Authorize,
             Limits,
+            Planned,
         ],
     )
     describe(schema._schema)

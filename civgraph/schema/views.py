@@ -16,11 +16,12 @@ from civgraph.graph.identifiers import region_prefix
 from civgraph.graph.models import stored
 from civgraph.graph.scope import narrow
 from civgraph.resolvers import lookups
+from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
 from civgraph.schema.nodes import Community, Facility, Organization, Person
-from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
+from civgraph.schema.reading import page_size, wrap
 from civgraph.schema.scalars import PageInfo
 
 SearchEntity = Annotated[

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any, LiteralString
 
@@ -25,6 +26,7 @@ query {
 }
 """
 WITH_TOTAL = "query { households(first: 100) { totalCount nodes { number } } }"
+WITHOUT_TOTAL = "query { households(first: 100) { nodes { number } } }"
 
 ADMIN = Principal("tests (synthetic)", Role.ADMIN)
 
@@ -60,19 +62,24 @@ async def households_of(graph: Graph, count: int) -> None:
 
 
 @pytest.mark.parametrize("households", [1, 100])
-async def test_round_trips_depend_on_query_depth_not_on_rows(graph: Graph, households: int) -> None:
+@pytest.mark.parametrize(("planner", "statements"), [(True, 1), (False, 3)])
+async def test_round_trips_depend_on_query_depth_not_on_rows(
+    graph: Graph, households: int, planner: bool, statements: int
+) -> None:
     await households_of(graph, households)
     counting = CountingGraph(graph)
+    settings = Settings(planner=planner)
 
     result = await build_schema().execute(
-        THREE_LEVELS, context_value=build_context(counting, Settings(), principal=ADMIN)
+        THREE_LEVELS, context_value=build_context(counting, settings, principal=ADMIN)
     )
 
     assert result.errors is None
     assert result.data is not None
     assert len(result.data["households"]["nodes"]) == households
-    # the page of households, their members, the members' posts; no count unless asked
-    assert len(counting.statements) == 3
+    # planned: one statement; through the DataLoaders: the page of households, their
+    # members, the members' posts; no count unless asked
+    assert len(counting.statements) == statements
 
 
 WITH_SOURCES = """
@@ -116,18 +123,26 @@ async def test_the_sources_of_every_entity_are_read_in_one_batch(
     assert len(counting.statements) == 4
 
 
-async def test_the_total_is_counted_only_when_asked(graph: Graph) -> None:
+@pytest.mark.parametrize(("planner", "statements"), [(True, 1), (False, 2)])
+async def test_the_total_is_counted_only_when_asked(
+    graph: Graph, planner: bool, statements: int
+) -> None:
     await households_of(graph, 3)
     counting = CountingGraph(graph)
+    context = build_context(counting, Settings(planner=planner), principal=ADMIN)
 
-    result = await build_schema().execute(
-        WITH_TOTAL, context_value=build_context(counting, Settings(), principal=ADMIN)
-    )
+    result = await build_schema().execute(WITH_TOTAL, context_value=context)
+    without = await build_schema().execute(WITHOUT_TOTAL, context_value=context)
 
     assert result.data == {
         "households": {"totalCount": 3, "nodes": [{"number": f"H-00{i}"} for i in range(3)]}
     }
-    assert len(counting.statements) == 2
+    assert without.data == {"households": {"nodes": [{"number": f"H-00{i}"} for i in range(3)]}}
+    counted, uncounted = counting.statements[:statements], counting.statements[statements:]
+    assert len(counted) == statements
+    assert len(uncounted) == 1
+    assert re.search(r"\bcount\b", " ".join(counted), re.IGNORECASE)
+    assert not re.search(r"\bcount\b", uncounted[0], re.IGNORECASE)
 
 
 async def test_an_unexpected_failure_reaches_the_client_masked_with_the_request_id(

@@ -1,0 +1,274 @@
+"""Planned reads: what a root field reads, as a tree, compiled into one Cypher statement.
+
+The read planner (civgraph/resolvers/planner.py) describes what to read of each node: the
+properties it needs, and for each relationship field a column of items, each item the
+relationship's properties, the node at the other end and (for an edge that names it) the
+near node again. This module turns the tree into nested `COLLECT {}` subqueries, each with
+its own keyset order and limit, so a root field of any depth is one statement. Labels,
+relationship types, property names and variable names come from the catalog and fixed
+lists; every value is a parameter. Every node read lies in `$scope` (graph/scope.py), as
+the DataLoader path reads them.
+
+Item maps read: `p` the position (the far node's natural key, or its id), `k` the
+relationship's key, `r` its properties, `o` the far node, `n` the near node (for a hop
+`through` a first one, the node that one reached).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, LiteralString
+
+from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, RelSpec
+from civgraph.graph.driver import Graph, Row
+from civgraph.graph.filters import Condition, compile_conditions
+from civgraph.graph.periods import in_effect
+from civgraph.graph.scope import in_scope
+
+# Names come from these fixed lists, never from input (the filters' own are f0…, n, r, x, h).
+VARS: tuple[LiteralString, ...] = tuple(f"v{i}" for i in range(256))
+RELS: tuple[LiteralString, ...] = tuple(f"e{i}" for i in range(256))
+POSITIONS: tuple[LiteralString, ...] = tuple(f"q{i}" for i in range(256))
+COLUMNS: tuple[LiteralString, ...] = tuple(f"c{i}" for i in range(256))
+PARAMS: tuple[LiteralString, ...] = tuple(f"p{i}" for i in range(512))
+
+
+class TooLarge(ValueError):
+    """A selection wider than the statement's fixed name lists (the planner falls back)."""
+
+
+@dataclass(eq=False)
+class Read:
+    """What to read of one node: properties (the platform id always) and columns."""
+
+    label: Label
+    props: list[LiteralString] = field(default_factory=lambda: ["id"])
+    columns: list[Hop | Lookup] = field(default_factory=list)
+
+    def need(self, prop: LiteralString) -> LiteralString:
+        if prop not in self.props:
+            self.props.append(prop)
+        return prop
+
+    def add(self, column: Hop | Lookup) -> LiteralString:
+        """The key of the new column in this node's map."""
+        if len(self.columns) == len(COLUMNS):
+            raise TooLarge("too many relationship fields on one node")
+        self.columns.append(column)
+        return COLUMNS[len(self.columns) - 1]
+
+
+@dataclass(eq=False)
+class Through:
+    """A first hop, e.g. a person's households (MEMBER_OF), whose far node is the near node
+    of the hop it belongs to (the households' enrollments; an item's `n`); read in scope
+    and on the hop's `as_of`."""
+
+    spec: RelSpec
+    limit: int
+
+
+@dataclass(eq=False)
+class Hop:
+    """Relationships of one type from a node, in one direction: items ordered by the far
+    node's natural key (its id without one), then the relationship's key."""
+
+    spec: RelSpec
+    outgoing: bool
+    far: Read
+    limit: int
+    near: Read | None = None  # the near node again, when an item names it
+    rel_props: list[LiteralString] = field(default_factory=list)
+    as_of: date | None = None
+    after: tuple[str, str] | None = None  # (position, relationship key) of the last item seen
+    rel_equals: tuple[LiteralString, Any] | None = None  # a property the relationship has
+    through: Through | None = None
+
+    def need(self, prop: LiteralString) -> LiteralString:
+        if prop not in self.rel_props:
+            self.rel_props.append(prop)
+        return prop
+
+
+@dataclass(eq=False)
+class Lookup:
+    """The node of `label` whose natural key is the near node's property `by` (a household's
+    community by `communityCode`); at most one."""
+
+    label: Label
+    by: LiteralString
+    node: Read
+
+
+class Statement:
+    """A statement being written: its parameters and fresh variable names."""
+
+    def __init__(self, scope: str | None) -> None:
+        self.params: dict[str, Any] = {"scope": scope}
+        self.names = 0
+        self.values = 0
+
+    def param(self, value: Any) -> LiteralString:
+        if self.values >= len(PARAMS):
+            raise TooLarge("too many values in one statement")
+        name = PARAMS[self.values]
+        self.values += 1
+        self.params[name] = value
+        return "$" + name
+
+    def fresh(self) -> tuple[LiteralString, LiteralString, LiteralString]:
+        """A node, a relationship and a position variable not used elsewhere in the
+        statement (subqueries see the variables around them)."""
+        self.names += 1
+        if self.names >= len(VARS):
+            raise TooLarge("too many nested relationship fields")
+        return VARS[self.names], RELS[self.names], POSITIONS[self.names]
+
+    def projection(self, var: LiteralString, read: Read) -> LiteralString:
+        entries: list[LiteralString] = ["." + prop for prop in read.props]
+        for key, column in zip(COLUMNS, read.columns, strict=False):
+            text = self.hop(var, column) if isinstance(column, Hop) else self.lookup(var, column)
+            entries.append(key + ": " + text)
+        return var + " {" + ", ".join(entries) + "}"
+
+    def lookup(self, near: LiteralString, lookup: Lookup) -> LiteralString:
+        o, _, _ = self.fresh()
+        label = lookup.label
+        return (
+            "COLLECT { MATCH (" + o + ":" + LABEL_TEXT[label] + " {" + KEY[label] + ": "
+            + near + "." + lookup.by + "}) WHERE " + in_scope(o, label) + " "
+            "RETURN " + self.projection(o, lookup.node) + " }"
+        )  # fmt: skip
+
+    def hop(self, near: LiteralString, hop: Hop) -> LiteralString:
+        o, r, q = self.fresh()
+        far = hop.far.label
+        conditions: list[LiteralString] = [in_scope(o, far)]
+        if hop.as_of is not None:
+            conditions.append(in_effect(r, self.param(hop.as_of)))
+        if hop.rel_equals is not None:
+            prop, value = hop.rel_equals
+            conditions.append(r + "." + prop + " = " + self.param(value))
+        rel = REL_TEXT[hop.spec.rel]
+        arrow: LiteralString = (
+            "-[" + r + ":" + rel + "]->" if hop.outgoing else "<-[" + r + ":" + rel + "]-"
+        )
+        cut: LiteralString = ""
+        if hop.after is not None:
+            position, key = self.param(hop.after[0]), self.param(hop.after[1])
+            cut = (
+                " WHERE " + q + " > " + position + " OR (" + q + " = " + position
+                + " AND " + r + ".key > " + key + ")"
+            )  # fmt: skip
+        start = near
+        first: LiteralString = ""
+        if hop.through is not None:  # the near node is reached by a first hop
+            start, h, hq = self.fresh()
+            first = self.through(near, start, h, hq, hop)
+        item: list[LiteralString] = ["p: " + q, "k: " + r + ".key"]
+        item.append("r: " + r + " {" + ", ".join("." + p for p in hop.rel_props) + "}")
+        item.append("o: " + self.projection(o, hop.far))
+        if hop.near is not None:
+            item.append("n: " + self.projection(start, hop.near))
+        ordered = (
+            "MATCH (" + start + ")" + arrow + "(" + o + ":" + LABEL_TEXT[far] + ") "
+            "WHERE " + " AND ".join(conditions) + " "
+            "WITH " + r + ", " + o + ", coalesce(" + o + "." + KEY[far] + ", " + o + ".id) "
+            "AS " + q + cut + " ORDER BY " + q + ", " + r + ".key LIMIT " + self.param(hop.limit)
+        )  # fmt: skip
+        shown: LiteralString = " RETURN {" + ", ".join(item) + "} }"
+        if hop.through is None:
+            return "COLLECT { " + ordered + shown
+        return (
+            "COLLECT { " + first + " CALL (" + start + ") { " + ordered + " RETURN " + r + ", "
+            + o + ", " + q + " } WITH * ORDER BY hq, hk, " + q + ", " + r + ".key" + shown
+        )  # fmt: skip
+
+    def through(
+        self, near: LiteralString, start: LiteralString, h: LiteralString, hq: LiteralString,
+        hop: Hop,
+    ) -> LiteralString:  # fmt: skip
+        """The first hop's match: the nodes it reaches, as `start`, in order (hq, hk)."""
+        assert hop.through is not None
+        spec = hop.through.spec
+        conditions: list[LiteralString] = [in_scope(start, spec.target)]
+        if hop.as_of is not None:
+            conditions.append(in_effect(h, self.param(hop.as_of)))
+        return (
+            "MATCH (" + near + ")-[" + h + ":" + REL_TEXT[spec.rel] + "]->(" + start + ":"
+            + LABEL_TEXT[spec.target] + ") WHERE " + " AND ".join(conditions) + " "
+            "WITH " + start + ", coalesce(" + start + "." + KEY[spec.target] + ", " + start
+            + ".id) AS hq, " + h + ".key AS hk ORDER BY hq, hk LIMIT "
+            + self.param(hop.through.limit) + " WITH " + start + ", hq, hk"
+        )  # fmt: skip
+
+
+async def read_one(
+    graph: Graph, label: Label, read: Read, scope: str | None, *, key: str | None = None,
+    node_id: str | None = None,
+) -> dict[str, Any] | None:  # fmt: skip
+    """One node by natural key or platform id, as `read` says; None outside scope."""
+    statement = Statement(scope)
+    prop: LiteralString = "id" if node_id is not None else KEY[label]
+    value = statement.param(node_id if node_id is not None else key)
+    query = (
+        "MATCH (v0:" + LABEL_TEXT[label] + " {" + prop + ": " + value + "}) "
+        "WHERE " + in_scope("v0", label) + " "
+        "RETURN " + statement.projection("v0", read) + " AS node"
+    )  # fmt: skip
+    rows = await graph.read(query, **statement.params)
+    return rows[0]["node"] if rows else None
+
+
+async def read_many(
+    graph: Graph, label: Label, read: Read, scope: str | None, ids: list[str]
+) -> dict[str, dict[str, Any]]:
+    """Nodes of one label by platform id, as `read` says; those outside scope are absent."""
+    statement = Statement(scope)
+    keys = statement.param(ids)
+    query = (
+        "UNWIND " + keys + " AS key MATCH (v0:" + LABEL_TEXT[label] + " {id: key}) "
+        "WHERE " + in_scope("v0", label) + " "
+        "RETURN key, " + statement.projection("v0", read) + " AS node"
+    )  # fmt: skip
+    return {row["key"]: row["node"] for row in await graph.read(query, **statement.params)}
+
+
+@dataclass(frozen=True, slots=True)
+class PageOrder:
+    prop: LiteralString
+    descending: bool
+
+
+async def read_page(
+    graph: Graph, label: Label, read: Read, scope: str | None, *,
+    conditions: list[Condition], order: PageOrder, limit: int,
+    after: tuple[Any, str] | None, total: bool,
+) -> Row:  # fmt: skip
+    """A keyset page of nodes of one label (`page`: items `s` the sort value and `o` the
+    node) and, when `total`, how many match in all (`total`); one row."""
+    compiled = compile_conditions(conditions)
+    statement = Statement(scope)
+    statement.params.update(compiled.params)
+    where = compiled.where + " AND " + in_scope("n", label)
+    prop, direction = order.prop, ("DESC" if order.descending else "ASC")
+    beyond: LiteralString = "<" if order.descending else ">"
+    cut: LiteralString = ""
+    if after is not None:
+        value, last = statement.param(after[0]), statement.param(after[1])
+        cut = (
+            " AND (n." + prop + " " + beyond + " " + value + " OR (n." + prop + " = " + value
+            + " AND n.id " + beyond + " " + last + "))"
+        )  # fmt: skip
+    matched: LiteralString = "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where
+    query = (
+        "RETURN COLLECT { " + matched + cut + " "
+        "WITH n ORDER BY n." + prop + " " + direction + ", n.id " + direction + " "
+        "LIMIT " + statement.param(limit) + " "
+        "RETURN {s: n." + prop + ", o: " + statement.projection("n", read) + "} } AS page"
+    )  # fmt: skip
+    if total:
+        query += ", COUNT { " + matched + " } AS total"
+    rows = await graph.read(query, **statement.params)
+    return rows[0]

@@ -1,0 +1,314 @@
+"""The read planner: a query's root field, with its whole selection (nested relationship
+fields at any depth, `asOf`, keyset pages, `totalCount` when selected, only the selected
+properties), read in one Cypher statement and answered as JSON without the per-object
+resolvers.
+
+It plans the entity lookups (`node`, `nodes`, `person(idNumber:)`, …) and the root
+connections (`people`, `households`, …) over the node types' properties and relationship
+fields (civgraph/resolvers/relations.py). An operation with anything else — a view, an
+investigation, `sources`, a field given input the resolvers refuse — is not planned: it runs
+through strawberry and the DataLoaders as before, and the fallback is logged at debug level
+and counted in `FALLBACKS` with its reason.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from graphql import (
+    DocumentNode,
+    FieldNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLObjectType,
+    GraphQLSchema,
+    OperationDefinitionNode,
+    OperationType,
+    get_named_type,
+    is_non_null_type,
+)
+from graphql.execution.values import VariableValues, get_variable_values
+from strawberry.relay import GlobalID
+
+from civgraph.auth import policy
+from civgraph.auth.principal import Principal
+from civgraph.graph import pages, planned
+from civgraph.graph.catalog import LABEL_TEXT, Label
+from civgraph.graph.driver import Graph
+from civgraph.graph.filters import Condition, InScope
+from civgraph.resolvers import lookups
+from civgraph.resolvers.errors import UserError
+from civgraph.resolvers.shapes import Planning, Shaper, Unplannable, entity_label
+
+log = structlog.get_logger(__name__)
+FALLBACKS: Counter[str] = Counter()  # root fields not planned, by reason
+
+Root = Callable[[], Awaitable[Any]]  # reads a planned root field and shapes it
+OrderOf = Callable[[Any, Any], pages.Order]  # a connection's orderBy and direction → order
+# A field's argument values as its resolver gets them (input objects made, Python names).
+Converter = Callable[[GraphQLField, dict[str, Any]], dict[str, Any]]
+
+# Lookups by natural key: root field → (label, argument, its check).
+KEYED: dict[str, tuple[Label, str, Callable[[Any], str]]] = {
+    "region": (Label.REGION, "code", lookups.region_code),
+    "community": (Label.COMMUNITY, "code", lookups.community_code),
+    "household": (Label.HOUSEHOLD, "number", str),
+    "person": (Label.PERSON, "idNumber", lookups.resident_id),
+    "organization": (Label.ORGANIZATION, "uscc", lookups.uscc),
+    "facility": (Label.FACILITY, "code", str),
+    "program": (Label.PROGRAM, "code", lambda code: str(code.value)),
+}
+CONNECTIONS: dict[str, Label] = {
+    "people": Label.PERSON, "households": Label.HOUSEHOLD, "organizations": Label.ORGANIZATION,
+    "facilities": Label.FACILITY, "communities": Label.COMMUNITY, "regions": Label.REGION,
+    "programs": Label.PROGRAM, "serviceProjects": Label.SERVICE_PROJECT, "assets": Label.ASSET,
+}  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What the planner needs of a request."""
+
+    graph: Graph
+    scope: str | None
+    principal: Principal | None
+    max_page_size: int
+    order_of: OrderOf
+    convert: Converter
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    data: dict[str, Any] | None
+    errors: list[GraphQLError]
+    unmasked: int  # personal-data values shown unmasked (the audit counts them)
+
+
+def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
+    found = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if name is None:
+        return found[0] if len(found) == 1 else None
+    return next((d for d in found if d.name and d.name.value == name), None)
+
+
+async def answer(
+    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+    variables: dict[str, Any] | None, request: Request,
+) -> Answer | None:  # fmt: skip
+    """The data of a query whose every root field the planner plans, one statement each;
+    None when it plans none or not all of them (the caller executes it as usual)."""
+    operation = operation_of(document, operation_name)
+    if operation is None or operation.operation is not OperationType.QUERY:
+        return None
+    coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
+    if not isinstance(coerced, VariableValues):
+        return None  # graphql-core reports the variables' errors
+    fragments = {d.name.value: d for d in document.definitions
+                 if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
+    sees = request.principal is not None and policy.sees_pii(request.principal)
+    planning = Planning(schema, fragments, coerced, sees, request.max_page_size)
+    query_type = schema.query_type
+    assert query_type is not None
+    roots: list[tuple[str, Root]] = []
+    try:
+        fields: dict[str, list[FieldNode]] = {}
+        planning.visit(query_type, operation.selection_set, fields, set())
+        for key, nodes in fields.items():
+            roots.append((key, plan_root(planning, request, query_type, nodes)))
+    except Unplannable as reason:
+        FALLBACKS[str(reason).split(":", 1)[0]] += 1
+        log.debug("not planned", reason=str(reason))
+        return None
+    except Exception:  # a planner's bug must not fail a query the resolvers can answer
+        FALLBACKS["error"] += 1
+        log.warning("planning failed", exc_info=True)
+        return None
+    values = await asyncio.gather(*(root() for _, root in roots), return_exceptions=True)
+    data: dict[str, Any] | None = {}
+    errors: list[GraphQLError] = []
+    for (key, _), value in zip(roots, values, strict=True):
+        if not isinstance(value, BaseException):
+            data = None if data is None else data | {key: value}
+            continue
+        if not isinstance(value, Exception):
+            raise value
+        # as graphql-core reports a field's failure: null (its parent's, when it may not be
+        # null) and an error with the original (masked to the client when unexpected)
+        name = fields[key][0].name.value
+        errors.append(GraphQLError(str(value), fields[key], path=[key], original_error=value))
+        if data is not None and is_non_null_type(query_type.fields[name].type):
+            data = None
+        elif data is not None:
+            data[key] = None
+    return Answer(data, errors, planning.unmasked)
+
+
+def plan_root(
+    planning: Planning, request: Request, query_type: GraphQLObjectType, nodes: list[FieldNode]
+) -> Root:
+    name = nodes[0].name.value
+    if name == "__typename":
+        return lambda: done(query_type.name)
+    if name.startswith("__"):
+        raise Unplannable(f"Query.{name}: introspection")
+    definition = query_type.fields[name]
+    args = planning.arguments(definition, nodes)
+    if name == "node":
+        return node(planning, request, args["id"], nodes)
+    if name == "nodes":
+        return many(planning, request, args["ids"], nodes)
+    if name in KEYED:
+        label, argument, check = KEYED[name]
+        try:
+            key = check(args[argument])
+        except UserError as error:
+            raise Unplannable(f"Query.{name}: input the resolver refuses") from error
+        read = planned.Read(label)
+        shape = planning.entity(LABEL_TEXT[label], read, nodes)
+        return lambda: shaped(planned.read_one(request.graph, label, read, request.scope,
+                                               key=key), shape)  # fmt: skip
+    if name in CONNECTIONS:
+        converted = request.convert(definition, args)
+        return connection(planning, request, CONNECTIONS[name], definition, converted, nodes)
+    raise Unplannable(f"Query.{name}: not planned")
+
+
+async def done(value: Any) -> Any:
+    return value
+
+
+async def shaped(found: Awaitable[dict[str, Any] | None], shape: Shaper) -> Any:
+    raw = await found
+    return shape(raw) if raw is not None else None
+
+
+def decoded(global_id: Any) -> tuple[Label, str]:
+    try:
+        parsed = global_id if isinstance(global_id, GlobalID) else GlobalID.from_id(global_id)
+    except (ValueError, TypeError) as error:
+        raise Unplannable("Query.node: an id the resolver refuses") from error
+    label = entity_label(parsed.type_name)
+    if label is None:
+        raise Unplannable("Query.node: an id of no entity type")
+    return label, parsed.node_id
+
+
+def node(planning: Planning, request: Request, global_id: Any, nodes: list[FieldNode]) -> Root:
+    label, node_id = decoded(global_id)
+    read = planned.Read(label)
+    shape = planning.entity(LABEL_TEXT[label], read, nodes)
+    found = planned.read_one(request.graph, label, read, request.scope, node_id=node_id)
+    return lambda: shaped(found, shape)
+
+
+def many(planning: Planning, request: Request, ids: list[Any], nodes: list[FieldNode]) -> Root:
+    pairs = [decoded(global_id) for global_id in ids]
+    labels = {label for label, _ in pairs}
+    if len(labels) != 1:
+        raise Unplannable("Query.nodes: ids of several types (or none)")
+    label = labels.pop()
+    read = planned.Read(label)
+    shape = planning.entity(LABEL_TEXT[label], read, nodes)
+    wanted = [node_id for _, node_id in pairs]
+
+    async def read_all() -> list[Any]:
+        found = await planned.read_many(request.graph, label, read, request.scope, wanted)
+        return [shape(found[i]) if i in found else None for i in wanted]
+
+    return read_all
+
+
+def connection(
+    planning: Planning, request: Request, label: Label, definition: GraphQLField,
+    args: dict[str, Any], nodes: list[FieldNode],
+) -> Root:  # fmt: skip
+    where = f"Query.{nodes[0].name.value}"
+    order = request.order_of(args["order_by"], args["direction"])
+    if order.nullable:
+        raise Unplannable(f"{where}: an order with a tail of nodes without the value")
+    first = planning.page_size(args["first"], where)
+    after = None
+    if args.get("after") is not None:
+        try:
+            after = pages.decode_cursor(order, args["after"])
+        except pages.InvalidCursor as error:
+            raise Unplannable(f"{where}: a cursor the resolver refuses") from error
+    conditions: list[Condition] = list(args["filter"].conditions()) if args.get("filter") else []
+    if request.scope is not None:
+        conditions.append(InScope(request.scope, label))
+    connection_type = planning.object_type(get_named_type(definition.type).name)
+    read = planned.Read(label)
+    shape, wants_total = connection_shape(planning, connection_type, label, read, order, nodes,
+                                          first)  # fmt: skip
+    page_order = planned.PageOrder(order.prop, order.descending)
+    read.need(order.prop)
+
+    async def read_page() -> Any:
+        row = await planned.read_page(
+            request.graph, label, read, request.scope, conditions=conditions, order=page_order,
+            limit=first + 1, after=after, total=wants_total,
+        )  # fmt: skip
+        return shape(row)
+
+    return read_page
+
+
+def connection_shape(
+    planning: Planning, type_: GraphQLObjectType, label: Label, read: planned.Read,
+    order: pages.Order, nodes: list[FieldNode], first: int,
+) -> tuple[Shaper, bool]:  # fmt: skip
+    """A Connection's shape (edges, nodes, pageInfo, totalCount), and whether it counts."""
+    name = LABEL_TEXT[label]
+    fields = planning.collect(type_, nodes)
+    node_nodes = [n for ns in fields.values() for n in ns if n.name.value == "nodes"]
+    edge_nodes = [n for ns in fields.values() for n in ns if n.name.value == "edges"]
+    edge_type = planning.object_type(get_item_type_name(type_, "edges"))
+    edge_fields = planning.collect(edge_type, edge_nodes)
+    in_edges = [n for ns in edge_fields.values() for n in ns if n.name.value == "node"]
+    shape_node = planning.entity(name, read, node_nodes)
+    shape_edge_node = planning.entity(name, read, in_edges)
+    info_fields = planning.collect(planning.object_type("PageInfo"),
+                                   [n for ns in fields.values() for n in ns
+                                    if n.name.value == "pageInfo"])  # fmt: skip
+    wants_total = any(ns[0].name.value == "totalCount" for ns in fields.values())
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        found = row["page"]
+        shown = found[:first]
+        cursors = [pages.encode_cursor(order, item["s"], item["o"]["id"]) for item in shown]
+        made = [shape_node(item["o"]) for item in shown] if node_nodes else []
+        end = cursors[-1] if cursors else None
+        info = {"hasNextPage": len(found) > first, "endCursor": end, "__typename": "PageInfo"}
+        out: dict[str, Any] = {}
+        for key, selected in fields.items():
+            field_name = selected[0].name.value
+            if field_name == "nodes":
+                out[key] = made
+            elif field_name == "edges":
+                out[key] = [edge(edge_fields, edge_type.name, cursor, shape_edge_node(item["o"]))
+                            for cursor, item in zip(cursors, shown, strict=True)]  # fmt: skip
+            elif field_name == "pageInfo":
+                out[key] = {k: info[s[0].name.value] for k, s in info_fields.items()}
+            elif field_name == "totalCount":
+                out[key] = row["total"]
+            else:
+                out[key] = type_.name
+        return out
+
+    return shape, wants_total
+
+
+def edge(fields: dict[str, list[FieldNode]], name: str, cursor: str, node: Any) -> dict[str, Any]:
+    """An edge of a connection (`name` its type), with its cursor and its node."""
+    values = {"cursor": cursor, "node": node}
+    return {key: values.get(selected[0].name.value, name) for key, selected in fields.items()}
+
+
+def get_item_type_name(type_: GraphQLObjectType, field_name: str) -> str:
+    return str(get_named_type(type_.fields[field_name].type).name)
