@@ -92,9 +92,17 @@ def running_peer(server: process.RunningServer, folder: Path) -> Iterator[Runnin
     try:
         yield RunningPeer(wait_for_ready(child, log), versions())
     finally:
-        child.terminate()
+        stop(child)
+
+
+def stop(child: subprocess.Popen[bytes]) -> None:
+    """Closes its stdin (it stops), then SIGTERM, then SIGKILL, each after a wait."""
+    if child.stdin is not None:
+        child.stdin.close()
+    for then in (child.terminate, child.kill):
         try:
-            child.wait(30)
+            child.wait(15)
+            return
         except subprocess.TimeoutExpired:
-            child.kill()
-            child.wait()
+            then()
+    child.wait()

@@ -71,7 +71,13 @@ async function main() {
   const driver = neo4j.driver(uri, neo4j.auth.basic(process.env.PEER_NEO4J_USER ?? "neo4j", password));
   const typeDefs = readFileSync(new URL("./typeDefs.graphql", import.meta.url), "utf8");
   const schema = await new Neo4jGraphQL({ typeDefs, driver }).getSchema();
-  const server = new ApolloServer({ schema, plugins: [statementsHeader] });
+  // Signals are handled below: Apollo's own handler re-raises the signal after stopping,
+  // which left the process running next to ours.
+  const server = new ApolloServer({
+    schema,
+    plugins: [statementsHeader],
+    stopOnTerminationSignals: false,
+  });
   const { url } = await startStandaloneServer(server, {
     listen: { host: "127.0.0.1", port },
     context: async () => {
@@ -80,12 +86,11 @@ async function main() {
     },
   });
   let stopping = false;
-  const stop = async () => {
+  const stop = () => {
     if (stopping) return;
     stopping = true;
-    await server.stop();
-    await driver.close();
-    process.exit(0);
+    setTimeout(() => process.exit(1), 10_000).unref(); // a stop that hangs still ends
+    Promise.allSettled([server.stop(), driver.close()]).then(() => process.exit(0));
   };
   process.on("SIGTERM", stop);
   process.on("SIGINT", stop);
