@@ -85,7 +85,7 @@ class Plan:
 
     @property
     def size(self) -> int:
-        # at least `concurrency`: a slice smaller than that never runs all its tasks at once
+        # never below `concurrency`: a smaller slice never has that many requests in flight
         return max(math.ceil(self.requests / self.rounds), self.concurrency)
 
     @property
@@ -96,15 +96,11 @@ class Plan:
 async def interleaved(calls: Sequence[Call], cases: Sequence[Case], plan: Plan) -> list[Figures]:
     """Every call through the same inputs in the same order, slice by slice, taking turns."""
     tallies = [Tally() for _ in calls]
-    done = 0
-    for round_number in itertools.count():
-        if done >= plan.requests:
-            break
+    for round_number, done in enumerate(range(0, plan.requests, plan.size)):
         count = min(plan.size, plan.requests - done)
         first = round_number % len(calls)
         for turn in itertools.chain(range(first, len(calls)), range(first)):
             await run_slice(calls[turn], cases, done, count, plan.concurrency, tallies[turn])
-        done += count
     return [tally.figures() for tally in tallies]
 
 
