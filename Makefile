@@ -61,10 +61,12 @@ fuzz: setup
 bench-startup: setup
 	$(BIN)/python -m bench.startup
 
-# GraphQL against hand-written Cypher on a synthetic graph of $(PEOPLE) people (kept in var/bench).
+# Our GraphQL against hand-written Cypher and the Neo4j GraphQL Library (bench/peer, installed
+# with npm ci) on a synthetic graph of $(PEOPLE) people (kept in var/bench); docs/benchmarks.md.
 PEOPLE ?= 100000
+# STORE=PATH: an existing Neo4j store folder instead of the generated one.
 bench-read: setup
-	$(BIN)/python -m bench.read_api --people $(PEOPLE)
+	$(BIN)/python -m bench.read_api --people $(PEOPLE) $(if $(STORE),--store $(STORE))
 
 # `civgraph ingest --dir` on the synthetic province of $(PEOPLE) people, on a Neo4j of its
 # own; then one row a transaction (the naive loader) against batches on a subset.

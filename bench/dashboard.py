@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from bench.ingest import VAR
-from bench.read_api import post, running_api
 from bench.rules import busiest_county, province_graph
+from bench.servers import post, running_api
 from civgraph.graph import indicators, linkage
 from civgraph.graph.driver import Graph
 from civgraph.ingest.synth.province import AS_OF

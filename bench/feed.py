@@ -26,7 +26,7 @@ from typing import Any
 from websockets.asyncio.client import ClientConnection, connect
 
 from bench.ingest import VAR, province
-from bench.read_api import fresh_graph, running_api
+from bench.servers import fresh_graph, running_api
 from civgraph.graph.driver import Graph
 from civgraph.graph.models import CommunityFields, CommunityKind, HouseholdFields
 from civgraph.graph.nodes import upsert_nodes

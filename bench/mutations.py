@@ -22,7 +22,7 @@ from typing import Any
 import httpx
 
 from bench.ingest import VAR
-from bench.read_api import fresh_graph, running_api
+from bench.servers import fresh_graph, running_api
 from civgraph.graph.identifiers import make_resident_id
 
 CREATE = """

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from bench.ingest import VAR, ingest, province
-from bench.read_api import running_graph
+from bench.servers import running_graph
 from civgraph.graph.driver import Graph
 from civgraph.graph.rules import QUERIES, Rule, count_findings, every_finding, findings
 from civgraph.graph.server import process
