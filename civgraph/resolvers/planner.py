@@ -30,6 +30,7 @@ from graphql import (
     GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
+    SelectionSetNode,
     get_named_type,
     is_non_null_type,
 )
@@ -97,56 +98,100 @@ def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitio
     return next((d for d in found if d.name and d.name.value == name), None)
 
 
-async def answer(
-    schema: GraphQLSchema, document: DocumentNode, operation_name: str | None,
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A query's root fields: those planned (one statement each), in the operation's order,
+    and the rest, for strawberry to execute as usual."""
+
+    keys: list[str]  # every root field's response key, in order
+    planned: dict[str, Root]
+    rest: list[FieldNode]
+    fields: dict[str, list[FieldNode]]
+    query_type: GraphQLObjectType
+    planning: Planning
+
+    async def run(self) -> Answer:
+        """Reads and shapes the planned root fields (concurrently, as graphql-core would)."""
+        keys = list(self.planned)
+        values = await asyncio.gather(*(self.planned[k]() for k in keys), return_exceptions=True)
+        data: dict[str, Any] | None = {}
+        errors: list[GraphQLError] = []
+        for key, value in zip(keys, values, strict=True):
+            if not isinstance(value, BaseException):
+                data = None if data is None else data | {key: value}
+                continue
+            if not isinstance(value, Exception):
+                raise value
+            # as graphql-core reports a field's failure: null (its parent's when it may not
+            # be null) and an error with the original (masked to the client when unexpected)
+            nodes = self.fields[key]
+            errors.append(GraphQLError(str(value), nodes, path=[key], original_error=value))
+            if data is not None and is_non_null_type(
+                self.query_type.fields[nodes[0].name.value].type
+            ):
+                data = None
+            elif data is not None:
+                data[key] = None
+        return Answer(data, errors, self.planning.unmasked)
+
+    def rest_of(self, document: DocumentNode, operation: OperationDefinitionNode) -> DocumentNode:
+        """The document with only the root fields not planned (fragments kept)."""
+        selection = SelectionSetNode(selections=tuple(self.rest))
+        reduced = OperationDefinitionNode(
+            operation=operation.operation, name=operation.name,
+            variable_definitions=operation.variable_definitions,
+            directives=operation.directives, selection_set=selection,
+        )  # fmt: skip
+        others = [d for d in document.definitions if not isinstance(d, OperationDefinitionNode)]
+        return DocumentNode(definitions=(reduced, *others))
+
+
+def plan(
+    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | None,
     variables: dict[str, Any] | None, request: Request,
-) -> Answer | None:  # fmt: skip
-    """The data of a query whose every root field the planner plans, one statement each;
-    None when it plans none or not all of them (the caller executes it as usual)."""
-    operation = operation_of(document, operation_name)
+) -> Plan | None:  # fmt: skip
+    """The plan of a query's root fields; None for anything else (or when the variables do
+    not coerce: graphql-core reports that)."""
     if operation is None or operation.operation is not OperationType.QUERY:
         return None
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if not isinstance(coerced, VariableValues):
-        return None  # graphql-core reports the variables' errors
+        return None
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
     sees = request.principal is not None and policy.sees_pii(request.principal)
     planning = Planning(schema, fragments, coerced, sees, request.max_page_size)
     query_type = schema.query_type
     assert query_type is not None
-    roots: list[tuple[str, Root]] = []
-    try:
-        fields: dict[str, list[FieldNode]] = {}
-        planning.visit(query_type, operation.selection_set, fields, set())
-        for key, nodes in fields.items():
-            roots.append((key, plan_root(planning, request, query_type, nodes)))
-    except Unplannable as reason:
-        FALLBACKS[str(reason).split(":", 1)[0]] += 1
-        log.debug("not planned", reason=str(reason))
-        return None
-    except Exception:  # a planner's bug must not fail a query the resolvers can answer
-        FALLBACKS["error"] += 1
-        log.warning("planning failed", exc_info=True)
-        return None
-    values = await asyncio.gather(*(root() for _, root in roots), return_exceptions=True)
-    data: dict[str, Any] | None = {}
-    errors: list[GraphQLError] = []
-    for (key, _), value in zip(roots, values, strict=True):
-        if not isinstance(value, BaseException):
-            data = None if data is None else data | {key: value}
-            continue
-        if not isinstance(value, Exception):
-            raise value
-        # as graphql-core reports a field's failure: null (its parent's, when it may not be
-        # null) and an error with the original (masked to the client when unexpected)
-        name = fields[key][0].name.value
-        errors.append(GraphQLError(str(value), fields[key], path=[key], original_error=value))
-        if data is not None and is_non_null_type(query_type.fields[name].type):
-            data = None
-        elif data is not None:
-            data[key] = None
-    return Answer(data, errors, planning.unmasked)
+    fields: dict[str, list[FieldNode]] = {}
+    planning.visit(query_type, operation.selection_set, fields, set())
+    planned: dict[str, Root] = {}
+    rest: list[FieldNode] = []
+    for key, nodes in fields.items():
+        try:
+            planned[key] = plan_root(planning, request, query_type, nodes)
+        except Unplannable as reason:
+            FALLBACKS[str(reason).split(":", 1)[0]] += 1
+            log.debug("not planned", reason=str(reason))
+            rest += nodes
+        except Exception:  # a planner's bug must not fail what the resolvers can answer
+            FALLBACKS["error"] += 1
+            log.warning("planning failed", exc_info=True)
+            rest += nodes
+    return Plan(list(fields), planned, rest, fields, query_type, planning)
+
+
+def merged(
+    plan: Plan, answer: Answer, executed: Any
+) -> tuple[dict[str, Any] | None, list[GraphQLError]]:
+    """The planned root fields' answer and graphql-core's for the rest, in the operation's
+    order of root fields."""
+    errors = [*(getattr(executed, "errors", None) or []), *answer.errors]
+    theirs = getattr(executed, "data", None)
+    if answer.data is None or theirs is None:
+        return None, errors
+    data = {key: answer.data[key] if key in answer.data else theirs.get(key) for key in plan.keys}
+    return data, errors
 
 
 def plan_root(

@@ -1,9 +1,11 @@
-"""The schema extension that answers a query from the read planner (civgraph/resolvers/
-planner.py) when it plans every root field: one statement per root field, the JSON built
-without strawberry's per-object execution. Other operations execute as usual."""
+"""The schema extension that answers a query's root fields from the read planner
+(civgraph/resolvers/planner.py): one statement per planned root field, the JSON built
+without strawberry's per-object execution. Root fields it does not plan are executed as
+usual, and the two answers merged; mutations and subscriptions are not touched."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncGenerator
 from typing import Any
 
@@ -22,24 +24,43 @@ class Planned(SchemaExtension):
     async def on_execute(self) -> AsyncGenerator[None, None]:
         run = self.execution_context
         context = run.context
+        document = run.graphql_document
         if (
-            run.result is None
-            and isinstance(context, Context)
-            and context.settings.planner
-            and run.graphql_document is not None
+            run.result is not None
+            or not isinstance(context, Context)
+            or not context.settings.planner
+            or document is None
         ):
-            request = planner.Request(
-                context.graph, context.scope, context.principal,
-                context.settings.max_page_size, to_order, self.converted,
-            )  # fmt: skip
-            found = await planner.answer(
-                run.schema._schema, run.graphql_document, run.operation_name, run.variables,
-                request,
-            )  # fmt: skip
-            if found is not None:
-                context.unmasked += found.unmasked
-                run.result = ExecutionResult(data=found.data, errors=found.errors or None)
-        yield
+            yield
+            return
+        operation = planner.operation_of(document, run.operation_name)
+        request = planner.Request(
+            context.graph, context.scope, context.principal, context.settings.max_page_size,
+            to_order, self.converted,
+        )  # fmt: skip
+        plan = planner.plan(run.schema._schema, document, operation, run.variables, request)
+        if plan is None or not plan.planned:
+            yield
+            return
+        if not plan.rest:
+            found = await plan.run()
+            context.unmasked += found.unmasked
+            run.result = ExecutionResult(data=found.data, errors=found.errors or None)
+            yield
+            return
+        assert operation is not None
+        planned = asyncio.ensure_future(plan.run())
+        run.graphql_document = plan.rest_of(document, operation)
+        try:
+            yield
+        finally:
+            found = await planned
+            run.graphql_document = document
+        context.unmasked += found.unmasked
+        # strawberry returns the result object it made (not run.result): amend it in place
+        data, errors = planner.merged(plan, found, run.result)
+        if run.result is not None:
+            run.result.data, run.result.errors = data, errors or None
 
     def converted(self, field: GraphQLField, values: dict[str, Any]) -> dict[str, Any]:
         """Argument values as strawberry passes them to the field's resolver."""

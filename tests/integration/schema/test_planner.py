@@ -70,6 +70,13 @@ query ($code: String!) {
   township: region(code: $code) { communities { code township { code } } }
 }"""
 
+OVERLAP = "{ programOverlap(programs: [DIBAO_URBAN, MEDICAL_ASSISTANCE]) { count } }"
+MIXED = """
+{
+  region(code: "340000") { name }
+  programOverlap(programs: [DIBAO_URBAN, MEDICAL_ASSISTANCE]) { count }
+  people(first: 3) { nodes { name } }
+}"""
 TOWNSHIPS = "{ regions(first: 1, filter: {level: TOWNSHIP}) { nodes { code } } }"
 
 
@@ -154,3 +161,13 @@ async def test_what_it_does_not_plan_falls_back_and_is_counted(demo_graph: Graph
 
     assert statements == 2  # the page, then the sources through a DataLoader
     assert sum(planner.FALLBACKS.values()) == before + 1
+
+
+async def test_the_root_fields_it_plans_are_planned_beside_those_it_does_not(
+    demo_graph: Graph,
+) -> None:
+    _, overlap = await run(demo_graph, OVERLAP)
+
+    data = await same_answer(demo_graph, MIXED, roots=2 + overlap)  # its own, and one each
+
+    assert list(data) == ["region", "programOverlap", "people"]
