@@ -41,7 +41,7 @@ from civgraph.auth import policy
 from civgraph.auth.principal import Principal
 from civgraph.graph import pages, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
-from civgraph.graph.driver import Graph
+from civgraph.graph.driver import Graph, native
 from civgraph.graph.filters import Condition, InScope
 from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
@@ -292,7 +292,6 @@ def connection(
     shape, wants_total = connection_shape(planning, connection_type, label, read, order, nodes,
                                           first)  # fmt: skip
     page_order = planned.PageOrder(order.prop, order.descending)
-    read.need(order.prop)
 
     async def read_page() -> Any:
         row = await planned.read_page(
@@ -326,7 +325,7 @@ def connection_shape(
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         found = row["page"]
         shown = found[:first]
-        cursors = [pages.encode_cursor(order, item["s"], item["o"]["id"]) for item in shown]
+        cursors = [pages.encode_cursor(order, native(item["s"]), item["i"]) for item in shown]
         made = [shape_node(item["o"]) for item in shown] if node_nodes else []
         end = cursors[-1] if cursors else None
         info = {"hasNextPage": len(found) > first, "endCursor": end, "__typename": "PageInfo"}

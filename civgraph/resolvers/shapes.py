@@ -40,6 +40,7 @@ from strawberry.relay.utils import to_base64
 from civgraph.auth import policy
 from civgraph.graph import models, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
+from civgraph.graph.driver import native
 from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.relations import LOOKUPS, RELATIONS, Relation
@@ -168,6 +169,7 @@ class Planning:
         required = isinstance(type_, GraphQLNonNull)
 
         def value(raw: Any) -> Any:
+            raw = native(raw)
             if raw is None:
                 raw = default
             if raw is None:
@@ -217,6 +219,7 @@ class Planning:
         definition = type_.fields[name]
         where = f"{owner}.{name}"
         if name == "id":
+            read.need("id")
             return lambda raw: to_base64(owner, raw["id"])
         if name == "provenance":
             return self.provenance(read.need, nodes)
@@ -269,7 +272,7 @@ class Planning:
         prop = read.need("birthDate")
 
         def age(raw: dict[str, Any]) -> int:
-            born: date = raw[prop]
+            born: date = native(raw[prop])
             return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
 
         return age
@@ -300,6 +303,7 @@ class Planning:
         for part in relation.parts:
             hop = planned.Hop(part.spec, part.outgoing, planned.Read(part.far), limit,
                               as_of=args.get("asOf"), after=after)  # fmt: skip
+            hop.cursors = paged
             if part.through is not None:
                 hop.through = planned.Through(part.through, LIST_LIMIT + 1)
             if relation.role_filter and args.get("role") is not None:
@@ -372,9 +376,9 @@ class Planning:
             elif name == "via":
                 shapers.append((key, constant(part.via)))
             elif name == "provenance":
-                shapers.append((key, at("r", self.provenance(hop.need, selected))))
+                shapers.append((key, at_rel(self.provenance(hop.need, selected))))
             else:
-                shapers.append((key, at("r", self.edge_property(edge_type, hop, name))))
+                shapers.append((key, at_rel(self.edge_property(edge_type, hop, name))))
         return lambda item: {key: shaper(item) for key, shaper in shapers}
 
     def edge_property(self, edge_type: GraphQLObjectType, hop: planned.Hop, name: str) -> Shaper:
@@ -395,6 +399,12 @@ def at_property(prop: str, serialize: Callable[[Any], Any]) -> Shaper:
 
 def constant(value: Any) -> Shaper:
     return lambda _: value
+
+
+def at_rel(shape: Shaper) -> Shaper:
+    """`shape` applied to an item's relationship (absent when none of its properties is
+    read)."""
+    return lambda item: shape(item.get("r") or {})
 
 
 def at(key: str, shape: Shaper) -> Shaper:

@@ -42,6 +42,10 @@ class CountingGraph(Graph):
         self.statements.append(query)
         return await super().read(query, **params)
 
+    async def read_raw(self, query: LiteralString, **params: Any) -> list[Row]:
+        self.statements.append(query)
+        return await super().read_raw(query, **params)
+
 
 async def households_of(graph: Graph, count: int) -> None:
     await builders.regions(graph)
