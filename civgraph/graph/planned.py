@@ -44,14 +44,14 @@ class Read:
 
     label: Label
     props: list[LiteralString] = field(default_factory=list)
-    columns: list[Hop | Lookup] = field(default_factory=list)
+    columns: list[Column] = field(default_factory=list)
 
     def need(self, prop: LiteralString) -> LiteralString:
         if prop not in self.props:
             self.props.append(prop)
         return prop
 
-    def add(self, column: Hop | Lookup) -> LiteralString:
+    def add(self, column: Column) -> LiteralString:
         """The key of the new column in this node's map."""
         if len(self.columns) == len(COLUMNS):
             raise TooLarge("too many relationship fields on one node")
@@ -102,6 +102,17 @@ class Lookup:
     node: Read
 
 
+@dataclass(eq=False)
+class Sources:
+    """The source records describing the node (DESCRIBES), oldest first, at most `limit`,
+    each with the match key and score that tied it to the node."""
+
+    limit: int
+
+
+Column = Hop | Lookup | Sources
+
+
 class Statement:
     """A statement being written: its parameters and fresh variable names."""
 
@@ -134,9 +145,24 @@ class Statement:
     def projection(self, var: LiteralString, read: Read) -> LiteralString:
         entries: list[LiteralString] = ["." + prop for prop in read.props]
         for key, column in zip(COLUMNS, read.columns, strict=False):
-            text = self.hop(var, column) if isinstance(column, Hop) else self.lookup(var, column)
+            if isinstance(column, Hop):
+                text = self.hop(var, column)
+            elif isinstance(column, Lookup):
+                text = self.lookup(var, column)
+            else:
+                text = self.sources(var, column)
             entries.append(key + ": " + text)
         return var + " {" + ", ".join(entries) + "}"
+
+    def sources(self, near: LiteralString, sources: Sources) -> LiteralString:
+        record, d, _ = self.fresh()
+        return (
+            "COLLECT { MATCH (" + near + ")<-[" + d + ":DESCRIBES]-(" + record + ":SourceRecord) "
+            "WITH " + record + ", " + d + " ORDER BY " + record + ".firstSeen, " + record
+            + ".key LIMIT " + self.param(sources.limit) + " RETURN " + record + " {.source, "
+            ".recordKey, .file, .line, .firstSeen, .lastSeen, matchKey: " + d + ".matchKey, "
+            "score: " + d + ".score} }"
+        )  # fmt: skip
 
     def lookup(self, near: LiteralString, lookup: Lookup) -> LiteralString:
         o, _, _ = self.fresh()

@@ -215,19 +215,19 @@ class Planning:
     ) -> Shaper:
         name, owner = nodes[0].name.value, type_.name
         if name == "__typename":
-            return lambda _: owner
+            return constant(owner)
         definition = type_.fields[name]
-        where = f"{owner}.{name}"
         if name == "id":
             read.need("id")
             return lambda raw: to_base64(owner, raw["id"])
         if name == "provenance":
             return self.provenance(read.need, nodes)
-        if name == "age" and label is Label.PERSON:
-            return self.age(read, definition, nodes)
+        if name in ("age", "sources"):
+            computed = self.age if name == "age" else self.sources
+            return computed(read, definition, nodes)
         relation = RELATIONS.get((owner, name))
         if relation is not None:
-            return self.relation(relation, read, definition, nodes, where)
+            return self.relation(relation, read, definition, nodes, f"{owner}.{name}")
         return self.stored(type_, label, read, nodes)
 
     def stored(
@@ -266,6 +266,29 @@ class Planning:
                 type_.fields[name].type, f"Provenance.{name}"))  # fmt: skip
             shapers.append((key, at_property(prop, serialize)))
         return lambda raw: {key: shaper(raw) for key, shaper in shapers}
+
+    def sources(
+        self, read: planned.Read, definition: GraphQLField, nodes: list[FieldNode]
+    ) -> Shaper:
+        """An entity's source records (SourceRecord objects)."""
+        first = self.page_size(self.arguments(definition, nodes)["first"], "Entity.sources")
+        key = read.add(planned.Sources(first))
+        type_ = self.object_type("SourceRecord")
+        shapers: list[tuple[str, Shaper]] = []
+        for response_key, selected in self.collect(type_, nodes).items():
+            name = selected[0].name.value
+            if name == "__typename":
+                shapers.append((response_key, constant("SourceRecord")))
+                continue
+            serialize = self.serializer(type_.fields[name].type, f"SourceRecord.{name}")
+            prop = "source" if name == "registry" else name
+            shapers.append((response_key, at_property(prop, self.mask("SourceRecord", name,
+                                                                      serialize))))  # fmt: skip
+
+        def record(raw: dict[str, Any]) -> dict[str, Any]:
+            return {response_key: shaper(raw) for response_key, shaper in shapers}
+
+        return lambda raw: [record(found) for found in raw[key]]
 
     def age(self, read: planned.Read, definition: GraphQLField, nodes: list[FieldNode]) -> Shaper:
         as_of: date = self.arguments(definition, nodes).get("asOf") or date.today()

@@ -70,6 +70,12 @@ query ($code: String!) {
   township: region(code: $code) { communities { code township { code } } }
 }"""
 
+UNPLANNED = "{ communities(first: 5) { nodes { linkage { status } } } }"
+SOURCES = """
+{
+  people(first: 30) { nodes { sources(first: 3) { __typename registry recordKey file line
+    firstSeen lastSeen matchKey score } households { household { sources { registry } } } } }
+}"""
 OVERLAP = "{ programOverlap(programs: [DIBAO_URBAN, MEDICAL_ASSISTANCE]) { count } }"
 MIXED = """
 {
@@ -157,10 +163,21 @@ async def test_several_root_fields_are_one_statement_each(demo_graph: Graph) -> 
 async def test_what_it_does_not_plan_falls_back_and_is_counted(demo_graph: Graph) -> None:
     before = sum(planner.FALLBACKS.values())
 
-    _, statements = await run(demo_graph, "{ people(first: 5) { nodes { sources { registry } } } }")
+    ours, statements = await run(demo_graph, UNPLANNED)
+    theirs, loaders = await run(demo_graph, UNPLANNED, planned=False)
 
-    assert statements == 2  # the page, then the sources through a DataLoader
+    assert ours == theirs
+    assert statements == loaders > 1  # the page, then each community's linkage
     assert sum(planner.FALLBACKS.values()) == before + 1
+
+
+@pytest.mark.parametrize("principal", [ADMIN, VIEWER], ids=["admin", "viewer"])
+async def test_source_records_with_their_match_keys(
+    demo_graph: Graph, principal: Principal
+) -> None:
+    data = await same_answer(demo_graph, SOURCES, principal)
+
+    assert any(node["sources"] for node in data["people"]["nodes"])
 
 
 async def test_the_root_fields_it_plans_are_planned_beside_those_it_does_not(
