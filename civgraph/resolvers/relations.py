@@ -41,6 +41,7 @@ class Relation:
     near: str | None = None
     far: str | None = None
     role_filter: bool = False  # takes `role`, kept on the relationship's `role`
+    by_score: bool = False  # best first: by the relationship's `score`, descending
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +176,14 @@ RELATIONS["Community", "staff"] = Relation(
     (Part(R.SERVES, L.COMMUNITY, L.PERSON, False),),
     near="community", far="provider", role_filter=True,
 )  # fmt: skip
+
+# Entity resolution's open questions, either side, best first.
+for owner, label, far in (("Person", L.PERSON, "person"),
+                          ("Organization", L.ORGANIZATION, "organization")):  # fmt: skip
+    RELATIONS[owner, "possiblySame"] = Relation(
+        (Part(R.POSSIBLY_SAME, label, label), Part(R.POSSIBLY_SAME, label, label, False)),
+        far=far, by_score=True,
+    )  # fmt: skip
 
 LOOKUPS: dict[tuple[str, str], Lookup] = {
     ("Region", "parent"): Lookup(L.REGION, "parentCode"),

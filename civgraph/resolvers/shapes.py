@@ -78,6 +78,9 @@ def property_names(model: type[Any]) -> dict[str, tuple[LiteralString, Any]]:
 
 NODE_PROPS = {label: property_names(model) for label, model in models.STORED.items()}
 EDGE_PROPS = {name: property_names(model) for name, model in EDGE_MODELS.items()}
+MATCH_PROPS: dict[str, tuple[LiteralString, Any]] = {"score": ("score", None),
+                                                     "matchKey": ("matchKey", None)}  # fmt: skip
+EDGE_PROPS["PossibleMatch"] = EDGE_PROPS["PossibleOrganizationMatch"] = MATCH_PROPS
 
 
 @dataclass
@@ -319,6 +322,7 @@ class Planning:
             after = link_cursor(args.get("after"), where)
         items: list[tuple[LiteralString, Callable[[dict[str, Any]], Any]]] = []
         item_type, item_nodes = named, nodes
+        hops: list[planned.Hop] = []
         if isinstance(named, GraphQLObjectType) and paged:
             item_type = get_named_type(named.fields["items"].type)
             item_nodes = [n for ns in self.collect(named, nodes).values() for n in ns
@@ -333,11 +337,19 @@ class Planning:
                 role = args["role"]
                 hop.rel_equals = ("role", getattr(role, "value", role))
             key = read.add(hop)
+            hops.append(hop)
             shape = self.item(relation, part, hop, item_type, item_nodes)
             items.append((key, shape))
 
+        if relation.by_score:
+            for hop in hops:
+                hop.need("score")
+
         def gathered(raw: dict[str, Any]) -> list[tuple[dict[str, Any], Any]]:
-            return [(item, shape(item)) for key, shape in items for item in raw[key]]
+            found = [(item, shape(item)) for key, shape in items for item in raw[key]]
+            if relation.by_score:
+                found.sort(key=lambda pair: -float(pair[0]["r"]["score"]))
+            return found
 
         if single:
             return lambda raw: next((value for _, value in gathered(raw)), None)

@@ -70,6 +70,9 @@ query ($code: String!) {
   township: region(code: $code) { communities { code township { code } } }
 }"""
 
+POSSIBLY = """
+{ people(first: 100) { nodes { possiblySame { score matchKey provenance { recordKey }
+  person { name } } } } }"""
 UNPLANNED = "{ communities(first: 5) { nodes { linkage { status } } } }"
 SOURCES = """
 {
@@ -113,7 +116,7 @@ async def same_answer(
 @pytest.mark.parametrize(
     ("root", "field"),
     [(r, f) for r, fields in FIELDS.items() for f in fields
-     if (r, f) not in {("organizations", "possiblySame"), ("programs", "enrollments")}],
+     if (r, f) != ("programs", "enrollments")],
 )  # fmt: skip
 async def test_each_relationship_field_is_planned_and_answers_as_the_loaders(
     demo_graph: Graph, root: str, field: str
@@ -169,6 +172,10 @@ async def test_what_it_does_not_plan_falls_back_and_is_counted(demo_graph: Graph
     assert ours == theirs
     assert statements == loaders > 1  # the page, then each community's linkage
     assert sum(planner.FALLBACKS.values()) == before + 1
+
+
+async def test_people_someone_may_be_best_first(demo_graph: Graph) -> None:
+    await same_answer(demo_graph, POSSIBLY)
 
 
 @pytest.mark.parametrize("principal", [ADMIN, VIEWER], ids=["admin", "viewer"])
