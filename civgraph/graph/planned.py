@@ -272,6 +272,7 @@ async def read_many(
 class PageOrder:
     prop: LiteralString
     descending: bool
+    nullable: bool = False  # nodes without the property come last, by id
 
 
 async def read_page(
@@ -279,27 +280,50 @@ async def read_page(
     conditions: list[Condition], order: PageOrder, limit: int,
     after: tuple[Any, str] | None, total: bool,
 ) -> Row:  # fmt: skip
-    """A keyset page of nodes of one label (`page`: items `s` the sort value and `o` the
-    node) and, when `total`, how many match in all (`total`); one row."""
+    """A keyset page of nodes of one label (`page`: items `s` the sort value, `i` the id and
+    `o` the node) and, when `total`, how many match in all (`total`); one row. A nullable
+    order's nodes without the value come last, by id."""
     compiled = compile_conditions(conditions)
     statement = Statement(scope)
     statement.params.update(compiled.params)
-    where = compiled.where  # the scope is one of the conditions (graph.filters.InScope)
+    # the scope is one of the conditions (graph.filters.InScope)
+    matched: LiteralString = "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + compiled.where
+    limited = " LIMIT " + statement.param(limit)
     prop, direction = order.prop, ("DESC" if order.descending else "ASC")
     beyond: LiteralString = "<" if order.descending else ">"
-    cut: LiteralString = ""
-    if after is not None:
-        value, last = statement.param(after[0]), statement.param(after[1])
-        cut = (
-            " AND (n." + prop + " " + beyond + " " + value + " OR (n." + prop + " = " + value
-            + " AND n.id " + beyond + " " + last + "))"
+    in_tail = order.nullable and after is not None and after[0] is None
+    valued: LiteralString = ""
+    if not in_tail:
+        cut: LiteralString = ""
+        if after is not None:
+            value, last = statement.param(after[0]), statement.param(after[1])
+            cut = (
+                " AND (n." + prop + " " + beyond + " " + value + " OR (n." + prop + " = "
+                + value + " AND n.id " + beyond + " " + last + "))"
+            )  # fmt: skip
+        present: LiteralString = " AND n." + prop + " IS NOT NULL" if order.nullable else ""
+        valued = (
+            matched + present + cut + " WITH n, 0 AS part ORDER BY n." + prop + " " + direction
+            + ", n.id " + direction + limited + " RETURN n, part"
         )  # fmt: skip
-    matched: LiteralString = "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where
+    pages: list[LiteralString] = [valued] if valued else []
+    if order.nullable:
+        tail_cut: LiteralString = ""
+        if in_tail and after is not None:
+            tail_cut = " AND n.id " + beyond + " " + statement.param(after[1])
+        pages.append(
+            matched + " AND n." + prop + " IS NULL" + tail_cut + " WITH n, 1 AS part "
+            "ORDER BY n.id " + direction + limited + " RETURN n, part"
+        )  # fmt: skip
+    page: LiteralString = pages[0] + " "
+    if len(pages) > 1:  # the valued nodes, then those without the value
+        page = (
+            "CALL () { " + " UNION ALL ".join(pages) + " } WITH n, part ORDER BY part, n." + prop
+            + " " + direction + ", n.id " + direction + limited + " "
+        )  # fmt: skip
     query = (
-        "RETURN COLLECT { " + matched + cut + " "
-        "WITH n ORDER BY n." + prop + " " + direction + ", n.id " + direction + " "
-        "LIMIT " + statement.param(limit) + " "
-        "RETURN {s: n." + prop + ", i: n.id, o: " + statement.projection("n", read) + "} } AS page"
+        "RETURN COLLECT { " + page + "RETURN {s: n." + prop + ", i: n.id, "
+        "o: " + statement.projection("n", read) + "} } AS page"
     )  # fmt: skip
     if total:
         query += ", COUNT { " + matched + " } AS total"

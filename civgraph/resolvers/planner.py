@@ -275,8 +275,6 @@ def connection(
 ) -> Root:  # fmt: skip
     where = f"Query.{nodes[0].name.value}"
     order = request.order_of(args["order_by"], args["direction"])
-    if order.nullable:
-        raise Unplannable(f"{where}: an order with a tail of nodes without the value")
     first = planning.page_size(args["first"], where)
     after = None
     if args.get("after") is not None:
@@ -291,7 +289,7 @@ def connection(
     read = planned.Read(label)
     shape, wants_total = connection_shape(planning, connection_type, label, read, order, nodes,
                                           first)  # fmt: skip
-    page_order = planned.PageOrder(order.prop, order.descending)
+    page_order = planned.PageOrder(order.prop, order.descending, order.nullable)
 
     async def read_page() -> Any:
         row = await planned.read_page(

@@ -70,6 +70,12 @@ query ($code: String!) {
   township: region(code: $code) { communities { code township { code } } }
 }"""
 
+BY_ID_NUMBER = """
+query ($after: String, $direction: Direction!) {
+  people(first: 40, orderBy: ID_NUMBER, direction: $direction, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor } nodes { idNumber name }
+  }
+}"""
 POSSIBLY = """
 { people(first: 100) { nodes { possiblySame { score matchKey provenance { recordKey }
   person { name } } } } }"""
@@ -147,6 +153,25 @@ async def test_fragments_aliases_and_directives(demo_graph: Graph, skip: bool) -
     data = await same_answer(demo_graph, FRAGMENTS, skip=skip)
 
     assert ("households" in data["people"]["nodes"][0]) is not skip
+
+
+@pytest.mark.parametrize("direction", ["ASC", "DESC"])
+async def test_pages_of_a_nullable_order_end_with_the_nodes_without_the_value(
+    demo_graph: Graph, direction: str
+) -> None:
+    after, seen, pages = None, [], 0
+    while pages < 40:
+        data = await same_answer(demo_graph, BY_ID_NUMBER, after=after, direction=direction)
+        found = data["people"]
+        seen += [node["idNumber"] for node in found["nodes"]]
+        after, pages = found["pageInfo"]["endCursor"], pages + 1
+        if not found["pageInfo"]["hasNextPage"]:
+            break
+
+    numbered = [number for number in seen if number is not None]
+    assert seen[len(numbered) :] == [None] * (len(seen) - len(numbered))
+    assert numbered == sorted(numbered, reverse=direction == "DESC")
+    assert len(seen) == data["people"]["totalCount"]
 
 
 async def test_nested_pages_follow_their_cursors(demo_graph: Graph) -> None:
