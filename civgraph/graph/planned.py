@@ -304,7 +304,7 @@ async def read_page(
         present: LiteralString = " AND n." + prop + " IS NOT NULL" if order.nullable else ""
         valued = (
             matched + present + cut + " WITH n, 0 AS part ORDER BY n." + prop + " " + direction
-            + ", n.id " + direction + limited + " RETURN n, part"
+            + ", n.id " + direction + limited
         )  # fmt: skip
     pages: list[LiteralString] = [valued] if valued else []
     if order.nullable:
@@ -313,12 +313,13 @@ async def read_page(
             tail_cut = " AND n.id " + beyond + " " + statement.param(after[1])
         pages.append(
             matched + " AND n." + prop + " IS NULL" + tail_cut + " WITH n, 1 AS part "
-            "ORDER BY n.id " + direction + limited + " RETURN n, part"
+            "ORDER BY n.id " + direction + limited
         )  # fmt: skip
     page: LiteralString = pages[0] + " "
     if len(pages) > 1:  # the valued nodes, then those without the value
         page = (
-            "CALL () { " + " UNION ALL ".join(pages) + " } WITH n, part ORDER BY part, n." + prop
+            "CALL () { " + " RETURN n, part UNION ALL ".join(pages) + " RETURN n, part } "
+            "WITH n, part ORDER BY part, n." + prop
             + " " + direction + ", n.id " + direction + limited + " "
         )  # fmt: skip
     query = (
