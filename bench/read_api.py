@@ -36,7 +36,7 @@ import neo4j
 
 from bench.generate import generate
 from civgraph.graph.driver import Graph, connect
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 
@@ -87,7 +87,7 @@ RETURN p.name AS name, COLLECT {
 } AS households"""
 
 PAGE_GRAPHQL = """
-query Page($region: String!) {
+query Page($region: DivisionCode!) {
   people(
     filter: {inRegion: $region, enrolledIn: {programs: [DIBAO_URBAN, DIBAO_RURAL]}}
     first: 50
@@ -109,7 +109,7 @@ RETURN p.name AS name, p.idNumber AS idNumber, COLLECT {
 } AS households"""
 
 OVERLAP_GRAPHQL = """
-query Overlap($region: String!) {
+query Overlap($region: DivisionCode!) {
   programOverlap(
     programs: [DIBAO_URBAN, DIBAO_RURAL, MEDICAL_ASSISTANCE, OLD_AGE_ALLOWANCE]
     regionCode: $region
@@ -241,7 +241,7 @@ def search_from_cypher(rows: list[dict[str, Any]]) -> Any:
 COMMUNITIES_GRAPHQL = """
 { communities(filter: {inRegion: "340000"}, first: 100) { nodes { code } } }"""
 PEOPLE_GRAPHQL = """
-query People($region: String!, $order: PersonOrderField!, $direction: Direction!) {
+query People($region: DivisionCode!, $order: PersonOrderField!, $direction: Direction!) {
   people(filter: {inRegion: $region}, orderBy: $order, direction: $direction, first: 100) {
     nodes { id name }
   }
@@ -301,12 +301,12 @@ def scenarios(inputs: Inputs, rng: random.Random) -> list[Scenario]:
                  [Case({"id": i}, {"id": platform_id(i)}) for i in ids],
                  person_from_graphql, person_from_cypher),
         Scenario("b. filtered page of 50", PAGE_GRAPHQL, PAGE_CYPHER,
-                 [Case({"region": c}, {"prefix": region_prefix(c), "programs": DIBAO})
+                 [Case({"region": c}, {"prefix": parse_division_code(c).prefix, "programs": DIBAO})
                   for c in counties],
                  page_from_graphql, page_from_cypher),
         Scenario("c. programOverlap (city)", OVERLAP_GRAPHQL, OVERLAP_CYPHER,
-                 [Case({"region": c}, {"prefix": region_prefix(c), "programs": PROGRAMS,
-                                       "asOf": today}) for c in cities],
+                 [Case({"region": c}, {"prefix": parse_division_code(c).prefix,
+                                       "programs": PROGRAMS, "asOf": today}) for c in cities],
                  overlap_from_graphql, overlap_from_cypher),
         Scenario("d. search (2 characters)", SEARCH_GRAPHQL, SEARCH_CYPHER,
                  [Case({"text": w}, {"text": w}) for w in words],

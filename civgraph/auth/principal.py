@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 
 
 class Role(StrEnum):
@@ -35,4 +35,4 @@ class Principal:
 
     @property
     def region_prefix(self) -> str | None:
-        return region_prefix(self.region) if self.region else None
+        return parse_division_code(self.region).prefix if self.region else None

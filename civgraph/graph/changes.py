@@ -26,7 +26,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.errors import GraphError
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.graph.scope import narrow
 
 
@@ -192,7 +192,7 @@ class ChangeFilter:
     prefix: str | None = field(init=False)
 
     def __post_init__(self) -> None:
-        requested = region_prefix(self.region_code) if self.region_code else ""
+        requested = parse_division_code(self.region_code).prefix if self.region_code else ""
         object.__setattr__(self, "prefix", narrow(requested, self.scope) or None)
 
     def matches(self, event: ChangeEvent) -> bool:

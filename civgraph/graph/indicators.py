@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import LiteralString
 
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.graph.periods import in_effect
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "plan_targets.csv"
@@ -277,13 +277,16 @@ async def measure(
 def target_for(targets: Iterable[Target], code: str, year: int, prefix: str) -> Target | None:
     """The region's own target, else the nearest enclosing region's that applies to each
     region under it."""
+
+    def covers(t: Target) -> str:
+        return parse_division_code(t.region_code).prefix
+
     candidates = [
         t for t in targets
         if t.indicator == code and t.year == year
-        and (region_prefix(t.region_code) == prefix
-             or (t.each and prefix.startswith(region_prefix(t.region_code))))
+        and (covers(t) == prefix or (t.each and prefix.startswith(covers(t))))
     ]  # fmt: skip
-    return max(candidates, key=lambda t: len(region_prefix(t.region_code)), default=None)
+    return max(candidates, key=lambda t: len(covers(t)), default=None)
 
 
 # --- targets -------------------------------------------------------------------------------

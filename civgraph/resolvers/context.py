@@ -12,6 +12,7 @@ from starlette.websockets import WebSocket
 from civgraph.auth.audit import AuditLog
 from civgraph.auth.principal import Principal
 from civgraph.graph.driver import Graph
+from civgraph.graph.identifiers import DivisionCode, parse_division_code
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import Loaders, create_loaders
 from civgraph.settings import Settings
@@ -36,6 +37,11 @@ class Context:
     def scope(self) -> str | None:
         """The division-code prefix the principal may see; None: everything."""
         return self.principal.region_prefix if self.principal else None
+
+    def region(self, asked: DivisionCode | None) -> str:
+        """The division-code prefix of the region a view, statistic or rule is asked for: the
+        province (CIVGRAPH_PROVINCE) when none is."""
+        return (asked or parse_division_code(self.settings.province)).prefix
 
     def hub(self) -> ChangeHub:
         if self.change_hub is None:

@@ -24,8 +24,8 @@ from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_cursor, decode_id, encode_cursor, page_size, wrap
-from civgraph.schema.scalars import PageInfo, SourceRecord
-from civgraph.schema.views import prefix_of
+from civgraph.schema.scalars import DivisionCode, PageInfo, SourceRecord
+from civgraph.schema.views import REGION
 
 strawberry.enum(Rule, name="InvestigationRule", description="The rules investigations check.")
 strawberry.enum(
@@ -139,9 +139,10 @@ class FindingPage:
 
 
 async def page(
-    info: Info, rule: Rule, region_code: str, as_of: date | None, first: int, after: str | None
-) -> FindingPage:
-    prefix = narrow(prefix_of(region_code), info.context.scope)
+    info: Info, rule: Rule, region_code: DivisionCode | None, as_of: date | None, first: int,
+    after: str | None,
+) -> FindingPage:  # fmt: skip
+    prefix = narrow(info.context.region(region_code), info.context.scope)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
     day, thresholds = as_of or date.today(), thresholds_of(info.context.settings)
@@ -159,9 +160,6 @@ async def page(
             end_cursor=encode_cursor(shown[-1].key) if shown else None,
         ),
     )
-
-
-REGION = "A region (6 or 9 digits) or community (12); the province by default."
 
 
 strawberry.enum(Rel, name="RelationshipType", description="A relationship type of the catalog.")
@@ -382,8 +380,9 @@ RULE_FIELDS: tuple[tuple[str, Rule, str], ...] = (
 
 def rule_field(rule: Rule, description: str) -> StrawberryField:
     async def resolve(
-        info: Info, region_code: str = "340000", as_of: date | None = None, first: int = 20,
-        after: str | None = None,
+        info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        as_of: date | None = None, first: int = 20, after: str | None = None,
     ) -> FindingPage:  # fmt: skip
         return await page(info, rule, region_code, as_of, first, after)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -21,7 +21,8 @@ from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.investigations import Neighborhood, bounded, evidence_link
 from civgraph.schema.reading import wrap
-from civgraph.schema.views import prefix_of
+from civgraph.schema.scalars import DivisionCode
+from civgraph.schema.views import REGION
 
 T = TypeVar("T")
 
@@ -194,8 +195,8 @@ class PlanIndicator:
         )  # fmt: skip
 
 
-def region(info: Info, region_code: str) -> str:
-    prefix = narrow(prefix_of(region_code), info.context.scope)
+def region(info: Info, region_code: DivisionCode | None) -> str:
+    prefix = narrow(info.context.region(region_code), info.context.scope)
     if prefix == NOTHING:
         raise UserError(f"regionCode: {region_code} is outside your region")
     return prefix
@@ -248,8 +249,9 @@ class Plan:
         "the trend over `years` years, and the `weakest` communities."
     )
     async def linkage_coverage(
-        self, info: Info, region_code: str = "340000", year: int | None = None,
-        years: int = 3, weakest: int = 10,
+        self, info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        year: int | None = None, years: int = 3, weakest: int = 10,
     ) -> LinkageCoverage:  # fmt: skip
         prefix, chosen, today = region(info, region_code), year_of(year), date.today()
         years, weakest = bounded(years, 1, 10, "years"), bounded(weakest, 0, 100, "weakest")
@@ -282,11 +284,11 @@ class Plan:
         "with funder and provider, volunteers; at most `limit` (≤ 2000) relationships."
     )
     async def linkage_graph(
-        self, info: Info, region_code: str, as_of: date | None = None, limit: int = 500
+        self, info: Info, region_code: DivisionCode, as_of: date | None = None, limit: int = 500
     ) -> Neighborhood:
-        prefix = region(info, region_code)
-        if len(prefix) < 9:
+        if len(region_code.prefix) < 9:
             raise UserError("regionCode: a township (9 digits) or community (12 digits)")
+        prefix = region(info, region_code)
         found = await linkage.linkage_graph(
             info.context.graph, prefix, as_of or date.today(), bounded(limit, 1, 2000, "limit")
         )
@@ -298,7 +300,10 @@ class Plan:
         "year's, the plan's target and whether it is met (docs/indicators.md)."
     )
     async def plan_indicators(
-        self, info: Info, region_code: str = "340000", year: int | None = None
+        self,
+        info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        year: int | None = None,
     ) -> list[PlanIndicator]:
         prefix, chosen, today = region(info, region_code), year_of(year), date.today()
         graph, age = info.context.graph, info.context.settings.old_age_allowance_age

@@ -12,16 +12,14 @@ import strawberry
 from civgraph.graph import search as full_text
 from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
-from civgraph.graph.identifiers import region_prefix
 from civgraph.graph.models import stored
 from civgraph.graph.scope import narrow
-from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
 from civgraph.schema.nodes import Community, Facility, Organization, Person
 from civgraph.schema.reading import decode_cursor, encode_cursor, page_size, wrap
-from civgraph.schema.scalars import PageInfo
+from civgraph.schema.scalars import DivisionCode, PageInfo
 
 SearchEntity = Annotated[
     Person | Organization | Facility | Community,
@@ -87,8 +85,7 @@ class EnrollmentGroup:
     amount: float = strawberry.field(description="Sum of the enrollments' monthly amounts, yuan.")
 
 
-def prefix_of(region_code: str) -> str:
-    return region_prefix(lookups.region_or_community_code(region_code))
+REGION = "The region (or community) asked for; null: the province (CIVGRAPH_PROVINCE)."
 
 
 def group_of(group: statistics.Group, region_length: int) -> EnrollmentGroup:
@@ -125,13 +122,14 @@ class Views:
     @strawberry.field(description="People enrolled, themselves or through their household, in at "
                       "least `minPrograms` of `programs` on `asOf` (default today).")  # fmt: skip
     async def program_overlap(
-        self, info: Info, programs: list[ProgramCode], region_code: str = "340000",
+        self, info: Info, programs: list[ProgramCode],
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
         as_of: date | None = None, min_programs: int = 2, first: int = 20, after: str | None = None,
     ) -> ProgramOverlap:  # fmt: skip
         if min_programs < 1:
             raise UserError("minPrograms must be at least 1")
         graph, day = info.context.graph, as_of or date.today()
-        prefix = narrow(prefix_of(region_code), info.context.scope)
+        prefix = narrow(info.context.region(region_code), info.context.scope)
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = decode_cursor(after, 1)[0] if after else None
@@ -152,11 +150,12 @@ class Views:
     @strawberry.field(description="Enrolled people, enrollments and amounts in a region on `asOf`, "
                       "grouped by the dimensions asked (counted in the database).")  # fmt: skip
     async def enrollment_statistics(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        programs: list[ProgramCode] | None = None,
+        self, info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        as_of: date | None = None, programs: list[ProgramCode] | None = None,
         group_by: list[StatisticsDimension] | None = None,
     ) -> list[EnrollmentGroup]:  # fmt: skip
-        prefix = narrow(prefix_of(region_code), info.context.scope)
+        prefix = narrow(info.context.region(region_code), info.context.scope)
         codes = [p.value for p in programs] if programs else [p.value for p in ProgramCode]
         dimensions = frozenset(d.value for d in group_by or [StatisticsDimension.PROGRAM])
         groups = await statistics.enrollment_statistics(

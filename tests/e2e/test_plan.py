@@ -15,7 +15,7 @@ from tests.servers import Api
 from tests.servers import create_key as cli_key
 
 COVERAGE = """
-query ($region: String!) {
+query ($region: DivisionCode!) {
   linkageCoverage(regionCode: $region, year: 2026, years: 2, weakest: 1) {
     year region { regionCode name tally { communities linked partial none linkedShare } }
     children { regionCode tally { linked } }
@@ -24,7 +24,7 @@ query ($region: String!) {
   }
 }"""
 COMMUNITY = """
-query ($code: String!) {
+query ($code: DivisionCode!) {
   community(code: $code) {
     linkage(asOf: "2026-11-01") {
       status missing volunteers
@@ -38,7 +38,7 @@ query ($code: String!) {
   linkageGraph(regionCode: $code, asOf: "2026-11-01") { truncated links { type } }
 }"""
 INDICATORS = """
-query ($region: String!) {
+query ($region: DivisionCode!) {
   planIndicators(regionCode: $region, year: 2026) {
     code value baseline target targetRegionCode status unit
   }
