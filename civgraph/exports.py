@@ -21,7 +21,7 @@ from civgraph.graph.changes import plain
 from civgraph.graph.identifiers import DivisionCode, parse_division_code
 from civgraph.graph.rules import Finding, Rule, every_finding
 from civgraph.graph.rules.evidence import EvidenceLink
-from civgraph.graph.scope import narrow
+from civgraph.graph.scope import Scoped
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.extensions import request_id
 from civgraph.settings import Settings
@@ -83,16 +83,14 @@ async def findings_csv(request: Request) -> Response:
         rule, region, as_of = parse(request.query_params, settings.province)
     except ValueError as error:
         return JSONResponse({"error": str(error)}, 400)
-    scope = principal.region_prefix
-    prefix = narrow(region.prefix, scope)
+    scoped = Scoped(request.app.state.graph, principal.scope)  # this request's
     audit, rid = request.app.state.audit, request_id()
 
     async def body() -> AsyncIterator[str]:
         yield "\ufeff" + line(HEADER)  # a BOM: spreadsheet programs read the CSV as UTF-8
         sent, outcome = 0, "error"
         try:
-            found = every_finding(request.app.state.graph, rule, prefix, as_of,
-                                  thresholds_of(settings), scope=scope)  # fmt: skip
+            found = every_finding(scoped, rule, region.prefix, as_of, thresholds_of(settings))
             async for finding in found:
                 sent += 1
                 yield line(row_of(finding))

@@ -98,11 +98,10 @@ class ChangeFilterInput:
         default=None, description="Kinds of change."
     )
 
-    def to_filter(self, scope: str | None) -> ChangeFilter:
+    def to_filter(self) -> ChangeFilter:
         return ChangeFilter(
-            scope=scope,
             types=frozenset(self.types) if self.types is not None else None,
             programs=frozenset(self.programs) if self.programs is not None else None,
-            region_code=self.region_code.value if self.region_code else None,
+            region=self.region_code,
             operations=frozenset(self.operations) if self.operations is not None else None,
         )

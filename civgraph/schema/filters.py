@@ -10,7 +10,7 @@ from typing import LiteralString
 import strawberry
 
 from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.graph.filters import AnyOf, Compare, Condition, InScope, Op, Related
+from civgraph.graph.filters import AnyOf, Compare, Condition, InRegion, Op, Related
 from civgraph.graph.pages import Order
 from civgraph.schema.enums import (
     AssetKind,
@@ -96,7 +96,7 @@ class EnrollmentFilter:
 
 
 def in_region(code: DivisionCode | None, label: Label) -> list[Condition]:
-    return [] if code is None else [InScope(code.prefix, label)]
+    return [] if code is None else [InRegion(code.prefix, label)]
 
 
 def equal(prop: LiteralString, value: object) -> list[Condition]:

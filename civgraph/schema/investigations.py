@@ -19,7 +19,6 @@ from civgraph.graph.rules import evidence as graph_evidence
 from civgraph.graph.rules import reviews as graph_reviews
 from civgraph.graph.rules.reviews import Review, ReviewStatus
 from civgraph.graph.rules.signals import SignalKind
-from civgraph.graph.scope import narrow
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.context import Info
@@ -135,22 +134,22 @@ class FindingPage:
     )
     async def total_count(self, info: Info) -> int:
         rule, prefix, as_of, thresholds = self.query
-        return await rules.count_findings(info.context.graph, rule, prefix, as_of, thresholds)
+        return await rules.count_findings(info.context.scoped, rule, prefix, as_of, thresholds)
 
 
 async def page(
     info: Info, rule: Rule, region_code: DivisionCode | None, as_of: date | None, first: int,
     after: str | None,
 ) -> FindingPage:  # fmt: skip
-    prefix = narrow(info.context.region(region_code), info.context.scope)
+    prefix = info.context.region(region_code)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
     day, thresholds = as_of or date.today(), thresholds_of(info.context.settings)
     found = await rules.findings(
-        info.context.graph, rule, prefix, day, first + 1, after_key, thresholds,
-        scope=info.context.scope,
-    )  # fmt: skip
+        info.context.scoped, rule, prefix, day, first + 1, after_key, thresholds
+    )
     shown = found[:first]
+    # the marks of the findings just read (in scope): keyed by them, they belong to no region
     marks = await graph_reviews.reviews(info.context.graph, rule, [f.key for f in shown])
     return FindingPage(
         query=(rule, prefix, day, thresholds),
@@ -215,10 +214,9 @@ class Tracing:
         as_of: date | None = None, first: int = 10,
     ) -> list[TracedPath]:  # fmt: skip
         found = await tracing.paths(
-            info.context.graph, entity(from_, "from"), entity(to, "to"),
+            info.context.scoped, entity(from_, "from"), entity(to, "to"),
             hops=bounded(max_hops, 1, tracing.MAX_PATH_HOPS, "maxHops"),
-            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
-            limit=page_size(info, first),
+            via=via or tracing.TIES, as_of=as_of or date.today(), limit=page_size(info, first),
         )  # fmt: skip
         return [
             TracedPath(nodes=[wrap(label, record) for label, record in path.nodes],
@@ -235,9 +233,9 @@ class Tracing:
         as_of: date | None = None, limit: int = 100,
     ) -> Neighborhood:  # fmt: skip
         found = await tracing.neighborhood(
-            info.context.graph, entity(id, "id"),
+            info.context.scoped, entity(id, "id"),
             hops=bounded(hops, 1, tracing.MAX_NEIGHBORHOOD_HOPS, "hops"),
-            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
+            via=via or tracing.TIES, as_of=as_of or date.today(),
             limit=bounded(limit, 1, 500, "limit"),
         )  # fmt: skip
         return Neighborhood(links=[evidence_link(link) for link in found.links],
@@ -320,7 +318,7 @@ class Verification:
     ) -> VerificationReport | None:
         _, node_id = entity(household_id, "householdId", Label.HOUSEHOLD)
         report = await verification.verification_report(
-            info.context.graph, node_id, as_of or date.today(), info.context.scope
+            info.context.scoped, node_id, as_of or date.today()
         )
         if report is None:
             return None

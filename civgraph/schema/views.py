@@ -13,7 +13,6 @@ from civgraph.graph import search as full_text
 from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
 from civgraph.graph.models import stored
-from civgraph.graph.scope import narrow
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
@@ -114,9 +113,7 @@ class Views:
         self, info: Info, text: str, types: list[SearchType] | None = None, first: int = 20
     ) -> list[SearchHit]:
         labels = [Label(t.value) for t in types] if types else list(full_text.SEARCHABLE)
-        hits = await full_text.search(
-            info.context.graph, text, labels, page_size(info, first), info.context.scope
-        )
+        hits = await full_text.search(info.context.scoped, text, labels, page_size(info, first))
         return [SearchHit(score=hit.score, entity=wrap(hit.label, hit.record)) for hit in hits]
 
     @strawberry.field(description="People enrolled, themselves or through their household, in at "
@@ -128,18 +125,18 @@ class Views:
     ) -> ProgramOverlap:  # fmt: skip
         if min_programs < 1:
             raise UserError("minPrograms must be at least 1")
-        graph, day = info.context.graph, as_of or date.today()
-        prefix = narrow(info.context.region(region_code), info.context.scope)
+        scoped, day = info.context.scoped, as_of or date.today()
+        prefix = info.context.region(region_code)
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = decode_cursor(after, 1)[0] if after else None
         rows = await statistics.overlap_page(
-            graph, codes, prefix, day, min_programs, first, after_id
+            scoped, codes, prefix, day, min_programs, first, after_id
         )
         entries = [overlap_entry(row) for row in rows[:first]]
         end = rows[:first][-1]["person"]["id"] if rows[:first] else None
         return ProgramOverlap(
-            counter=lambda: statistics.overlap_count(graph, codes, prefix, day, min_programs),
+            counter=lambda: statistics.overlap_count(scoped, codes, prefix, day, min_programs),
             entries=entries,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,
@@ -155,13 +152,13 @@ class Views:
         as_of: date | None = None, programs: list[ProgramCode] | None = None,
         group_by: list[StatisticsDimension] | None = None,
     ) -> list[EnrollmentGroup]:  # fmt: skip
-        prefix = narrow(info.context.region(region_code), info.context.scope)
+        scoped, prefix = info.context.scoped, info.context.region(region_code)
         codes = [p.value for p in programs] if programs else [p.value for p in ProgramCode]
         dimensions = frozenset(d.value for d in group_by or [StatisticsDimension.PROGRAM])
         groups = await statistics.enrollment_statistics(
-            info.context.graph, codes, prefix, as_of or date.today(), dimensions
+            scoped, codes, prefix, as_of or date.today(), dimensions
         )
-        length = statistics.child_code_length(prefix)
+        length = statistics.child_code_length(scoped.narrow(prefix))
         return [group_of(group, length) for group in groups]
 
 
