@@ -22,6 +22,7 @@ from bench.rules import busiest_county, province_graph
 from bench.servers import post, running_api
 from civgraph.graph import indicators, linkage
 from civgraph.graph.driver import Graph
+from civgraph.graph.scope import EVERYTHING, Scoped  # a bench reads as the system
 from civgraph.ingest.synth.province import AS_OF
 
 YEAR = AS_OF.year
@@ -48,13 +49,14 @@ async def per_indicator(graph: Graph, prefix: str) -> list[tuple[str, float]]:
         if indicator.statement is None:
             continue
         started = time.perf_counter()
-        await indicators.raw(graph, indicator, prefix, YEAR, AS_OF, 80)
+        await indicators.raw(Scoped(graph, EVERYTHING), indicator, prefix, YEAR, AS_OF, 80)
         found.append((indicator.code, time.perf_counter() - started))
     return found
 
 
 async def bench(args: argparse.Namespace) -> None:
     async with province_graph(args.people) as (graph, server):
+        system = Scoped(graph, EVERYTHING)
         await indicators.load_targets(graph)
         targets = await indicators.stored_targets(graph, [YEAR])
         county = await busiest_county(graph)
@@ -63,10 +65,10 @@ async def bench(args: argparse.Namespace) -> None:
         for name, prefix in (("province", "34"), ("city", county[:4]), ("county", county)):
 
             async def coverage(prefix: str = prefix) -> Any:
-                return await linkage.coverage(graph, prefix, YEAR, AS_OF, years=3, weakest=10)
+                return await linkage.coverage(system, prefix, YEAR, AS_OF, years=3, weakest=10)
 
             async def plan(prefix: str = prefix) -> Any:
-                return await indicators.measure(graph, prefix, YEAR, AS_OF, 80, targets)
+                return await indicators.measure(system, prefix, YEAR, AS_OF, 80, targets)
 
             for call, label in ((coverage, "linkageCoverage"), (plan, "planIndicators")):
                 first, median = await seconds(call)
@@ -86,11 +88,11 @@ async def bench(args: argparse.Namespace) -> None:
         print("planIndicators for the province, one year, by indicator (warm):")
         for code, took in await per_indicator(graph, "34"):
             print(f"  {code:<36} {took:>6.2f} s")
-        found = await linkage.coverage(graph, "34", YEAR, AS_OF)
+        found = await linkage.coverage(system, "34", YEAR, AS_OF)
         tally = found.region.tally
         print(f"linkage {YEAR}: {tally.communities} communities, {tally.linked} linked, "
               f"{tally.partial} partial, {tally.none} none")  # fmt: skip
-        for measured in await indicators.measure(graph, "34", YEAR, AS_OF, 80, targets):
+        for measured in await indicators.measure(system, "34", YEAR, AS_OF, 80, targets):
             target = measured.target.value if measured.target else None
             print(f"  {measured.indicator.code:<36} {measured.value!s:>10} (baseline "
                   f"{measured.baseline}, target {target}: {measured.status})")  # fmt: skip

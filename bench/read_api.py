@@ -53,7 +53,7 @@ HEAP, PAGECACHE = "2g", "1g"
 COMMUNITIES_GRAPHQL = """
 { communities(filter: {inRegion: "340000"}, first: 100) { nodes { code } } }"""
 PEOPLE_GRAPHQL = """
-query People($region: String!, $order: PersonOrderField!, $direction: Direction!) {
+query People($region: DivisionCode!, $order: PersonOrderField!, $direction: Direction!) {
   people(filter: {inRegion: $region}, orderBy: $order, direction: $direction, first: 100) {
     nodes { id name }
   }

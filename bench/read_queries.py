@@ -69,7 +69,7 @@ query Person($id: ID!) {
 # --- b. a filtered page of 50 people with their households --------------------------------
 
 PAGE_GRAPHQL = """
-query Page($region: String!) {
+query Page($region: DivisionCode!) {
   people(
     filter: {inRegion: $region, enrolledIn: {programs: [DIBAO_URBAN, DIBAO_RURAL]}}
     first: 50
@@ -112,7 +112,7 @@ query Page($prefix: String!, $programs: [String!]!) {
 # --- c. programOverlap for a city (our own aggregate view: no peer query) -----------------
 
 OVERLAP_GRAPHQL = """
-query Overlap($region: String!) {
+query Overlap($region: DivisionCode!) {
   programOverlap(
     programs: [DIBAO_URBAN, DIBAO_RURAL, MEDICAL_ASSISTANCE, OLD_AGE_ALLOWANCE]
     regionCode: $region
@@ -161,7 +161,7 @@ SEARCH_NO_PEER = (
 # --- e. a page of 100 households with members and the members' programs ------------------
 
 HOUSEHOLDS_GRAPHQL = """
-query Households($region: String!) {
+query Households($region: DivisionCode!) {
   households(first: 100, filter: {inRegion: $region}) {
     nodes {
       number address
@@ -209,7 +209,7 @@ query Households($prefix: String!) {
 # --- g. the same tree one level deeper: each member's programs ----------------------------
 
 TREE_GRAPHQL = """
-query Tree($township: String!) {
+query Tree($township: DivisionCode!) {
   region(code: $township) {
     name
     communities {
@@ -221,7 +221,7 @@ query Tree($township: String!) {
   }
 }"""
 DEEP_GRAPHQL = """
-query Deep($township: String!) {
+query Deep($township: DivisionCode!) {
   region(code: $township) {
     name
     communities {

@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, LiteralString
 
 from bench import read_queries as q
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 
 PROGRAMS = ["DIBAO_URBAN", "DIBAO_RURAL", "MEDICAL_ASSISTANCE", "OLD_AGE_ALLOWANCE"]
 DIBAO = ["DIBAO_URBAN", "DIBAO_RURAL"]
@@ -283,7 +283,7 @@ def person_case(global_id: str) -> Case:
 
 
 def region_case(code: str, **params: Any) -> Case:
-    prefix = region_prefix(code)
+    prefix = parse_division_code(code).prefix
     return Case({"region": code}, {"prefix": prefix} | params, {"prefix": prefix} | params)
 
 

@@ -21,6 +21,7 @@ from bench.ingest import VAR, ingest, province
 from bench.servers import running_graph
 from civgraph.graph.driver import Graph
 from civgraph.graph.rules import QUERIES, Rule, count_findings, every_finding, findings
+from civgraph.graph.scope import EVERYTHING, Scoped  # a bench reads as the system
 from civgraph.graph.server import process
 from civgraph.ingest.synth.province import AS_OF
 
@@ -46,10 +47,10 @@ async def profile(graph: Graph, rule: Rule, prefix: str, as_of: date) -> int:
 async def exported(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[float, float]:
     """Seconds to count the findings (`totalCount`), seconds to stream them all (the export)."""
     started = time.perf_counter()
-    await count_findings(graph, rule, prefix, as_of)
+    await count_findings(Scoped(graph, EVERYTHING), rule, prefix, as_of)
     counted = time.perf_counter() - started
     started = time.perf_counter()
-    async for _ in every_finding(graph, rule, prefix, as_of):
+    async for _ in every_finding(Scoped(graph, EVERYTHING), rule, prefix, as_of):
         pass
     return counted, time.perf_counter() - started
 
@@ -57,12 +58,12 @@ async def exported(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[
 async def timed(graph: Graph, rule: Rule, prefix: str, as_of: date) -> tuple[float, float, int]:
     """Seconds to the first page, seconds to all findings by pages, how many."""
     started = time.perf_counter()
-    first = await findings(graph, rule, prefix, as_of, PAGE)
+    first = await findings(Scoped(graph, EVERYTHING), rule, prefix, as_of, PAGE)
     to_first = time.perf_counter() - started
     found = list(first) if len(first) < PAGE else []
     after: str | None = None
     while len(first) == PAGE:
-        page = await findings(graph, rule, prefix, as_of, FULL_PAGE, after)
+        page = await findings(Scoped(graph, EVERYTHING), rule, prefix, as_of, FULL_PAGE, after)
         found += page
         if len(page) < FULL_PAGE:
             break

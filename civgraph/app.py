@@ -38,7 +38,9 @@ from civgraph.graph.changes import (
 )
 from civgraph.graph.connection import open_graph
 from civgraph.graph.driver import Graph, counting
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.graph.migrations import migrate
+from civgraph.graph.scope import Scoped
 from civgraph.logs import configure_logging
 from civgraph.middleware import (
     AuthenticationMiddleware,
@@ -47,7 +49,6 @@ from civgraph.middleware import (
 )
 from civgraph.resolvers.context import Context, build_context
 from civgraph.resolvers.feed import ChangeHub
-from civgraph.resolvers.loaders import create_loaders
 from civgraph.schema.changes import feed_id, field_changes
 from civgraph.schema.extensions import request_id
 from civgraph.schema.schema import build_schema
@@ -96,8 +97,7 @@ class GraphQLApp(GraphQL[Context, None]):
             principal = await self.authenticator.connection(context.connection_params)
         except Unauthenticated as error:
             raise ConnectionRejectionError({"reason": str(error)}) from error
-        context.principal = principal
-        context.loaders = create_loaders(context.graph, cache=False, scope=context.scope)
+        context.bind(principal)  # the connection's scoped graph, for all its subscriptions
         return await super().on_ws_connect(context)
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
@@ -136,25 +136,25 @@ async def changes_page(request: Request) -> JSONResponse:
     of the change feed for batch integrators (lists comma-separated), from the oldest kept
     event when `after` is absent; `next` is the cursor to pass as `after` next time."""
     query = request.query_params
+    principal: Principal = request.state.principal
     try:
         limit = int(query.get("limit", "100"))
         if not 1 <= limit <= MAX_CHANGES:
             raise ValueError(f"limit must be between 1 and {MAX_CHANGES}")
         after = Cursor.decode(query["after"]) if "after" in query else None
         only = ChangeFilter(
-            scope=request.state.principal.region_prefix,
             types=listed(query.get("types")),
             programs=listed(query.get("programs")),
-            region_code=query.get("regionCode"),
+            region=parse_division_code(code) if (code := query.get("regionCode")) else None,
             operations=frozenset(map(Operation, ops)) if (ops := listed(query.get("operations")))
             else None,
         )  # fmt: skip
-        events = await read_changes(request.app.state.graph, after, limit, only)
+        scoped = Scoped(request.app.state.graph, principal.scope)  # this request's
+        events = await read_changes(scoped, after, limit, only)
     except CursorExpired as error:
         return JSONResponse({"error": str(error), "resynchronise": True}, 410)
     except (ValueError, InvalidChangeCursor) as error:
         return JSONResponse({"error": str(error)}, 400)
-    principal: Principal = request.state.principal
     last = events[-1].cursor.encode() if events else query.get("after")
     page = [change_json(e, unmasked=sees_pii(principal)) for e in events]
     body = {"events": page, "next": last}

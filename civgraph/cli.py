@@ -33,6 +33,7 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.errors import DatabaseUnavailable, GraphError
 from civgraph.graph.indicators import TARGETS_FILE, BadTargets, load_targets, targets_loaded
 from civgraph.graph.migrations import has_data, migrate
+from civgraph.graph.scope import EVERYTHING
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.ingest.loader import Summary, Thresholds
@@ -389,7 +390,7 @@ def actor() -> str:
 
 def decider() -> Decider:
     """The operator at the command line: everywhere."""
-    return Decider(actor(), None)
+    return Decider(actor(), EVERYTHING)  # the command line decides as the system
 
 
 def person_id(given: str) -> str:

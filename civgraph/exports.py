@@ -18,10 +18,10 @@ from strawberry.relay import to_base64
 from civgraph.auth.audit import AuditEntry
 from civgraph.auth.principal import Principal
 from civgraph.graph.changes import plain
-from civgraph.graph.identifiers import region_prefix, validate_division_code
+from civgraph.graph.identifiers import DivisionCode, parse_division_code
 from civgraph.graph.rules import Finding, Rule, every_finding
 from civgraph.graph.rules.evidence import EvidenceLink
-from civgraph.graph.scope import narrow
+from civgraph.graph.scope import Scoped
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.extensions import request_id
 from civgraph.settings import Settings
@@ -66,33 +66,31 @@ def line(values: list[str] | tuple[str, ...]) -> str:
     return out.getvalue()
 
 
-def parse(query: Any) -> tuple[Rule, str, date]:
+def parse(query: Any, province: str) -> tuple[Rule, DivisionCode, date]:
     try:
         rule = Rule(query["rule"])
     except (KeyError, ValueError) as error:
         raise ValueError(f"rule must be one of {', '.join(Rule)}") from error
-    region = validate_division_code(query.get("regionCode", "340000"))
+    region = parse_division_code(query.get("regionCode", province))
     as_of = date.fromisoformat(query["asOf"]) if "asOf" in query else date.today()
     return rule, region, as_of
 
 
 async def findings_csv(request: Request) -> Response:
     principal: Principal = request.state.principal
+    settings: Settings = request.app.state.settings
     try:
-        rule, region, as_of = parse(request.query_params)
+        rule, region, as_of = parse(request.query_params, settings.province)
     except ValueError as error:
         return JSONResponse({"error": str(error)}, 400)
-    scope = principal.region_prefix
-    prefix = narrow(region_prefix(region), scope)
-    settings: Settings = request.app.state.settings
+    scoped = Scoped(request.app.state.graph, principal.scope)  # this request's
     audit, rid = request.app.state.audit, request_id()
 
     async def body() -> AsyncIterator[str]:
         yield "\ufeff" + line(HEADER)  # a BOM: spreadsheet programs read the CSV as UTF-8
         sent, outcome = 0, "error"
         try:
-            found = every_finding(request.app.state.graph, rule, prefix, as_of,
-                                  thresholds_of(settings), scope=scope)  # fmt: skip
+            found = every_finding(scoped, rule, region.prefix, as_of, thresholds_of(settings))
             async for finding in found:
                 sent += 1
                 yield line(row_of(finding))
@@ -102,7 +100,7 @@ async def findings_csv(request: Request) -> Response:
                                        dict(request.query_params), results=sent,
                                        outcome=outcome, request_id=rid))  # fmt: skip
 
-    name = f"{rule.value.lower()}-{region}-{as_of}.csv"
+    name = f"{rule.value.lower()}-{region.value}-{as_of}.csv"
     return StreamingResponse(
         body(), media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},

@@ -6,8 +6,10 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from civgraph.graph.identifiers import parse_division_code
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,6 +55,10 @@ class Settings(BaseSettings):
     java: str = "java"
     maven: str = "mvn"
 
+    # The province the platform serves (GB/T 2260): the region of every view, statistic and
+    # rule asked without one (`regionCode: null`).
+    province: str = "340000"
+
     max_page_size: int = Field(default=100, ge=1)
     # Queries the read planner can plan are answered by one statement per root field
     # (docs/architecture.md); off: every query runs through the DataLoaders (for comparison).
@@ -95,6 +101,14 @@ class Settings(BaseSettings):
     jwt_role_claim: str = "role"
     jwt_region_claim: str = "region"
     jwt_pii_claim: str = "pii"
+
+    @field_validator("province")
+    @classmethod
+    def a_province(cls, value: str) -> str:
+        code = parse_division_code(value, (2, 6), "province code")
+        if len(code.prefix) != 2:
+            raise ValueError(f"{value} is not a province's code (those end in 0000)")
+        return code.code
 
 
 @lru_cache(maxsize=1)

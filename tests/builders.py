@@ -17,6 +17,7 @@ from civgraph.graph.identifiers import make_resident_id, make_uscc
 from civgraph.graph.links import LinkInput, upsert_links
 from civgraph.graph.migrations import BOOKKEEPING
 from civgraph.graph.nodes import upsert_nodes
+from civgraph.graph.scope import Scope, Scoped
 from civgraph.ingest.reference import PROGRAMS
 
 SOURCE = "test (synthetic)"
@@ -31,6 +32,12 @@ GRAPH_COUNTS: LiteralString = (
     "MATCH (n) WHERE " + BOOKKEEPING + " WITH count(n) AS nodes "
     "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
 )
+
+
+def seen_by(graph: Graph, region: str | None = None) -> Scoped:
+    """The graph as a reader bound to `region` reads it (a division code; None: a reader who
+    sees everything, as the system does)."""
+    return Scoped(graph, Scope.of(region))
 
 
 async def wipe(graph: Graph) -> None:

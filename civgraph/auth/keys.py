@@ -18,7 +18,7 @@ from typing import Any, LiteralString
 
 from civgraph.auth.principal import Principal, Role, Unauthenticated
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import validate_division_code
+from civgraph.graph.identifiers import parse_division_code
 
 PREFIX = "cgk_"
 CACHE_SECONDS = 10.0
@@ -81,7 +81,7 @@ async def create_key(
 ) -> tuple[ApiKey, str]:
     """Stores a new key; returns it and its text (shown once: only the hash is kept)."""
     if region is not None:
-        validate_division_code(region)
+        parse_division_code(region)
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     expires = datetime.now(UTC) + expires_in if expires_in else None
     await graph.write(

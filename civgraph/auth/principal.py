@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.scope import Scope
 
 
 class Role(StrEnum):
@@ -34,5 +34,6 @@ class Principal:
         return f"{self.via}:{self.subject}"
 
     @property
-    def region_prefix(self) -> str | None:
-        return region_prefix(self.region) if self.region else None
+    def scope(self) -> Scope:
+        """What it may see: its region's subtree, or everything (no region)."""
+        return Scope.of(self.region)

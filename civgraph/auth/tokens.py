@@ -10,7 +10,7 @@ from typing import Any
 import jwt
 
 from civgraph.auth.principal import Principal, Role, Unauthenticated
-from civgraph.graph.identifiers import validate_division_code
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.settings import Settings
 
 ASYMMETRIC = ["RS256", "ES256"]
@@ -68,7 +68,7 @@ class TokenVerifier:
         region = claims.get(self.settings.jwt_region_claim)
         if region is not None:
             try:
-                validate_division_code(str(region))
+                parse_division_code(str(region))
             except ValueError as error:
                 raise Unauthenticated(
                     f"token's region claim is not a division code: {error}"

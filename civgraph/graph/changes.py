@@ -19,15 +19,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, LiteralString
 
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.errors import GraphError
-from civgraph.graph.identifiers import region_prefix
-from civgraph.graph.scope import narrow
+from civgraph.graph.identifiers import DivisionCode
+from civgraph.graph.scope import Scope, Scoped, within
 
 
 class Operation(StrEnum):
@@ -178,22 +178,26 @@ class ChangeEvent:
 
 @dataclass(frozen=True, slots=True)
 class ChangeFilter:
-    """Which events a consumer wants; None: any."""
+    """Which events a consumer wants; None: any. What it may see is not a filter's to say:
+    `within(scope)` narrows it (`read_changes` and the change hub do)."""
 
     types: frozenset[str] | None = None  # entity types: labels and relationship types
     programs: frozenset[str] | None = None
-    region_code: str | None = None  # the region and everything below it
-    # The consumer's region scope (a division-code prefix): nothing outside it is shown,
-    # whatever it asks for; events without a region neither.
-    scope: str | None = None
+    region: DivisionCode | None = None  # the region and everything below it
     operations: frozenset[Operation] | None = None
     # The division-code prefix every matching event's region starts with (worked out once:
     # `matches` runs for every event and every subscriber).
     prefix: str | None = field(init=False)
 
     def __post_init__(self) -> None:
-        requested = region_prefix(self.region_code) if self.region_code else ""
-        object.__setattr__(self, "prefix", narrow(requested, self.scope) or None)
+        object.__setattr__(self, "prefix", self.region.prefix if self.region else None)
+
+    def within(self, scope: Scope) -> ChangeFilter:
+        """The filter as a consumer scoped to `scope` may have it: events outside the scope,
+        and (for a scoped consumer) events without a region, never match."""
+        narrowed = replace(self)
+        object.__setattr__(narrowed, "prefix", scope.narrow(self.prefix or "") or None)
+        return narrowed
 
     def matches(self, event: ChangeEvent) -> bool:
         prefix = self.prefix
@@ -213,18 +217,22 @@ class ChangeFilter:
         }
 
 
-EVERYTHING = ChangeFilter()
+ALL_CHANGES = ChangeFilter()
 
 # Batches that may hold wanted events after a cursor; their events are filtered exactly.
-READ: LiteralString = """
+READ: LiteralString = (
+    """
 MATCH (b:ChangeBatch)
 WHERE b.tx >= $tx
   AND ($types IS NULL OR any(t IN b.types WHERE t IN $types))
   AND ($programs IS NULL OR any(p IN b.programs WHERE p IN $programs))
-  AND ($region IS NULL OR any(r IN b.regions WHERE r STARTS WITH $region))
+  AND ($region IS NULL OR any(r IN b.regions WHERE """
+    + within("r", "$region")
+    + """))
 WITH b ORDER BY b.tx LIMIT $batches
 RETURN b.tx AS tx, b {.*} AS batch
 """
+)
 BATCHES = 20  # read at a time
 
 
@@ -243,23 +251,24 @@ async def pruned_through(graph: Graph) -> tuple[Cursor | None, int]:
 
 
 async def read_changes(
-    graph: Graph,
+    scoped: Scoped,
     after: Cursor | None,
     limit: int,
-    only: ChangeFilter = EVERYTHING,
+    only: ChangeFilter = ALL_CHANGES,
     *,
     checked: bool = True,
 ) -> list[ChangeEvent]:
-    """The events after `after` (from the oldest kept when None), oldest first; refuses a
-    cursor older than the retention (`CursorExpired`): the events after it are gone, and one
-    beyond the newest transaction (`CursorAhead`). A caller that checked already passes
-    `checked=False`."""
+    """The events after `after` (from the oldest kept when None) that `only` wants and the
+    scope may see, oldest first; refuses a cursor older than the retention (`CursorExpired`):
+    the events after it are gone, and one beyond the newest transaction (`CursorAhead`). A
+    caller that checked already passes `checked=False`."""
     if checked and after is not None:
-        check(after, *await pruned_through(graph))
+        check(after, *await pruned_through(scoped.graph))
     start, found = after or START, list[ChangeEvent]()
+    only = only.within(scoped.scope)
     params = only.params()
     while len(found) < limit:
-        rows = await graph.read(READ, tx=start.tx, batches=BATCHES, **params)
+        rows = await scoped.read(READ, tx=start.tx, batches=BATCHES, **params)
         for row in rows:
             found += [
                 e for e in ChangeEvent.unpack(row["batch"]) if e.cursor > start and only.matches(e)

@@ -30,7 +30,7 @@ from civgraph.graph.resolution import (
     move_statements,
     record_key,
 )
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import EVERYTHING, Scope, in_scope
 
 JOINED = "joined"  # the match key of a record an investigator confirmed
 
@@ -67,11 +67,11 @@ RETURN collect({operation: 'RELATIONSHIP_DELETED', entity: 'POSSIBLY_SAME',
 
 @dataclass(frozen=True, slots=True)
 class Decider:
-    """Who decides (as the feed and the audit log name them) and where: a division-code
-    prefix, or None for everywhere."""
+    """Who decides (as the feed and the audit log name them) and where: its principal's
+    scope (the command line's is EVERYTHING)."""
 
     actor: str
-    scope: str | None
+    scope: Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,9 +100,9 @@ class Current:
         return Decision(ref, self.person_id, tuple(rec.get("notSame") or ()))
 
 
-async def current(tx: Transaction, source: str, key: str, scope: str | None) -> Current:
+async def current(tx: Transaction, source: str, key: str, scope: Scope) -> Current:
     """The record a decision is about; it must have been matched by resolution."""
-    rows = await tx.run(CURRENT, key=record_key(source, key), scope=scope)
+    rows = await tx.run(CURRENT, key=record_key(source, key), scope=scope.prefix)
     if not rows:
         raise RecordNotFound(source, key)
     found = Current(rows[0]["record"], rows[0]["matchKey"], rows[0]["score"], rows[0]["person"])
@@ -111,8 +111,8 @@ async def current(tx: Transaction, source: str, key: str, scope: str | None) -> 
     return found
 
 
-async def person(tx: Transaction, id: str, scope: str | None) -> None:
-    if not await tx.run(PERSON, id=id, scope=scope):
+async def person(tx: Transaction, id: str, scope: Scope) -> None:
+    if not await tx.run(PERSON, id=id, scope=scope.prefix):
         raise NotFound(Label.PERSON, id)
 
 
@@ -124,7 +124,9 @@ async def decide(graph: Graph, decider: Decider, source: str, key: str, work: Wo
 
     async def unit(tx: Transaction) -> Decision:
         await work(tx, await current(tx, source, key, decider.scope))
-        return (await current(tx, source, key, None)).decision()
+        # read back as the decision left it, wherever its person now lies (a split's new
+        # person may have no division code yet)
+        return (await current(tx, source, key, EVERYTHING)).decision()
 
     return await graph.transact(unit, Outbox(Context(f"er:{source}", decider.actor)))
 

@@ -120,20 +120,21 @@ class AnyOf:
 
 
 @dataclass(frozen=True, slots=True)
-class InScope:
-    """n lies in the region whose division codes start with `prefix` (graph/scope.py)."""
+class InRegion:
+    """n (of `label`) lies in the region whose division codes start with `prefix`: a filter's
+    `inRegion`, or a root page's scope (`civgraph.graph.pages`)."""
 
     prefix: str
     label: Label
 
 
-Condition = Compare | Related | AnyOf | InScope
+Condition = Compare | Related | AnyOf | InRegion
 
 
 def clause(condition: Condition, out: Compiled) -> LiteralString:
     if isinstance(condition, Compare):
         return compare("n", condition, out)
-    if isinstance(condition, InScope):
+    if isinstance(condition, InRegion):
         return in_scope("n", condition.label, out.param(condition.prefix))
     if isinstance(condition, Related):
         return related(condition, out)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -56,40 +55,61 @@ def make_resident_id(county: str, born: date, sequence: int) -> str:
     return first17 + resident_id_check_digit(first17)
 
 
-REGION_CODE = re.compile(r"^(\d{6}|\d{9})$")
-COMMUNITY_CODE = re.compile(r"^\d{12}$")
+DIVISION_LENGTHS = (2, 4, 6, 9, 12)
+LEVELS = {2: "a province", 4: "a city", 6: "a province, city or county", 9: "a township",
+          12: "a community"}  # fmt: skip
 
 
-def validate_region_code(value: str) -> str:
-    """A 6-digit administrative code (province, city, county) or a 9-digit township code."""
-    if not REGION_CODE.match(value):
-        raise InvalidIdentifier("region code", value, "must be 6 or 9 digits")
-    return value
+@dataclass(frozen=True, slots=True)
+class DivisionCode:
+    """A division code of any level, valid in form (`parse_division_code`): a province (2
+    digits, or GB/T 2260's 6 ending in 0000), a city (4, or 6 ending in 00), a county (6), a
+    township (9) or a community (12: the statistical division code)."""
+
+    value: str  # as given
+
+    @property
+    def code(self) -> str:
+        """The full code: a province's or city's short form padded to GB/T 2260's 6 digits."""
+        return self.value.ljust(6, "0") if len(self.value) < 6 else self.value
+
+    @property
+    def prefix(self) -> str:
+        """What every division code inside it starts with: 340000 → 34, 340100 → 3401,
+        340104 → 340104; 2, 4, 9 and 12 digits as they are."""
+        if len(self.value) != 6:
+            return self.value
+        if self.value.endswith("0000"):
+            return self.value[:2]
+        return self.value[:4] if self.value.endswith("00") else self.value
 
 
-def validate_community_code(value: str) -> str:
-    """A 12-digit statistical division code: county (6) + township (3) + community (3)."""
-    if not COMMUNITY_CODE.match(value) or value.endswith("000"):
-        raise InvalidIdentifier("community code", value, "must be 12 digits, not ending in 000")
-    return value
+def division_code_problem(value: str, lengths: tuple[int, ...]) -> str | None:
+    """What is wrong with `value` as a division code of one of `lengths`; None: nothing."""
+    if not value.isascii() or not value.isdigit() or len(value) not in lengths:
+        digits = ", ".join(str(n) for n in lengths[:-1])
+        allowed = f"{digits} or {lengths[-1]}" if digits else str(lengths[-1])
+        named = "; ".join(f"{n}: {LEVELS[n]}" for n in lengths)
+        return f"must be {allowed} digits ({named})"
+    if value.startswith("00"):
+        return "no province code starts with 00"
+    if len(value) == 4 and value.endswith("00"):
+        return f"no city code ends in 00 (the province is {value[:2]})"
+    if len(value) == 12 and value.endswith("000"):
+        return f"a community code does not end in 000 ({value[:9]} is the township)"
+    return None
 
 
-def validate_division_code(value: str) -> str:
-    """Any level's code: region (6 or 9 digits) or community (12)."""
-    if len(value) == 12:
-        return validate_community_code(value)
-    return validate_region_code(value)
-
-
-def region_prefix(code: str) -> str:
-    """The prefix every division code inside a region starts with: 340000 → 34,
-    340100 → 3401, 340104 → 340104, and 9- or 12-digit codes as they are."""
-    validate_division_code(code)
-    if len(code) != 6:
-        return code
-    if code.endswith("0000"):
-        return code[:2]
-    return code[:4] if code.endswith("00") else code
+def parse_division_code(
+    value: str, lengths: tuple[int, ...] = DIVISION_LENGTHS, kind: str = "division code"
+) -> DivisionCode:
+    """The one check of a division code, by its form (GB/T 2260 and the 12-digit statistical
+    code): digits, of one of `lengths`, naming a level that can exist. Raises
+    InvalidIdentifier (a ValueError) naming `kind` and what is wrong."""
+    problem = division_code_problem(value, lengths)
+    if problem is not None:
+        raise InvalidIdentifier(kind, value, problem)
+    return DivisionCode(value)
 
 
 def validate_uscc(value: str) -> str:

@@ -19,9 +19,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import LiteralString
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.identifiers import parse_division_code
 from civgraph.graph.periods import in_effect
+from civgraph.graph.scope import ASKED, NOTHING, Scoped, in_scope, within
 
 TARGETS_FILE = Path(__file__).resolve().parent.parent / "data" / "plan_targets.csv"
 
@@ -42,76 +44,109 @@ class IndicatorStatus(StrEnum):
 
 # Each statement returns one row: `numerator` and `denominator` (a share, in percent), or
 # `value` alone. Parameters: $prefix (division-code prefix), $day, $year, $age.
-URBAN_FACILITY_COVERAGE: LiteralString = """
-MATCH (c:Community {kind: 'URBAN'}) WHERE c.divisionCode STARTS WITH $prefix
+# A county `r` of the region asked for, or the county holding it (a township, a community).
+COUNTY_OF_REGION: LiteralString = (
+    "(" + in_scope("r", Label.REGION, ASKED) + " OR " + within(ASKED, "r.code") + ")"
+)
+URBAN_FACILITY_COVERAGE: LiteralString = (
+    "MATCH (c:Community {kind: 'URBAN'}) WHERE "
+    + in_scope("c", Label.COMMUNITY, ASKED)
+    + """
 RETURN count(c) AS denominator,
        sum(CASE WHEN EXISTS { MATCH (f:Facility {kind: 'COMMUNITY_SERVICE_CENTER'})
                               WHERE f.divisionCode = c.code AND coalesce(f.openedOn, $day) <= $day }
            THEN 1 ELSE 0 END) AS numerator
 """
-PLATFORM_COVERAGE: LiteralString = """
-MATCH (c:Community) WHERE c.divisionCode STARTS WITH $prefix
+)
+PLATFORM_COVERAGE: LiteralString = (
+    "MATCH (c:Community) WHERE "
+    + in_scope("c", Label.COMMUNITY, ASKED)
+    + """
 RETURN count(c) AS denominator,
        sum(CASE WHEN c.hasServicePlatform AND coalesce(c.platformSince, $day) <= $day
            THEN 1 ELSE 0 END) AS numerator
 """
-VERIFICATION_MECHANISM: LiteralString = """
-MATCH (r:Region {level: 'COUNTY'}) WHERE r.code STARTS WITH $prefix OR $prefix STARTS WITH r.code
+)
+VERIFICATION_MECHANISM: LiteralString = (
+    "MATCH (r:Region {level: 'COUNTY'}) WHERE "
+    + COUNTY_OF_REGION
+    + """
 RETURN count(r) AS denominator,
        sum(CASE WHEN EXISTS { MATCH (f:Facility {kind: 'VERIFICATION_CENTER'})
-                              WHERE f.divisionCode STARTS WITH r.code
+                              WHERE """
+    + in_scope("f", Label.FACILITY, "r.code")
+    + """
                                 AND coalesce(f.openedOn, $day) <= $day }
            THEN 1 ELSE 0 END) AS numerator
 """
+)
 # From the year's enrollments (the `since` index), not the region's people: the planner
 # prefers the division-code index, which for the province is everyone (1.4 s at 1M).
-MEDICAL_ASSISTANCE: LiteralString = """
+MEDICAL_ASSISTANCE: LiteralString = (
+    """
 MATCH (x:Person)-[e:ENROLLED_IN]->(:Program {code: 'MEDICAL_ASSISTANCE'})
 USING INDEX e:ENROLLED_IN(since)
 WHERE e.since >= date({year: $year, month: 1, day: 1}) AND e.since <= $day
-  AND e.eligibleCost > 0 AND x.divisionCode STARTS WITH $prefix
+  AND e.eligibleCost > 0 AND """
+    + in_scope("x", Label.PERSON, ASKED)
+    + """
 RETURN sum(e.amount) AS numerator, sum(e.eligibleCost) AS denominator
 """
-SOCIAL_WORK_AGENCIES: LiteralString = """
+)
+SOCIAL_WORK_AGENCIES: LiteralString = (
+    """
 MATCH (o:Organization {kind: 'SOCIAL_WORK_AGENCY'})
-WHERE o.divisionCode STARTS WITH $prefix AND o.status = 'ACTIVE'
+WHERE """
+    + in_scope("o", Label.ORGANIZATION, ASKED)
+    + """ AND o.status = 'ACTIVE'
   AND coalesce(o.registeredOn, $day) <= $day
 RETURN count(o) AS value
 """
-SOCIAL_ELDERLY_BEDS: LiteralString = """
+)
+SOCIAL_ELDERLY_BEDS: LiteralString = (
+    """
 MATCH (f:Facility {kind: 'ELDERLY_CARE_HOME'})
-WHERE f.divisionCode STARTS WITH $prefix AND f.ownership = 'SOCIAL'
+WHERE """
+    + in_scope("f", Label.FACILITY, ASKED)
+    + """ AND f.ownership = 'SOCIAL'
   AND coalesce(f.openedOn, $day) <= $day
 RETURN coalesce(sum(f.beds), 0) AS value
 """
-NURSING_HOMES_REGISTERED: LiteralString = """
+)
+NURSING_HOMES_REGISTERED: LiteralString = (
+    """
 MATCH (f:Facility {kind: 'RURAL_NURSING_HOME'})
-WHERE f.divisionCode STARTS WITH $prefix AND coalesce(f.openedOn, $day) <= $day
+WHERE """
+    + in_scope("f", Label.FACILITY, ASKED)
+    + """ AND coalesce(f.openedOn, $day) <= $day
 RETURN count(f) AS denominator,
        sum(CASE WHEN f.legalPersonRegistered THEN 1 ELSE 0 END) AS numerator
 """
+)
 
 
 def standard(program: LiteralString) -> LiteralString:
     """The mean monthly 低保 standard of the region's counties (or the county holding it)."""
     return (
         "MATCH (r:Region {level: 'COUNTY'})-[e:SETS_STANDARD]->(:Program {code: '" + program
-        + "'}) WHERE (r.code STARTS WITH $prefix OR $prefix STARTS WITH r.code) AND "
-        + in_effect("e", "$day") + " RETURN avg(e.amount) AS value"
+        + "'}) WHERE " + COUNTY_OF_REGION + " AND " + in_effect("e", "$day")
+        + " RETURN avg(e.amount) AS value"
     )  # fmt: skip
 
 
 # People of 80 or more (the allowance's age, a setting) in households on 低保 or on 特困 on
 # the day, alive, and how many of them receive the old-age allowance. From the programs'
-# enrollments: the region is tested by a plain comparison, because with an indexable
-# `STARTS WITH` the planner starts from the region's households and people, which for the
-# province is everyone.
+# enrollments: the region is tested by a plain comparison (`seek=False`), because with an
+# indexable `STARTS WITH` the planner starts from the region's households and people, which
+# for the province is everyone.
 ALLOWANCE_COVERAGE: LiteralString = (
     """
 CALL () {
   MATCH (g:Program)<-[e:ENROLLED_IN]-(h:Household)
   WHERE g.code IN ['DIBAO_URBAN', 'DIBAO_RURAL']
-    AND substring(h.divisionCode, 0, size($prefix)) = $prefix
+    AND """
+    + in_scope("h", Label.HOUSEHOLD, ASKED, seek=False)
+    + """
     AND e.status <> 'SUSPENDED' AND """
     + in_effect("e", "$day")
     + """
@@ -122,7 +157,9 @@ CALL () {
   RETURN x
   UNION
   MATCH (:Program {code: 'TEKUN'})<-[e:ENROLLED_IN]-(x:Person)
-  WHERE substring(x.divisionCode, 0, size($prefix)) = $prefix AND e.status <> 'SUSPENDED'
+  WHERE """
+    + in_scope("x", Label.PERSON, ASKED, seek=False)
+    + """ AND e.status <> 'SUSPENDED'
     AND """
     + in_effect("e", "$day")
     + """
@@ -222,12 +259,15 @@ def end_of(year: int, today: date) -> date:
 Raw = tuple[float | None, float | None, float | None]  # value, numerator, denominator
 
 
-async def raw(graph: Graph, indicator: Indicator, prefix: str, year: int, today: date,
+async def raw(scoped: Scoped, indicator: Indicator, prefix: str, year: int, today: date,
               age: int) -> Raw:  # fmt: skip
+    """One indicator's value (numerator, denominator) for the region `prefix`, as far as the
+    scope sees it, in `year`."""
     assert indicator.statement is not None
-    rows = await graph.read(
-        indicator.statement, prefix=prefix, day=end_of(year, today), year=year, age=age
-    )
+    rows = await scoped.read(
+        indicator.statement, prefix=scoped.narrow(prefix), day=end_of(year, today), year=year,
+        age=age,
+    )  # fmt: skip
     row = rows[0] if rows else {}
     if "value" in row:
         return (None if row["value"] is None else round(float(row["value"]), 1)), None, None
@@ -244,18 +284,21 @@ def growth(now: float | None, before: float | None) -> float | None:
 
 
 async def measure(
-    graph: Graph, prefix: str, year: int, today: date, age: int, targets: list[Target]
+    scoped: Scoped, prefix: str, year: int, today: date, age: int, targets: list[Target]
 ) -> list[Measured]:
-    """Every indicator for the region `prefix` in `year`, with baseline and target. The
-    queries (this year, last year, and the year before for growths' baselines) run
-    concurrently."""
+    """Every indicator for the region `prefix` (as far as the scope sees it) in `year`, with
+    baseline and target; none for a region outside the scope. The queries (this year, last
+    year, and the year before for growths' baselines) run concurrently."""
+    prefix = scoped.narrow(prefix)
+    if prefix == NOTHING:
+        return []
     years: dict[str, tuple[int, ...]] = dict.fromkeys(BY_CODE, (year, year - 1))
     for indicator in INDICATORS:
         if indicator.growth_of is not None:
             years[indicator.growth_of] = (year, year - 1, year - 2)
     wanted = [(i.code, when) for i in INDICATORS if i.statement for when in years[i.code]]
     found = await asyncio.gather(
-        *(raw(graph, BY_CODE[code], prefix, when, today, age) for code, when in wanted)
+        *(raw(scoped, BY_CODE[code], prefix, when, today, age) for code, when in wanted)
     )
     values: dict[tuple[str, int], Raw] = dict(zip(wanted, found, strict=True))
     for indicator in INDICATORS:
@@ -277,13 +320,16 @@ async def measure(
 def target_for(targets: Iterable[Target], code: str, year: int, prefix: str) -> Target | None:
     """The region's own target, else the nearest enclosing region's that applies to each
     region under it."""
+
+    def covers(t: Target) -> str:
+        return parse_division_code(t.region_code).prefix
+
     candidates = [
         t for t in targets
         if t.indicator == code and t.year == year
-        and (region_prefix(t.region_code) == prefix
-             or (t.each and prefix.startswith(region_prefix(t.region_code))))
+        and (covers(t) == prefix or (t.each and prefix.startswith(covers(t))))
     ]  # fmt: skip
-    return max(candidates, key=lambda t: len(region_prefix(t.region_code)), default=None)
+    return max(candidates, key=lambda t: len(covers(t)), default=None)
 
 
 # --- targets -------------------------------------------------------------------------------

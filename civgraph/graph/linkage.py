@@ -14,18 +14,17 @@ counted but are not an element: the plan has social workers lead them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import Label
-from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.periods import in_effect
 from civgraph.graph.rules.evidence import EvidenceLink, link_of
 from civgraph.graph.rules.posts import SOCIAL
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import ASKED, NOTHING, Scope, Scoped, in_scope
 from civgraph.graph.tracing import LINK
 
 
@@ -141,10 +140,26 @@ class Linkage:
     workers: list[Worker]
     projects: list[Project]
     volunteers: int
+    present: set[Element]  # judged on everything, whatever a reader may see of it
 
-    @property
-    def present(self) -> set[Element]:
-        return found(bool(self.organizations), bool(self.workers), bool(self.projects))
+    def seen_from(self, scope: Scope) -> Linkage:
+        """The linkage as a reader scoped to `scope` sees it: organizations, social workers,
+        employers, projects, funders and providers outside it left out, as relationships to
+        entities outside are everywhere (its status is still the community's)."""
+
+        def shown(label: Label, node: Stored | None) -> Stored | None:
+            return node if node is not None and scope.sees(label, node) else None
+
+        org, person = Label.ORGANIZATION, Label.PERSON
+        return replace(
+            self,
+            organizations=[o for o in self.organizations if scope.sees(org, o)],
+            serving=[link for link in self.serving if scope.sees(org, link.source)],
+            workers=[replace(w, employer=shown(org, w.employer)) for w in self.workers
+                     if scope.sees(person, w.person)],
+            projects=[replace(p, funder=shown(org, p.funder), provider=shown(org, p.provider))
+                      for p in self.projects if scope.sees(Label.SERVICE_PROJECT, p.project)],
+        )  # fmt: skip
 
     @property
     def status(self) -> Status:
@@ -159,11 +174,9 @@ def maybe(label: Label, row: dict[str, Any] | None) -> Stored | None:
     return None if row is None else stored(label, row)
 
 
-async def community_linkage(
-    graph: Graph, community_id: str, as_of: date, scope: str | None
-) -> Linkage | None:
-    """The community's linkage on `as_of` (projects: of its year); None outside `scope`."""
-    rows = await graph.read(COMMUNITY, id=community_id, day=as_of, year=as_of.year, scope=scope)
+async def community_linkage(scoped: Scoped, community_id: str, as_of: date) -> Linkage | None:
+    """The community's linkage on `as_of` (projects: of its year); None outside the scope."""
+    rows = await scoped.read(COMMUNITY, id=community_id, day=as_of, year=as_of.year)
     if not rows:
         return None
     row = rows[0]
@@ -177,30 +190,31 @@ async def community_linkage(
     for project in projects:
         if project.provider is not None:
             organizations.setdefault(project.provider.id, project.provider)
+    workers = [
+        Worker(stored(Label.PERSON, w["worker"]), w["since"],
+               maybe(Label.ORGANIZATION, w["employer"]))
+        for w in row["workers"]
+    ]  # fmt: skip
     return Linkage(
         community=stored(Label.COMMUNITY, row["community"]),
         as_of=as_of,
         organizations=list(organizations.values()),
         serving=serving,
-        workers=[
-            Worker(
-                stored(Label.PERSON, w["worker"]),
-                w["since"],
-                maybe(Label.ORGANIZATION, w["employer"]),
-            )
-            for w in row["workers"]
-        ],
+        workers=workers,
         projects=projects,
         volunteers=row["volunteers"],
-    )
+        present=found(bool(organizations), bool(workers), bool(projects)),
+    ).seen_from(scoped.scope)
 
 
 # --- coverage ----------------------------------------------------------------------------
 
+IN_REGION: LiteralString = in_scope("c", Label.COMMUNITY, ASKED)  # the region asked for
+
 # The region's communities in each year, counted by status and child region.
 COVERAGE: LiteralString = (
     "UNWIND $years AS year WITH year, " + DAY + " "
-    "MATCH (c:Community) WHERE c.divisionCode STARTS WITH $prefix "
+    "MATCH (c:Community) WHERE " + IN_REGION + " "
     "WITH year, day, c, substring(c.code, 0, $childLength) AS child "
     "WITH year, child, " + ELEMENTS + " "
     "RETURN year, child, organizations, workers, projects, count(*) AS communities"
@@ -208,7 +222,7 @@ COVERAGE: LiteralString = (
 # The year's communities with the fewest elements (then fewest volunteers) first.
 WEAKEST: LiteralString = (
     "WITH $year AS year, $day AS day "
-    "MATCH (c:Community) WHERE c.divisionCode STARTS WITH $prefix "
+    "MATCH (c:Community) WHERE " + IN_REGION + " "
     "WITH c, year, day, " + ELEMENTS + " "
     "WITH c, day, organizations, workers, projects, "
     "toInteger(organizations) + toInteger(workers) + toInteger(projects) AS elements "
@@ -287,7 +301,7 @@ def end_of(year: int, today: date) -> date:
 
 
 async def coverage(
-    graph: Graph,
+    scoped: Scoped,
     prefix: str,
     year: int,
     today: date,
@@ -295,11 +309,16 @@ async def coverage(
     years: int = 3,
     weakest: int = 10,
 ) -> Coverage:
-    """Linkage in the region `prefix` in `year` (and the `years` - 1 before it): totals,
-    each child region's, and the `weakest` communities."""
+    """Linkage in the region `prefix` (as far as the scope sees it) in `year` (and the
+    `years` - 1 before it): totals, each child region's, and the `weakest` communities. A
+    region outside the scope has no communities (and no name)."""
     span = list(range(year - years + 1, year + 1))
-    length = child_length(prefix)
-    rows = await graph.read(COVERAGE, years=span, today=today, prefix=prefix, childLength=length)
+    seen = scoped.narrow(prefix)
+    if seen == NOTHING:
+        return Coverage(Area(child_code(prefix), None, Tally()), year, [],
+                        [(y, Tally()) for y in span], [])  # fmt: skip
+    prefix, length = seen, child_length(seen)
+    rows = await scoped.read(COVERAGE, years=span, today=today, prefix=prefix, childLength=length)
     trend = dict.fromkeys(span, Tally())
     children: dict[str, Tally] = {}
     for row in rows:
@@ -307,11 +326,11 @@ async def coverage(
         trend[row["year"]] = trend[row["year"]].add(elements, count)
         if row["year"] == year:
             children[row["child"]] = children.get(row["child"], Tally()).add(elements, count)
-    weak_rows = await graph.read(
+    weak_rows = await scoped.read(
         WEAKEST, year=year, day=end_of(year, today), prefix=prefix, limit=weakest
     )
     codes = [child_code(prefix), *(child_code(child) for child in sorted(children))]
-    names = {row["code"]: row["name"] for row in await graph.read(NAMES, codes=codes)}
+    names = {row["code"]: row["name"] for row in await scoped.read(NAMES, codes=codes)}
     return Coverage(
         region=Area(codes[0], names.get(codes[0]), trend[year]),
         year=year,
@@ -330,7 +349,7 @@ async def coverage(
 # --- the linkage graph -------------------------------------------------------------------
 
 GRAPH: LiteralString = (
-    "MATCH (c:Community) WHERE c.divisionCode STARTS WITH $prefix "
+    "MATCH (c:Community) WHERE " + IN_REGION + " "
     "WITH c, $year AS year, $day AS day "
     "CALL (c, day, year) { "
     "  MATCH (o:Organization)-[r:SERVES]->(c) WHERE o.kind IN " + SOCIAL + " AND " + ON_DAY + " "
@@ -348,7 +367,9 @@ GRAPH: LiteralString = (
     "  UNION "
     "  MATCH (:Person)-[r:VOLUNTEERS_FOR]->(c) WHERE " + ON_DAY + " RETURN r "
     "} "
-    "WITH DISTINCT r LIMIT $limit "
+    "WITH DISTINCT r WITH r, startNode(r) AS a, endNode(r) AS b "
+    "WHERE " + in_scope("a") + " AND " + in_scope("b") + " "  # the far ends too (a volunteer)
+    "WITH r LIMIT $limit "
     "RETURN " + LINK + " AS link"
 )  # fmt: skip
 
@@ -359,10 +380,13 @@ class LinkageGraph:
     truncated: bool
 
 
-async def linkage_graph(graph: Graph, prefix: str, as_of: date, limit: int) -> LinkageGraph:
+async def linkage_graph(scoped: Scoped, prefix: str, as_of: date, limit: int) -> LinkageGraph:
     """The linkage relationships of the communities under `prefix` (a community's code, or
-    a township's) on `as_of`: organizations and social workers serving them, the workers'
-    employers, the year's projects with funder and provider, volunteers."""
-    rows = await graph.read(GRAPH, prefix=prefix, day=as_of, year=as_of.year, limit=limit + 1)
+    a township's; as far as the scope sees it) on `as_of`: organizations and social workers
+    serving them, the workers' employers, the year's projects with funder and provider,
+    volunteers."""
+    rows = await scoped.read(
+        GRAPH, prefix=scoped.narrow(prefix), day=as_of, year=as_of.year, limit=limit + 1
+    )
     links = [link_of(row["link"]) for row in rows]
     return LinkageGraph(links[:limit], truncated=len(links) > limit)

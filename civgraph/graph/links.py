@@ -19,7 +19,7 @@ from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 from civgraph.graph.periods import in_effect
 from civgraph.graph.provenance import RECORD, Origin, describes
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scoped, in_scope
 
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
 NO_PERIOD = "-"
@@ -235,17 +235,14 @@ def written(rows: Sequence[Row]) -> set[int]:
     return {int(index) for row in rows for index in row["linked"]}
 
 
-async def list_links(
-    graph: Graph, query: LinkQuery, ids: Sequence[str], scope: str | None = None
-) -> dict[str, list[Link]]:
-    """The relationships of each node (by platform id) to nodes in `scope`, ordered by the
+async def list_links(scoped: Scoped, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:
+    """The relationships of each node (by platform id) to nodes in scope, ordered by the
     other node's natural key; at most `query.first + 1` each, so a caller can tell whether
     more follow."""
     after_key, after_rel = query.after or (None, None)
-    rows = await graph.read(
+    rows = await scoped.read(
         list_statement(query.spec, query.outgoing),
         keys=list(ids),
-        scope=scope,
         asOf=query.as_of,
         afterKey=after_key,
         afterRel=after_rel,

@@ -16,14 +16,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic.alias_generators import to_camel
 
 from civgraph.graph.catalog import Label, Rel
-from civgraph.graph.identifiers import (
-    Sex,
-    parse_resident_id,
-    validate_community_code,
-    validate_division_code,
-    validate_region_code,
-    validate_uscc,
-)
+from civgraph.graph.identifiers import Sex, parse_division_code, parse_resident_id, validate_uscc
 
 # Records read back from the graph were validated on the way in: reads pass this context
 # and skip the identifier checks (stdnum's are the costliest part of reading a person).
@@ -37,9 +30,19 @@ def unless_stored(check: Callable[[str], str]) -> Callable[[str, ValidationInfo]
     return validate
 
 
-RegionCode = Annotated[str, AfterValidator(unless_stored(validate_region_code))]
-CommunityCode = Annotated[str, AfterValidator(unless_stored(validate_community_code))]
-DivisionCode = Annotated[str, AfterValidator(unless_stored(validate_division_code))]
+def division_code(lengths: tuple[int, ...], kind: str) -> Callable[[str], str]:
+    """An entity's code: a division code of one of `lengths` (not the short forms a region
+    asked for may take)."""
+    return lambda value: parse_division_code(value, lengths, kind).value
+
+
+RegionCode = Annotated[str, AfterValidator(unless_stored(division_code((6, 9), "region code")))]
+CommunityCode = Annotated[
+    str, AfterValidator(unless_stored(division_code((12,), "community code")))
+]
+DivisionCode = Annotated[
+    str, AfterValidator(unless_stored(division_code((6, 9, 12), "division code")))
+]
 ResidentIdNumber = Annotated[
     str, AfterValidator(unless_stored(lambda value: parse_resident_id(value).number))
 ]

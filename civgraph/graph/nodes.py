@@ -11,7 +11,7 @@ from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
 from civgraph.graph.provenance import RECORD, Origin, describes
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scoped, in_scope
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
 # carry the node's provenance.
@@ -130,17 +130,13 @@ def node_statements(
     return statements
 
 
-async def get_nodes(
-    graph: Graph, label: Label, ids: Sequence[str], scope: str | None = None
-) -> dict[str, Stored]:
-    """Nodes of `label` by platform id; ids with no such node (in `scope`) are absent."""
-    rows = await graph.read(by_id_statement(label), keys=list(ids), scope=scope)
+async def get_nodes(scoped: Scoped, label: Label, ids: Sequence[str]) -> dict[str, Stored]:
+    """Nodes of `label` by platform id; ids with no such node (in scope) are absent."""
+    rows = await scoped.read(by_id_statement(label), keys=list(ids))
     return {row["key"]: stored(label, row["node"]) for row in rows}
 
 
-async def get_nodes_by_key(
-    graph: Graph, label: Label, keys: Sequence[str], scope: str | None = None
-) -> dict[str, Stored]:
-    """Nodes of `label` by natural key (resident ID, USCC, code, …), in `scope`."""
-    rows = await graph.read(by_key_statement(label), keys=list(keys), scope=scope)
+async def get_nodes_by_key(scoped: Scoped, label: Label, keys: Sequence[str]) -> dict[str, Stored]:
+    """Nodes of `label` by natural key (resident ID, USCC, code, …), in scope."""
+    rows = await scoped.read(by_key_statement(label), keys=list(keys))
     return {row["key"]: stored(label, row["node"]) for row in rows}

@@ -15,10 +15,10 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, Label
-from civgraph.graph.driver import Graph
 from civgraph.graph.errors import GraphError
-from civgraph.graph.filters import Compiled, Condition, compile_conditions
+from civgraph.graph.filters import Compiled, Condition, InRegion, compile_conditions
 from civgraph.graph.models import Stored, stored
+from civgraph.graph.scope import Scope, Scoped
 
 
 class InvalidCursor(GraphError, ValueError):
@@ -101,15 +101,24 @@ def count_statement(label: Label, where: LiteralString) -> LiteralString:
     return "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + where + " RETURN count(n) AS total"
 
 
+def with_scope(scope: Scope, label: Label, conditions: Sequence[Condition]) -> list[Condition]:
+    """The conditions, and the scope's (as an `InRegion`: a plain `STARTS WITH` on the label's
+    code that a range index can answer; none for a reader who sees everything)."""
+    if scope.prefix is None:
+        return list(conditions)
+    return [*conditions, InRegion(scope.prefix, label)]
+
+
 async def list_page(
-    graph: Graph,
+    scoped: Scoped,
     label: Label,
     conditions: Sequence[Condition],
     order: Order,
     first: int,
     after: str | None = None,
 ) -> Page:
-    compiled: Compiled = compile_conditions(conditions)
+    """A page of the nodes of `label` in scope that meet `conditions`, by `order`."""
+    compiled: Compiled = compile_conditions(with_scope(scoped.scope, label, conditions))
     params = dict(compiled.params, limit=first + 1)
     if after is not None:
         params["afterValue"], params["afterId"] = decode_cursor(order, after)
@@ -117,10 +126,10 @@ async def list_page(
     rows = []
     if not in_tail:
         statement = page_statement(label, order, compiled.where, after is not None)
-        rows = await graph.read(statement, **params)
+        rows = await scoped.read(statement, **params)
     if order.nullable and len(rows) <= first:
         tail = tail_statement(label, order, compiled.where, in_tail)
-        rows += await graph.read(tail, **(params | {"limit": first + 1 - len(rows)}))
+        rows += await scoped.read(tail, **(params | {"limit": first + 1 - len(rows)}))
     nodes = [stored(label, row["node"]) for row in rows[:first]]
     cursors = [
         encode_cursor(order, row["node"].get(order.prop), row["node"]["id"]) for row in rows[:first]
@@ -128,7 +137,8 @@ async def list_page(
     return Page(nodes, cursors, has_next=len(rows) > first)
 
 
-async def count(graph: Graph, label: Label, conditions: Sequence[Condition]) -> int:
-    compiled = compile_conditions(conditions)
-    rows = await graph.read(count_statement(label, compiled.where), **compiled.params)
+async def count(scoped: Scoped, label: Label, conditions: Sequence[Condition]) -> int:
+    """How many nodes of `label` in scope meet `conditions`."""
+    compiled = compile_conditions(with_scope(scoped.scope, label, conditions))
+    rows = await scoped.read(count_statement(label, compiled.where), **compiled.params)
     return int(rows[0]["total"])

@@ -21,10 +21,11 @@ from datetime import date
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, RelSpec
-from civgraph.graph.driver import Graph, Row
+from civgraph.graph.driver import Row
 from civgraph.graph.filters import Condition, compile_conditions
+from civgraph.graph.pages import with_scope
 from civgraph.graph.periods import in_effect
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scope, Scoped, in_scope
 
 # Names come from these fixed lists, never from input (the filters' own are f0…, n, r, x, h).
 VARS: tuple[LiteralString, ...] = tuple(f"v{i}" for i in range(256))
@@ -116,8 +117,9 @@ Column = Hop | Lookup | Sources
 class Statement:
     """A statement being written: its parameters and fresh variable names."""
 
-    def __init__(self, scope: str | None) -> None:
-        self.params: dict[str, Any] = {"scope": scope}
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope  # `$scope` itself is bound by `Scoped`
+        self.params: dict[str, Any] = {}
         self.names = 0
         self.values = 0
 
@@ -140,7 +142,7 @@ class Statement:
     def in_scope(self, var: LiteralString, label: Label) -> LiteralString:
         """`graph.scope.in_scope`, left out for a principal who sees everything: the
         condition is then true for every node, and reading its code costs on each."""
-        return "true" if self.params["scope"] is None else in_scope(var, label)
+        return "true" if self.scope.prefix is None else in_scope(var, label)
 
     def projection(self, var: LiteralString, read: Read) -> LiteralString:
         entries: list[LiteralString] = ["." + prop for prop in read.props]
@@ -238,11 +240,11 @@ class Statement:
 
 
 async def read_one(
-    graph: Graph, label: Label, read: Read, scope: str | None, *, key: str | None = None,
+    scoped: Scoped, label: Label, read: Read, *, key: str | None = None,
     node_id: str | None = None,
 ) -> dict[str, Any] | None:  # fmt: skip
     """One node by natural key or platform id, as `read` says; None outside scope."""
-    statement = Statement(scope)
+    statement = Statement(scoped.scope)
     prop: LiteralString = "id" if node_id is not None else KEY[label]
     value = statement.param(node_id if node_id is not None else key)
     query = (
@@ -250,22 +252,22 @@ async def read_one(
         "WHERE " + statement.in_scope("v0", label) + " "
         "RETURN " + statement.projection("v0", read) + " AS node"
     )  # fmt: skip
-    rows = await graph.read_raw(query, **statement.params)
+    rows = await scoped.read_raw(query, **statement.params)
     return rows[0]["node"] if rows else None
 
 
 async def read_many(
-    graph: Graph, label: Label, read: Read, scope: str | None, ids: list[str]
+    scoped: Scoped, label: Label, read: Read, ids: list[str]
 ) -> dict[str, dict[str, Any]]:
     """Nodes of one label by platform id, as `read` says; those outside scope are absent."""
-    statement = Statement(scope)
+    statement = Statement(scoped.scope)
     keys = statement.param(ids)
     query = (
         "UNWIND " + keys + " AS key MATCH (v0:" + LABEL_TEXT[label] + " {id: key}) "
         "WHERE " + statement.in_scope("v0", label) + " "
         "RETURN key, " + statement.projection("v0", read) + " AS node"
     )  # fmt: skip
-    return {row["key"]: row["node"] for row in await graph.read_raw(query, **statement.params)}
+    return {row["key"]: row["node"] for row in await scoped.read_raw(query, **statement.params)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,17 +278,16 @@ class PageOrder:
 
 
 async def read_page(
-    graph: Graph, label: Label, read: Read, scope: str | None, *,
+    scoped: Scoped, label: Label, read: Read, *,
     conditions: list[Condition], order: PageOrder, limit: int,
     after: tuple[Any, str] | None, total: bool,
 ) -> Row:  # fmt: skip
     """A keyset page of nodes of one label (`page`: items `s` the sort value, `i` the id and
     `o` the node) and, when `total`, how many match in all (`total`); one row. A nullable
     order's nodes without the value come last, by id."""
-    compiled = compile_conditions(conditions)
-    statement = Statement(scope)
+    compiled = compile_conditions(with_scope(scoped.scope, label, conditions))
+    statement = Statement(scoped.scope)
     statement.params.update(compiled.params)
-    # the scope is one of the conditions (graph.filters.InScope)
     matched: LiteralString = "MATCH (n:" + LABEL_TEXT[label] + ") WHERE " + compiled.where
     limited = " LIMIT " + statement.param(limit)
     prop, direction = order.prop, ("DESC" if order.descending else "ASC")
@@ -330,5 +331,5 @@ async def read_page(
     )  # fmt: skip
     if total:
         query += ", COUNT { " + matched + " } AS total"
-    rows = await graph.read_raw(query, **statement.params)
+    rows = await scoped.read_raw(query, **statement.params)
     return rows[0]

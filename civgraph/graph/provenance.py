@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, Label
-from civgraph.graph.driver import Graph
+from civgraph.graph.scope import Scoped, in_scope
 
 # Merges the record of `row` (into `rec`); statements that use it bind `row` and `$source`.
 RECORD: LiteralString = (
@@ -76,6 +76,7 @@ class SourceRef:
 def sources_statement(label: Label) -> LiteralString:
     return (
         "UNWIND $ids AS id MATCH (n:" + LABEL_TEXT[label] + " {id: id}) "
+        "WHERE " + in_scope("n", label) + " "
         "MATCH (n)<-[d:DESCRIBES]-(rec:SourceRecord) "
         "WITH id, rec, d ORDER BY rec.firstSeen, rec.key "
         "RETURN id, collect(rec {.*, matchKey: d.matchKey, score: d.score})[..$limit] AS records"
@@ -83,10 +84,11 @@ def sources_statement(label: Label) -> LiteralString:
 
 
 async def sources_of(
-    graph: Graph, label: Label, ids: Sequence[str], limit: int
+    scoped: Scoped, label: Label, ids: Sequence[str], limit: int
 ) -> dict[str, list[SourceRef]]:
-    """The source records describing each entity (by platform id), oldest first."""
-    rows = await graph.read(sources_statement(label), ids=list(ids), limit=limit)
+    """The source records describing each entity in scope (by platform id), oldest first;
+    none for an entity outside it."""
+    rows = await scoped.read(sources_statement(label), ids=list(ids), limit=limit)
     found: dict[str, list[SourceRef]] = {id_: [] for id_ in ids}
     for row in rows:
         found[row["id"]] = [

@@ -21,6 +21,7 @@ from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, RELATIONSHIPS, Label, RelSpec
 from civgraph.graph.driver import Graph, Statement
+from civgraph.graph.scope import in_scope
 
 NAMESPACE = uuid.UUID("5d1f3c52-8a1e-4a8e-9a0c-2f0b1c7e6a11")
 CANDIDATE_LIMIT = 200  # per blocking key: people born that day, people of that name
@@ -59,16 +60,20 @@ RETURN row.index AS index,
 
 # Organizations of the name (as written or normalised), and those of the county whose name
 # starts alike (a variant the normalised spellings miss).
-ORGANIZATION_CANDIDATES: LiteralString = """
+ORGANIZATION_CANDIDATES: LiteralString = (
+    """
 UNWIND $rows AS row
 CALL (row) {
   MATCH (o:Organization) WHERE o.name IN row.names RETURN o LIMIT $limit
   UNION
   MATCH (o:Organization) WHERE o.name STARTS WITH row.prefix
-    AND o.divisionCode STARTS WITH row.county RETURN o LIMIT $limit
+    AND """
+    + in_scope("o", Label.ORGANIZATION, "row.county")
+    + """ RETURN o LIMIT $limit
 }
 RETURN row.index AS index, collect(o {.id, .name, .divisionCode}) AS candidates
 """
+)
 CANDIDATES = {Label.PERSON: PERSON_CANDIDATES, Label.ORGANIZATION: ORGANIZATION_CANDIDATES}
 
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass
 from typing import LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, Label
-from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scoped, in_scope
 
 SEARCHABLE = (Label.PERSON, Label.ORGANIZATION, Label.FACILITY, Label.COMMUNITY)
 # Lucene's query syntax characters: user text is searched for literally.
@@ -61,17 +60,15 @@ def lucene_literal(text: str) -> str:
     return LUCENE_SPECIAL.sub(r"\\\1", text.strip())
 
 
-async def search(
-    graph: Graph, text: str, labels: Sequence[Label], limit: int, scope: str | None = None
-) -> list[Hit]:
-    """The best `limit` matches for `text` among nodes of `labels` in `scope`, best first;
+async def search(scoped: Scoped, text: str, labels: Sequence[Label], limit: int) -> list[Hit]:
+    """The best `limit` matches for `text` among nodes of `labels` in scope, best first;
     for one character, the names that start with it, by name."""
     text = text.strip()
     statement, query = (INITIAL, text) if len(text) == 1 else (SEARCH, lucene_literal(text))
     if not query:
         return []
-    rows = await graph.read(
-        statement, text=query, labels=[label.value for label in labels], limit=limit, scope=scope
+    rows = await scoped.read(
+        statement, text=query, labels=[label.value for label in labels], limit=limit
     )
     return [
         Hit(

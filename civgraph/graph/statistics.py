@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
-from civgraph.graph.driver import Graph
+from civgraph.graph.catalog import Label
 from civgraph.graph.periods import in_effect
+from civgraph.graph.scope import ASKED, Scoped, in_scope
 
 IN_EFFECT: LiteralString = in_effect("r")
 MEMBER_IN_EFFECT: LiteralString = in_effect("m")
@@ -28,7 +29,7 @@ ENROLLED_PEOPLE: LiteralString = (
     "} "
     # Filtering by region here, after the enrollments, is 3x faster than inside the union,
     # where the planner seeks every person of the region by divisionCode (measured at 100k).
-    "WITH p, x, r WHERE x.divisionCode STARTS WITH $prefix "
+    "WITH p, x, r WHERE " + in_scope("x", Label.PERSON, ASKED) + " "
 )
 
 OVERLAP_COUNT: LiteralString = (
@@ -87,10 +88,12 @@ def statistics_statement(group_by: frozenset[str]) -> LiteralString:
 
 
 async def enrollment_statistics(
-    graph: Graph, programs: Sequence[str], prefix: str, as_of: date, group_by: frozenset[str]
+    scoped: Scoped, programs: Sequence[str], prefix: str, as_of: date, group_by: frozenset[str]
 ) -> list[Group]:
-    """Enrolled people, enrollments and monthly amounts, grouped as asked."""
-    rows = await graph.read(
+    """Enrolled people, enrollments and monthly amounts in the region `prefix` (as far as the
+    scope sees it), grouped as asked."""
+    prefix = scoped.narrow(prefix)
+    rows = await scoped.read(
         statistics_statement(group_by), programs=list(programs), prefix=prefix, asOf=as_of,
         regionLength=child_code_length(prefix),
     )  # fmt: skip
@@ -107,19 +110,23 @@ async def enrollment_statistics(
 
 
 async def overlap_count(
-    graph: Graph, programs: Sequence[str], prefix: str, as_of: date, minimum: int
+    scoped: Scoped, programs: Sequence[str], prefix: str, as_of: date, minimum: int
 ) -> int:
-    rows = await graph.read(
-        OVERLAP_COUNT, programs=list(programs), prefix=prefix, asOf=as_of, minimum=minimum
-    )
+    """How many people of the region `prefix` (as far as the scope sees it) are enrolled in
+    at least `minimum` of `programs` on `as_of`."""
+    rows = await scoped.read(
+        OVERLAP_COUNT, programs=list(programs), prefix=scoped.narrow(prefix), asOf=as_of,
+        minimum=minimum,
+    )  # fmt: skip
     return int(rows[0]["total"])
 
 
 async def overlap_page(
-    graph: Graph, programs: Sequence[str], prefix: str, as_of: date, minimum: int,
+    scoped: Scoped, programs: Sequence[str], prefix: str, as_of: date, minimum: int,
     first: int, after_id: str | None,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    return await graph.read(
-        OVERLAP_PAGE, programs=list(programs), prefix=prefix, asOf=as_of, minimum=minimum,
-        limit=first + 1, afterId=after_id,
+    """A page of those people (`first + 1` at most), by platform id after `after_id`."""
+    return await scoped.read(
+        OVERLAP_PAGE, programs=list(programs), prefix=scoped.narrow(prefix), asOf=as_of,
+        minimum=minimum, limit=first + 1, afterId=after_id,
     )  # fmt: skip

@@ -14,11 +14,10 @@ from functools import cache
 from typing import LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, REL_TEXT, Label, Rel
-from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored
 from civgraph.graph.periods import in_effect
 from civgraph.graph.rules.evidence import EvidenceLink, link_map, link_of, node_of
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scoped, in_scope
 
 MAX_PATH_HOPS = 6
 MAX_NEIGHBORHOOD_HOPS = 3
@@ -91,22 +90,21 @@ class Neighborhood:
 
 
 async def paths(
-    graph: Graph,
+    scoped: Scoped,
     source: tuple[Label, str],
     target: tuple[Label, str],
     *,
     hops: int,
     via: Sequence[Rel],
     as_of: date,
-    scope: str | None,
     limit: int = 10,
 ) -> list[Path]:
     """The shortest connections (at most `hops` long) between two entities (label and
-    platform id), every node on them in `scope`."""
+    platform id), every node on them in scope."""
     bound = min(max(hops, 1), MAX_PATH_HOPS)
     statement = paths_statement(source[0], target[0], bound, tuple(sorted(set(via))))
     ends = {"from": source[1], "to": target[1]}
-    rows = await graph.read(statement, **ends, asOf=as_of, scope=scope, limit=limit)
+    rows = await scoped.read(statement, **ends, asOf=as_of, limit=limit)
     return [
         Path([node_of(n) for n in row["nodes"]], [link_of(link) for link in row["links"]])
         for row in rows
@@ -114,18 +112,18 @@ async def paths(
 
 
 async def neighborhood(
-    graph: Graph,
+    scoped: Scoped,
     center: tuple[Label, str],
     *,
     hops: int,
     via: Sequence[Rel],
     as_of: date,
-    scope: str | None,
     limit: int,
 ) -> Neighborhood:
-    """The relationships within `hops` of an entity, at most `limit` of them."""
+    """The relationships within `hops` of an entity, at most `limit` of them, every node on
+    the way in scope."""
     bound = min(max(hops, 1), MAX_NEIGHBORHOOD_HOPS)
     statement = neighborhood_statement(center[0], bound, tuple(sorted(set(via))))
-    rows = await graph.read(statement, id=center[1], asOf=as_of, scope=scope, limit=limit + 1)
+    rows = await scoped.read(statement, id=center[1], asOf=as_of, limit=limit + 1)
     links = [link_of(row["link"]) for row in rows]
     return Neighborhood(links[:limit], truncated=len(links) > limit)

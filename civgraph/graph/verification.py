@@ -12,7 +12,6 @@ from datetime import date
 from typing import LiteralString
 
 from civgraph.graph.catalog import Label
-from civgraph.graph.driver import Graph
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.periods import in_effect
 from civgraph.graph.rules.benefits import DEAD_MEMBER
@@ -26,7 +25,7 @@ from civgraph.graph.rules.evidence import (
     within,
 )
 from civgraph.graph.rules.signals import ALLOWED, MEANS, SignalKind, branches
-from civgraph.graph.scope import in_scope
+from civgraph.graph.scope import Scope, Scoped, in_scope
 
 
 # The signals of person `y` (all kinds, or the means only) with their records, as `signals`;
@@ -136,9 +135,7 @@ def judged(members: list[MemberReport], deceased: list[str]) -> list[Check]:
     return [Check(name, n == 0, n) for name, n in failing.items()]
 
 
-def shown(
-    members: list[MemberReport], scope: str | None
-) -> tuple[list[MemberReport], Withheld | None]:
+def shown(members: list[MemberReport], scope: Scope) -> tuple[list[MemberReport], Withheld | None]:
     """The members as a reader scoped to `scope` sees them: spouses outside the region and
     signals reaching outside it left out, counted (as a finding's evidence is)."""
     spouses = [(Label.PERSON, o.person) for m in members for o in m.outside_spouses]
@@ -165,11 +162,9 @@ def signal_of(row: dict[str, object]) -> Signal:
     return Signal(SignalKind(str(row["kind"])), link_of(row["link"]), float(row["score"]))  # type: ignore[arg-type]
 
 
-async def verification_report(
-    graph: Graph, household_id: str, as_of: date, scope: str | None
-) -> Report | None:
+async def verification_report(scoped: Scoped, household_id: str, as_of: date) -> Report | None:
     """The report for a household (by platform id), or None outside the scope."""
-    rows = await graph.read(REPORT, id=household_id, asOf=as_of, scope=scope)
+    rows = await scoped.read(REPORT, id=household_id, asOf=as_of)
     if not rows:
         return None
     row = rows[0]
@@ -193,5 +188,5 @@ async def verification_report(
     household = stored(Label.HOUSEHOLD, row["household"])
     deceased = list(row["deceased"])
     checks = judged(members, deceased)
-    members, withheld = shown(members, scope)
+    members, withheld = shown(members, scoped.scope)
     return Report(household, as_of, members, enrollments, deceased, checks, withheld)

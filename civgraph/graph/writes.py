@@ -40,8 +40,7 @@ from civgraph.graph.models import (
 from civgraph.graph.nodes import STRUCTURE, by_id_statement, by_key_statement, node_statements
 from civgraph.graph.nodes import natural_key as key_of
 from civgraph.graph.provenance import RECORD, Origin, describes
-from civgraph.graph.scope import division_of, in_scope
-from civgraph.graph.scope import visible as within_scope
+from civgraph.graph.scope import EVERYTHING, Scope, division_of, in_scope
 
 T = TypeVar("T")
 SOURCE = "api"  # the provenance source of everything the API writes
@@ -55,16 +54,16 @@ OWN_STRUCTURE: LiteralString = "['PART_OF', 'REGISTERED_IN', 'LOCATED_IN']"
 
 @dataclass(frozen=True, slots=True)
 class Write:
-    """A write's name (the mutation's), who asked for it and the region it may touch (a
-    division-code prefix; None: all). Outside it, entities look absent."""
+    """A write's name (the mutation's), who asked for it and the region it may touch (its
+    principal's scope; the system's is EVERYTHING). Outside it, entities look absent."""
 
     name: str
     actor: str
-    scope: str | None = None
+    scope: Scope
 
     def check_region(self, record: NodeFields) -> None:
         """A record placed outside the scope is refused (it could not be read back)."""
-        if not within_scope(record.label, record, self.scope):
+        if not self.scope.sees(record.label, record):
             code = division_of(record.label, record)
             raise InvalidWrite("divisionCode", f"{code or 'no region'} is outside your region")
 
@@ -240,7 +239,8 @@ async def upsert_node(
     write.check_region(record)
 
     async def work(tx: Transaction) -> Stored:
-        rows = await tx.run(lock_statement(label, KEY[label]), key=key, scope=None)
+        # a key is taken wherever its node lies: looked for everywhere, then hidden if outside
+        rows = await tx.run(lock_statement(label, KEY[label]), key=key, scope=EVERYTHING.prefix)
         if rows and not await visible(tx, label, rows[0]["node"]["id"], write.scope):
             raise taken(label, key, None)  # someone else's: as if taken, naming no id
         if version is not None:
@@ -348,7 +348,9 @@ async def link(
     )
 
     async def work(tx: Transaction) -> Relationship:
-        found = (await tx.run(endpoints_statement(spec), **ends.params(), scope=write.scope))[0]
+        found = (
+            await tx.run(endpoints_statement(spec), **ends.params(), scope=write.scope.prefix)
+        )[0]
         for end, label, id in (("source", spec.source, ends.source_id),
                                ("target", spec.target, ends.target_id)):  # fmt: skip
             if not found[end]:
@@ -414,16 +416,16 @@ async def transact(graph: Graph, work: Callable[[Transaction], Awaitable[T]], wr
         raise Conflict(f"the write conflicts with one that came first: {error.message}") from error
 
 
-async def lock(tx: Transaction, label: Label, id: str, scope: str | None) -> Row:
-    rows = await tx.run(lock_statement(label, "id"), key=id, scope=scope)
+async def lock(tx: Transaction, label: Label, id: str, scope: Scope) -> Row:
+    rows = await tx.run(lock_statement(label, "id"), key=id, scope=scope.prefix)
     if not rows:
         raise NotFound(label, id)
     node: Row = rows[0]["node"]
     return node
 
 
-async def lock_link(tx: Transaction, ends: Ends, scope: str | None) -> Row:
-    rows = await tx.run(lock_link_statement(ends.spec), **ends.params(), scope=scope)
+async def lock_link(tx: Transaction, ends: Ends, scope: Scope) -> Row:
+    rows = await tx.run(lock_link_statement(ends.spec), **ends.params(), scope=scope.prefix)
     if not rows:
         what = f"{ends.spec.rel} relationship"
         raise NotFound(what, f"{ends.source_id}>{ends.target_id}@{ends.key}")
@@ -442,7 +444,7 @@ def taken(label: Label, key: str, existing: str | None) -> Conflict:
 
 
 async def refuse_taken(tx: Transaction, label: Label, key: str, other_than: str | None) -> None:
-    rows = await tx.run(by_key_statement(label), keys=[key], scope=None)
+    rows = await tx.run(by_key_statement(label), keys=[key], scope=EVERYTHING.prefix)  # anywhere
     if rows and rows[0]["node"]["id"] != other_than:
         raise taken(label, key, rows[0]["node"]["id"])
 
@@ -459,12 +461,13 @@ def patched(label: Label, current: Row, patch: Mapping[str, Any]) -> NodeFields:
     return node_fields(label, values | dict(patch))
 
 
-async def visible(tx: Transaction, label: Label, id: str, scope: str | None) -> bool:
-    return bool(await tx.run(by_id_statement(label), keys=[id], scope=scope))
+async def visible(tx: Transaction, label: Label, id: str, scope: Scope) -> bool:
+    return bool(await tx.run(by_id_statement(label), keys=[id], scope=scope.prefix))
 
 
 async def read_node(tx: Transaction, label: Label, statement: LiteralString, key: str) -> Stored:
-    rows = await tx.run(statement, keys=[key], scope=None)
+    """The node as the write left it (the write checked the scope before)."""
+    rows = await tx.run(statement, keys=[key], scope=EVERYTHING.prefix)
     return stored(label, rows[0]["node"])
 
 

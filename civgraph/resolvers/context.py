@@ -1,4 +1,4 @@
-"""The typed request context every resolver receives."""
+"""The typed request context every resolver receives, with the request's scoped graph."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from starlette.websockets import WebSocket
 from civgraph.auth.audit import AuditLog
 from civgraph.auth.principal import Principal
 from civgraph.graph.driver import Graph
+from civgraph.graph.identifiers import DivisionCode, parse_division_code
+from civgraph.graph.scope import NOWHERE, Scope, Scoped
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import Loaders, create_loaders
 from civgraph.settings import Settings
@@ -19,9 +21,12 @@ from civgraph.settings import Settings
 
 @dataclass
 class Context:
-    graph: Graph
+    graph: Graph  # for writes (a mutation carries its principal's scope: graph.writes.Write)
     settings: Settings
-    loaders: Loaders
+    # Every read made for the principal: the shared graph and what the principal may see,
+    # made once per request (a WebSocket's when its connection is authenticated: `bind`).
+    scoped: Scoped
+    loaders: Loaders  # read through `scoped`
     request: Request | WebSocket | None = None
     response: Response | WebSocket | None = None
     # Filled by strawberry from the graphql-transport-ws connection_init payload.
@@ -34,9 +39,21 @@ class Context:
     unmasked: int = 0  # personal-data values the read planner showed unmasked (audited)
 
     @property
-    def scope(self) -> str | None:
-        """The division-code prefix the principal may see; None: everything."""
-        return self.principal.region_prefix if self.principal else None
+    def scope(self) -> Scope:
+        """What the principal may see (a write's region, a decider's)."""
+        return self.scoped.scope
+
+    def bind(self, principal: Principal) -> None:
+        """Who asks, known once a WebSocket connection is authenticated: the scoped graph
+        and the loaders of every subscription on the connection."""
+        self.principal = principal
+        self.scoped = Scoped(self.graph, principal.scope)
+        self.loaders = create_loaders(self.scoped, cache=self.loaders.cache)
+
+    def region(self, asked: DivisionCode | None) -> str:
+        """The division-code prefix of the region a view, statistic or rule is asked for: the
+        province (CIVGRAPH_PROVINCE) when none is. Reads narrow it to the scope."""
+        return (asked or parse_division_code(self.settings.province)).prefix
 
     def hub(self) -> ChangeHub:
         if self.change_hub is None:
@@ -53,10 +70,11 @@ def build_context(
     principal: Principal | None = None,
     audit: AuditLog | None = None,
 ) -> Context:
-    long_lived = isinstance(request, WebSocket)
-    scope = principal.region_prefix if principal else None
-    loaders = create_loaders(graph, cache=not long_lived, scope=scope)
+    """The context of one request: its scoped graph is the principal's; without one yet (a
+    WebSocket before connection_init) it sees nothing but programs."""
+    scoped = Scoped(graph, principal.scope if principal else NOWHERE)
+    loaders = create_loaders(scoped, cache=not isinstance(request, WebSocket))
     return Context(
-        graph, settings, loaders, request, response, change_hub=hub, principal=principal,
-        audit=audit,
+        graph, settings, scoped, loaders, request, response, change_hub=hub,
+        principal=principal, audit=audit,
     )  # fmt: skip

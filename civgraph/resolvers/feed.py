@@ -1,6 +1,6 @@
 """The change feed for subscribers: one poller per process fans new events out to all.
 
-`ChangeHub.stream(filter, after)` replays the events after `after` from the outbox (pages
+`ChangeHub.stream(scoped, filter, after)` replays the events after `after` from the outbox (pages
 of one filtered query), then streams live ones from the hub, skipping any it already
 delivered: the subscriber is registered before the replay starts, so no event committed
 meanwhile falls between the two. Cursors follow commit order (see
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from civgraph.graph.changes import (
-    EVERYTHING,
+    ALL_CHANGES,
     ChangeEvent,
     ChangeFilter,
     Cursor,
@@ -28,6 +28,7 @@ from civgraph.graph.changes import (
 )
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import DatabaseUnavailable, GraphError
+from civgraph.graph.scope import EVERYTHING, Scoped
 
 log = structlog.get_logger(__name__)
 PAGE = 1000
@@ -52,14 +53,19 @@ class ChangeHub:
     subscribers: set[Subscriber] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
 
+    @property
+    def system(self) -> Scoped:
+        """The hub reads every event (each subscriber's filter and scope pick its own)."""
+        return Scoped(self.graph, EVERYTHING)
+
     async def start(self) -> None:
         """Starts polling from the newest event: subscribers get what is committed after."""
         pruned, last = await pruned_through(self.graph)
         self.position = max(Cursor(last, -1), pruned or Cursor(0, -1))
-        latest = await read_changes(self.graph, self.position, PAGE)
+        latest = await read_changes(self.system, self.position, PAGE)
         while len(latest) == PAGE:
             self.position = latest[-1].cursor
-            latest = await read_changes(self.graph, self.position, PAGE)
+            latest = await read_changes(self.system, self.position, PAGE)
         self.position = latest[-1].cursor if latest else self.position
         self.task = asyncio.create_task(self.run(), name="change-hub")
 
@@ -91,7 +97,7 @@ class ChangeHub:
         if pruned is not None and self.position < pruned:  # pruned past the hub: gone for all
             self.position = pruned
             self.overflow_all()
-        return await read_changes(self.graph, self.position, PAGE, checked=False)
+        return await read_changes(self.system, self.position, PAGE, checked=False)
 
     def overflow_all(self) -> None:
         for subscriber in self.subscribers:
@@ -111,15 +117,17 @@ class ChangeHub:
             self.position = event.cursor
 
     async def stream(
-        self, only: ChangeFilter = EVERYTHING, after: Cursor | None = None
+        self, scoped: Scoped, only: ChangeFilter = ALL_CHANGES, after: Cursor | None = None
     ) -> AsyncIterator[ChangeEvent]:
-        """Events after `after` (from now when None), replayed then live, each once."""
+        """Events after `after` (from now when None) that `only` wants and the scope may see,
+        replayed then live, each once."""
         subscriber = Subscriber(asyncio.Queue(self.queue_size))
         self.subscribers.add(subscriber)  # before the replay: nothing falls in between
         last = after if after is not None else self.position
+        only = only.within(scoped.scope)
         try:
             while after is not None:
-                page = await read_changes(self.graph, last, PAGE, only)
+                page = await read_changes(scoped, last, PAGE, only)
                 for event in page:
                     yield event
                     last = event.cursor

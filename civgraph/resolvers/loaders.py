@@ -12,22 +12,21 @@ from strawberry.dataloader import DataLoader
 
 from civgraph.graph import links, nodes
 from civgraph.graph.catalog import Label
-from civgraph.graph.driver import Graph
 from civgraph.graph.links import LinkQuery
 from civgraph.graph.models import Link, Stored
 from civgraph.graph.provenance import SourceRef, sources_of
+from civgraph.graph.scope import Scoped
 
 NodeLoader = DataLoader[str, Stored | None]
 
 
 class Loaders:
-    """Every entity they load lies in `scope` (a division-code prefix; None: everywhere):
-    outside it, nodes look absent and relationships to them are left out."""
+    """Every entity they load lies in the scope of `scoped` (the request's): outside it,
+    nodes look absent and relationships to them are left out."""
 
-    def __init__(self, graph: Graph, *, cache: bool = True, scope: str | None = None) -> None:
-        self.graph = graph
+    def __init__(self, scoped: Scoped, *, cache: bool = True) -> None:
+        self.scoped = scoped
         self.cache = cache  # False for long-lived (WebSocket) contexts, whose cache goes stale
-        self.scope = scope
         self._by_id: dict[Label, NodeLoader] = {}
         self._by_key: dict[Label, NodeLoader] = {}
         self._links: dict[LinkQuery, DataLoader[str, list[Link]]] = {}
@@ -43,14 +42,14 @@ class Loaders:
     def node(self, label: Label) -> NodeLoader:
         """Nodes of `label` by platform id."""
         if label not in self._by_id:
-            fetch = lambda ids: nodes.get_nodes(self.graph, label, ids, self.scope)  # noqa: E731
+            fetch = lambda ids: nodes.get_nodes(self.scoped, label, ids)  # noqa: E731
             self._by_id[label] = self._nodes(fetch)
         return self._by_id[label]
 
     def node_by_key(self, label: Label) -> NodeLoader:
         """Nodes of `label` by natural key."""
         if label not in self._by_key:
-            fetch = lambda keys: nodes.get_nodes_by_key(self.graph, label, keys, self.scope)  # noqa: E731
+            fetch = lambda keys: nodes.get_nodes_by_key(self.scoped, label, keys)  # noqa: E731
             self._by_key[label] = self._nodes(fetch)
         return self._by_key[label]
 
@@ -59,7 +58,7 @@ class Loaders:
         if query not in self._links:
 
             async def load(ids: list[str]) -> list[list[Link]]:
-                found = await links.list_links(self.graph, query, ids, self.scope)
+                found = await links.list_links(self.scoped, query, ids)
                 return [found[node_id] for node_id in ids]
 
             self._links[query] = DataLoader(load_fn=load, cache=self.cache)
@@ -70,12 +69,12 @@ class Loaders:
         if (label, limit) not in self._sources:
 
             async def load(ids: list[str]) -> list[list[SourceRef]]:
-                found = await sources_of(self.graph, label, ids, limit)
+                found = await sources_of(self.scoped, label, ids, limit)
                 return [found[node_id] for node_id in ids]
 
             self._sources[label, limit] = DataLoader(load_fn=load, cache=self.cache)
         return self._sources[label, limit]
 
 
-def create_loaders(graph: Graph, *, cache: bool = True, scope: str | None = None) -> Loaders:
-    return Loaders(graph, cache=cache, scope=scope)
+def create_loaders(scoped: Scoped, *, cache: bool = True) -> Loaders:
+    return Loaders(scoped, cache=cache)

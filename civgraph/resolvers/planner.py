@@ -41,8 +41,9 @@ from civgraph.auth import policy
 from civgraph.auth.principal import Principal
 from civgraph.graph import pages, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
-from civgraph.graph.driver import Graph, native
-from civgraph.graph.filters import Condition, InScope
+from civgraph.graph.driver import native
+from civgraph.graph.filters import Condition
+from civgraph.graph.scope import Scoped
 from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.shapes import Planning, Shaper, Unplannable, entity_label
@@ -57,8 +58,8 @@ Converter = Callable[[GraphQLField, dict[str, Any]], dict[str, Any]]
 
 # Lookups by natural key: root field → (label, argument, its check).
 KEYED: dict[str, tuple[Label, str, Callable[[Any], str]]] = {
-    "region": (Label.REGION, "code", lookups.region_code),
-    "community": (Label.COMMUNITY, "code", lookups.community_code),
+    "region": (Label.REGION, "code", lambda code: str(code.code)),
+    "community": (Label.COMMUNITY, "code", lambda code: str(code.code)),
     "household": (Label.HOUSEHOLD, "number", str),
     "person": (Label.PERSON, "idNumber", lookups.resident_id),
     "organization": (Label.ORGANIZATION, "uscc", lookups.uscc),
@@ -76,8 +77,7 @@ CONNECTIONS: dict[str, Label] = {
 class Request:
     """What the planner needs of a request."""
 
-    graph: Graph
-    scope: str | None
+    scoped: Scoped
     principal: Principal | None
     max_page_size: int
     order_of: OrderOf
@@ -216,8 +216,7 @@ def plan_root(
             raise Unplannable(f"Query.{name}: input the resolver refuses") from error
         read = planned.Read(label)
         shape = planning.entity(LABEL_TEXT[label], read, nodes)
-        return lambda: shaped(planned.read_one(request.graph, label, read, request.scope,
-                                               key=key), shape)  # fmt: skip
+        return lambda: shaped(planned.read_one(request.scoped, label, read, key=key), shape)
     if name in CONNECTIONS:
         converted = request.convert(definition, args)
         return connection(planning, request, CONNECTIONS[name], definition, converted, nodes)
@@ -248,7 +247,7 @@ def node(planning: Planning, request: Request, global_id: Any, nodes: list[Field
     label, node_id = decoded(global_id)
     read = planned.Read(label)
     shape = planning.entity(LABEL_TEXT[label], read, nodes)
-    found = planned.read_one(request.graph, label, read, request.scope, node_id=node_id)
+    found = planned.read_one(request.scoped, label, read, node_id=node_id)
     return lambda: shaped(found, shape)
 
 
@@ -263,7 +262,7 @@ def many(planning: Planning, request: Request, ids: list[Any], nodes: list[Field
     wanted = [node_id for _, node_id in pairs]
 
     async def read_all() -> list[Any]:
-        found = await planned.read_many(request.graph, label, read, request.scope, wanted)
+        found = await planned.read_many(request.scoped, label, read, wanted)
         return [shape(found[i]) if i in found else None for i in wanted]
 
     return read_all
@@ -283,8 +282,6 @@ def connection(
         except pages.InvalidCursor as error:
             raise Unplannable(f"{where}: a cursor the resolver refuses") from error
     conditions: list[Condition] = list(args["filter"].conditions()) if args.get("filter") else []
-    if request.scope is not None:
-        conditions.append(InScope(request.scope, label))
     connection_type = planning.object_type(get_named_type(definition.type).name)
     read = planned.Read(label)
     shape, wants_total = connection_shape(planning, connection_type, label, read, order, nodes,
@@ -293,7 +290,7 @@ def connection(
 
     async def read_page() -> Any:
         row = await planned.read_page(
-            request.graph, label, read, request.scope, conditions=conditions, order=page_order,
+            request.scoped, label, read, conditions=conditions, order=page_order,
             limit=first + 1, after=after, total=wants_total,
         )  # fmt: skip
         return shape(row)

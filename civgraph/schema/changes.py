@@ -12,6 +12,7 @@ from strawberry.scalars import JSON
 from civgraph.graph.catalog import Label
 from civgraph.graph.changes import ChangeEvent, ChangeFilter
 from civgraph.schema.enums import ChangeOperation
+from civgraph.schema.scalars import DivisionCode
 
 NODE_LABELS = frozenset(label.value for label in Label)
 
@@ -90,18 +91,17 @@ class ChangeFilterInput:
     programs: list[str] | None = strawberry.field(
         default=None, description="Program codes (enrollments in them)."
     )
-    region_code: str | None = strawberry.field(
-        default=None, description="A region or community code: changes in it and below it."
+    region_code: DivisionCode | None = strawberry.field(
+        default=None, description="A region or community: changes in it and below it."
     )
     operations: list[ChangeOperation] | None = strawberry.field(
         default=None, description="Kinds of change."
     )
 
-    def to_filter(self, scope: str | None) -> ChangeFilter:
+    def to_filter(self) -> ChangeFilter:
         return ChangeFilter(
-            scope=scope,
             types=frozenset(self.types) if self.types is not None else None,
             programs=frozenset(self.programs) if self.programs is not None else None,
-            region_code=self.region_code,
+            region=self.region_code,
             operations=frozenset(self.operations) if self.operations is not None else None,
         )

@@ -9,7 +9,7 @@ import strawberry
 
 from civgraph.graph import pages
 from civgraph.graph.catalog import Label
-from civgraph.graph.filters import Condition, InScope
+from civgraph.graph.filters import Condition
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.reading import page_size, wrap
@@ -44,11 +44,11 @@ async def connection(
     first: int,
     after: str | None,
 ) -> Connection[Any]:
-    graph = info.context.graph
-    if info.context.scope is not None:  # only what lies in the principal's region
-        conditions = [*conditions, InScope(info.context.scope, label)]
+    scoped = info.context.scoped  # only what lies in the principal's region
     try:
-        page = await pages.list_page(graph, label, conditions, order, page_size(info, first), after)
+        page = await pages.list_page(
+            scoped, label, conditions, order, page_size(info, first), after
+        )
     except pages.InvalidCursor as error:
         raise UserError(str(error)) from error
     nodes = [wrap(label, record) for record in page.nodes]
@@ -58,5 +58,5 @@ async def connection(
         page_info=PageInfo(
             has_next_page=page.has_next, end_cursor=page.cursors[-1] if page.cursors else None
         ),
-        counter=lambda: pages.count(graph, label, conditions),
+        counter=lambda: pages.count(scoped, label, conditions),
     )

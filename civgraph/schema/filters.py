@@ -10,11 +10,8 @@ from typing import LiteralString
 import strawberry
 
 from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.graph.errors import InvalidIdentifier
-from civgraph.graph.filters import AnyOf, Compare, Condition, Op, Related
-from civgraph.graph.identifiers import region_prefix
+from civgraph.graph.filters import AnyOf, Compare, Condition, InRegion, Op, Related
 from civgraph.graph.pages import Order
-from civgraph.resolvers.errors import UserError
 from civgraph.schema.enums import (
     AssetKind,
     CommunityKind,
@@ -30,8 +27,9 @@ from civgraph.schema.enums import (
     Sex,
     Via,
 )
+from civgraph.schema.scalars import DivisionCode
 
-IN_REGION = "The region's code (6, 9 or 12 digits): everything in it or below it."
+IN_REGION = "A region or community: everything in it or below it."
 
 
 @strawberry.input(description="Conditions on a text field; all given must hold.")
@@ -97,13 +95,8 @@ class EnrollmentFilter:
         return Related(spec, through=hop, other=other, rel=rel, during=during)
 
 
-def in_region(code: str | None, prop: LiteralString = "divisionCode") -> list[Condition]:
-    if code is None:
-        return []
-    try:
-        return [Compare(prop, Op.STARTS_WITH, region_prefix(code))]
-    except InvalidIdentifier as error:
-        raise UserError(str(error)) from error
+def in_region(code: DivisionCode | None, label: Label) -> list[Condition]:
+    return [] if code is None else [InRegion(code.prefix, label)]
 
 
 def equal(prop: LiteralString, value: object) -> list[Condition]:
@@ -147,7 +140,7 @@ class PersonFilter:
     sex: Sex | None = None
     birth_date: DateFilter | None = None
     age: IntFilter | None = strawberry.field(default=None, description="Age in whole years today.")
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
     deceased: bool | None = strawberry.field(default=None, description="Has a recorded death date.")
     enrolled_in: EnrollmentFilter | None = None
     social_worker: bool | None = strawberry.field(default=None, description="Holds a licence.")
@@ -156,7 +149,7 @@ class PersonFilter:
         found = text("idNumber", self.id_number) + text("name", self.name) + equal("sex", self.sex)
         found += self.birth_date.conditions("birthDate") if self.birth_date else []
         found += birth_dates_for_age(self.age, date.today()) if self.age else []
-        found += in_region(self.in_region)
+        found += in_region(self.in_region, Label.PERSON)
         if self.deceased is not None:
             found.append(Compare("deathDate", Op.IS_NOT_NULL if self.deceased else Op.IS_NULL))
         if self.social_worker is not None:
@@ -177,14 +170,15 @@ class PersonFilter:
 class HouseholdFilter:
     number: StringFilter | None = None
     kind: HouseholdKind | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
     enrolled_in: EnrollmentFilter | None = None
     member_age: IntFilter | None = strawberry.field(
         default=None, description="Has a current member whose age today is in this range."
     )
 
     def conditions(self) -> list[Condition]:
-        found = text("number", self.number) + equal("kind", self.kind) + in_region(self.in_region)
+        found = text("number", self.number) + equal("kind", self.kind)
+        found += in_region(self.in_region, Label.HOUSEHOLD)
         if self.enrolled_in:
             found.append(self.enrolled_in.related(Label.HOUSEHOLD))
         if self.member_age:
@@ -207,7 +201,7 @@ class OrganizationFilter:
     grade: list[EvaluationGrade] | None = None
     industry_association: bool | None = None
     charity_certified: bool | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
     supervised_by: str | None = strawberry.field(
         default=None, description="USCC of a supervising agency (业务主管单位) supervising it now."
     )
@@ -217,7 +211,8 @@ class OrganizationFilter:
         found += one_of("kind", list(self.kind or [])) + one_of("status", list(self.status or []))
         found += one_of("grade", list(self.grade or []))
         found += equal("industryAssociation", self.industry_association)
-        found += equal("charityCertified", self.charity_certified) + in_region(self.in_region)
+        found += equal("charityCertified", self.charity_certified)
+        found += in_region(self.in_region, Label.ORGANIZATION)
         if self.supervised_by:
             spec = relationship(Rel.SUPERVISED_BY, Label.ORGANIZATION, Label.ORGANIZATION)
             other = [Compare("uscc", Op.EQ, self.supervised_by)]
@@ -232,14 +227,14 @@ class FacilityFilter:
     ownership: Ownership | None = None
     legal_person_registered: bool | None = None
     beds: IntFilter | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
 
     def conditions(self) -> list[Condition]:
         found = text("name", self.name) + one_of("kind", list(self.kind or []))
         found += equal("ownership", self.ownership)
         found += equal("legalPersonRegistered", self.legal_person_registered)
         found += self.beds.conditions("beds") if self.beds else []
-        return found + in_region(self.in_region)
+        return found + in_region(self.in_region, Label.FACILITY)
 
 
 @strawberry.input(description="Filters on communities; all given must hold.")
@@ -247,14 +242,14 @@ class CommunityFilter:
     name: StringFilter | None = None
     kind: CommunityKind | None = None
     has_service_platform: bool | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
 
     def conditions(self) -> list[Condition]:
         found = text("name", self.name) + equal("kind", self.kind)
         return (
             found
             + equal("hasServicePlatform", self.has_service_platform)
-            + in_region(self.in_region)
+            + in_region(self.in_region, Label.COMMUNITY)
         )
 
 
@@ -262,12 +257,11 @@ class CommunityFilter:
 class RegionFilter:
     name: StringFilter | None = None
     level: RegionLevel | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
 
     def conditions(self) -> list[Condition]:
-        return (
-            text("name", self.name) + equal("level", self.level) + in_region(self.in_region, "code")
-        )
+        found = text("name", self.name) + equal("level", self.level)
+        return found + in_region(self.in_region, Label.REGION)
 
 
 @strawberry.input(description="Filters on programs.")
@@ -281,10 +275,12 @@ class ProgramFilter:
 @strawberry.input(description="Filters on government-purchased service projects.")
 class ServiceProjectFilter:
     year: IntFilter | None = None
-    in_region: str | None = strawberry.field(default=None, description=IN_REGION)
+    in_region: DivisionCode | None = strawberry.field(default=None, description=IN_REGION)
 
     def conditions(self) -> list[Condition]:
-        return (self.year.conditions("year") if self.year else []) + in_region(self.in_region)
+        return (self.year.conditions("year") if self.year else []) + in_region(
+            self.in_region, Label.SERVICE_PROJECT
+        )
 
 
 @strawberry.input(description="Filters on assets.")

@@ -19,14 +19,13 @@ from civgraph.graph.rules import evidence as graph_evidence
 from civgraph.graph.rules import reviews as graph_reviews
 from civgraph.graph.rules.reviews import Review, ReviewStatus
 from civgraph.graph.rules.signals import SignalKind
-from civgraph.graph.scope import narrow
 from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.investigations import thresholds_of
 from civgraph.schema.context import Info
 from civgraph.schema.reading import decode_id, page_size, wrap
-from civgraph.schema.scalars import PageInfo, SourceRecord
-from civgraph.schema.views import prefix_of
+from civgraph.schema.scalars import DivisionCode, PageInfo, SourceRecord
+from civgraph.schema.views import REGION
 
 strawberry.enum(Rule, name="InvestigationRule", description="The rules investigations check.")
 strawberry.enum(
@@ -136,21 +135,22 @@ class FindingPage:
     )
     async def total_count(self, info: Info) -> int:
         rule, prefix, as_of, thresholds = self.query
-        return await rules.count_findings(info.context.graph, rule, prefix, as_of, thresholds)
+        return await rules.count_findings(info.context.scoped, rule, prefix, as_of, thresholds)
 
 
 async def page(
-    info: Info, rule: Rule, region_code: str, as_of: date | None, first: int, after: str | None
-) -> FindingPage:
-    prefix = narrow(prefix_of(region_code), info.context.scope)
+    info: Info, rule: Rule, region_code: DivisionCode | None, as_of: date | None, first: int,
+    after: str | None,
+) -> FindingPage:  # fmt: skip
+    prefix = info.context.region(region_code)
     first = page_size(info, first)
     after_key = decode_cursor(after, 1)[0] if after else None
     day, thresholds = as_of or date.today(), thresholds_of(info.context.settings)
     found = await rules.findings(
-        info.context.graph, rule, prefix, day, first + 1, after_key, thresholds,
-        scope=info.context.scope,
-    )  # fmt: skip
+        info.context.scoped, rule, prefix, day, first + 1, after_key, thresholds
+    )
     shown = found[:first]
+    # the marks of the findings just read (in scope): keyed by them, they belong to no region
     marks = await graph_reviews.reviews(info.context.graph, rule, [f.key for f in shown])
     return FindingPage(
         query=(rule, prefix, day, thresholds),
@@ -160,9 +160,6 @@ async def page(
             end_cursor=encode_cursor(shown[-1].key) if shown else None,
         ),
     )
-
-
-REGION = "A region (6 or 9 digits) or community (12); the province by default."
 
 
 strawberry.enum(Rel, name="RelationshipType", description="A relationship type of the catalog.")
@@ -218,10 +215,9 @@ class Tracing:
         as_of: date | None = None, first: int = 10,
     ) -> list[TracedPath]:  # fmt: skip
         found = await tracing.paths(
-            info.context.graph, entity(from_, "from"), entity(to, "to"),
+            info.context.scoped, entity(from_, "from"), entity(to, "to"),
             hops=bounded(max_hops, 1, tracing.MAX_PATH_HOPS, "maxHops"),
-            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
-            limit=page_size(info, first),
+            via=via or tracing.TIES, as_of=as_of or date.today(), limit=page_size(info, first),
         )  # fmt: skip
         return [
             TracedPath(nodes=[wrap(label, record) for label, record in path.nodes],
@@ -238,9 +234,9 @@ class Tracing:
         as_of: date | None = None, limit: int = 100,
     ) -> Neighborhood:  # fmt: skip
         found = await tracing.neighborhood(
-            info.context.graph, entity(id, "id"),
+            info.context.scoped, entity(id, "id"),
             hops=bounded(hops, 1, tracing.MAX_NEIGHBORHOOD_HOPS, "hops"),
-            via=via or tracing.TIES, as_of=as_of or date.today(), scope=info.context.scope,
+            via=via or tracing.TIES, as_of=as_of or date.today(),
             limit=bounded(limit, 1, 500, "limit"),
         )  # fmt: skip
         return Neighborhood(links=[evidence_link(link) for link in found.links],
@@ -323,7 +319,7 @@ class Verification:
     ) -> VerificationReport | None:
         _, node_id = entity(household_id, "householdId", Label.HOUSEHOLD)
         report = await verification.verification_report(
-            info.context.graph, node_id, as_of or date.today(), info.context.scope
+            info.context.scoped, node_id, as_of or date.today()
         )
         if report is None:
             return None
@@ -383,8 +379,9 @@ RULE_FIELDS: tuple[tuple[str, Rule, str], ...] = (
 
 def rule_field(rule: Rule, description: str) -> StrawberryField:
     async def resolve(
-        info: Info, region_code: str = "340000", as_of: date | None = None, first: int = 20,
-        after: str | None = None,
+        info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        as_of: date | None = None, first: int = 20, after: str | None = None,
     ) -> FindingPage:  # fmt: skip
         return await page(info, rule, region_code, as_of, first, after)
 

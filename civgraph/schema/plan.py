@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import strawberry
 from strawberry import relay
@@ -16,12 +16,12 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.changes import pruned_through
 from civgraph.graph.indicators import IndicatorStatus, Unit
 from civgraph.graph.linkage import Element, Status
-from civgraph.graph.scope import NOTHING, narrow
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.investigations import Neighborhood, bounded, evidence_link
 from civgraph.schema.reading import wrap
-from civgraph.schema.views import prefix_of
+from civgraph.schema.scalars import DivisionCode
+from civgraph.schema.views import REGION
 
 T = TypeVar("T")
 
@@ -98,7 +98,7 @@ async def community_linkage(
     info: Info, community_id: str, as_of: date | None
 ) -> CommunityLinkage | None:
     found = await linkage.community_linkage(
-        info.context.graph, community_id, as_of or date.today(), info.context.scope
+        info.context.scoped, community_id, as_of or date.today()
     )
     return CommunityLinkage.of(found) if found else None
 
@@ -194,13 +194,6 @@ class PlanIndicator:
         )  # fmt: skip
 
 
-def region(info: Info, region_code: str) -> str:
-    prefix = narrow(prefix_of(region_code), info.context.scope)
-    if prefix == NOTHING:
-        raise UserError(f"regionCode: {region_code} is outside your region")
-    return prefix
-
-
 def year_of(year: int | None) -> int:
     today = date.today()
     if year is None:
@@ -248,15 +241,16 @@ class Plan:
         "the trend over `years` years, and the `weakest` communities."
     )
     async def linkage_coverage(
-        self, info: Info, region_code: str = "340000", year: int | None = None,
-        years: int = 3, weakest: int = 10,
+        self, info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        year: int | None = None, years: int = 3, weakest: int = 10,
     ) -> LinkageCoverage:  # fmt: skip
-        prefix, chosen, today = region(info, region_code), year_of(year), date.today()
+        prefix, chosen, today = info.context.region(region_code), year_of(year), date.today()
         years, weakest = bounded(years, 1, 10, "years"), bounded(weakest, 0, 100, "weakest")
+        scoped = info.context.scoped
         found = await RECENT.get(
-            info, ("linkage", prefix, chosen, today, years, weakest),
-            lambda: linkage.coverage(info.context.graph, prefix, chosen, today, years=years,
-                                     weakest=weakest),
+            info, ("linkage", prefix, scoped.narrow(prefix), chosen, today, years, weakest),
+            lambda: linkage.coverage(scoped, prefix, chosen, today, years=years, weakest=weakest),
         )  # fmt: skip
 
         def area(a: linkage.Area) -> RegionLinkage:
@@ -282,14 +276,14 @@ class Plan:
         "with funder and provider, volunteers; at most `limit` (≤ 2000) relationships."
     )
     async def linkage_graph(
-        self, info: Info, region_code: str, as_of: date | None = None, limit: int = 500
+        self, info: Info, region_code: DivisionCode, as_of: date | None = None, limit: int = 500
     ) -> Neighborhood:
-        prefix = region(info, region_code)
-        if len(prefix) < 9:
+        if len(region_code.prefix) < 9:
             raise UserError("regionCode: a township (9 digits) or community (12 digits)")
         found = await linkage.linkage_graph(
-            info.context.graph, prefix, as_of or date.today(), bounded(limit, 1, 2000, "limit")
-        )
+            info.context.scoped, region_code.prefix, as_of or date.today(),
+            bounded(limit, 1, 2000, "limit"),
+        )  # fmt: skip
         return Neighborhood(links=[evidence_link(link) for link in found.links],
                             truncated=found.truncated)  # fmt: skip
 
@@ -298,13 +292,16 @@ class Plan:
         "year's, the plan's target and whether it is met (docs/indicators.md)."
     )
     async def plan_indicators(
-        self, info: Info, region_code: str = "340000", year: int | None = None
+        self,
+        info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        year: int | None = None,
     ) -> list[PlanIndicator]:
-        prefix, chosen, today = region(info, region_code), year_of(year), date.today()
-        graph, age = info.context.graph, info.context.settings.old_age_allowance_age
-        targets = await indicators.stored_targets(graph, [chosen])
+        prefix, chosen, today = info.context.region(region_code), year_of(year), date.today()
+        scoped, age = info.context.scoped, info.context.settings.old_age_allowance_age
+        targets = await indicators.stored_targets(info.context.graph, [chosen])  # published
         measured = await RECENT.get(
-            info, ("indicators", prefix, chosen, today, age, tuple(targets)),
-            lambda: indicators.measure(graph, prefix, chosen, today, age, targets),
+            info, ("indicators", scoped.narrow(prefix), chosen, today, age, tuple(targets)),
+            lambda: indicators.measure(scoped, prefix, chosen, today, age, targets),
         )  # fmt: skip
         return [PlanIndicator.of(m) for m in measured]

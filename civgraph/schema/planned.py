@@ -35,7 +35,7 @@ class Planned(SchemaExtension):
             return
         operation = planner.operation_of(document, run.operation_name)
         request = planner.Request(
-            context.graph, context.scope, context.principal, context.settings.max_page_size,
+            context.scoped, context.principal, context.settings.max_page_size,
             to_order, self.converted,
         )  # fmt: skip
         plan = planner.plan(run.schema._schema, document, operation, run.variables, request)

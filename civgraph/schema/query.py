@@ -47,6 +47,7 @@ from civgraph.schema.nodes import (
 )
 from civgraph.schema.plan import Plan
 from civgraph.schema.reading import one_by_key
+from civgraph.schema.scalars import DivisionCode
 from civgraph.schema.views import Views
 
 FIRST = "Page size (at most the server's CIVGRAPH_MAX_PAGE_SIZE, 100 by default)."
@@ -60,13 +61,16 @@ class Query(Views, AuditQuery, Investigations, Plan):
         description="Entities by global ID, in the order asked; null where none exists."
     )
 
-    @strawberry.field(description="A region by its GB/T 2260 code (6 digits, townships 9).")
-    async def region(self, info: Info, code: str) -> Region | None:
-        return await one_by_key(info, Region, lookups.region_code(code))
+    @strawberry.field(
+        description="A region by its code: a province, city, county (GB/T 2260, 6 digits; "
+        "a province's or city's short form, `34` or `3401`, names it too) or township (9)."
+    )
+    async def region(self, info: Info, code: DivisionCode) -> Region | None:
+        return await one_by_key(info, Region, code.code)
 
     @strawberry.field(description="A community by its 12-digit code.")
-    async def community(self, info: Info, code: str) -> Community | None:
-        return await one_by_key(info, Community, lookups.community_code(code))
+    async def community(self, info: Info, code: DivisionCode) -> Community | None:
+        return await one_by_key(info, Community, code.code)
 
     @strawberry.field(description="A household by household number (户号).")
     async def household(self, info: Info, number: str) -> Household | None:

@@ -8,8 +8,7 @@ from datetime import UTC, datetime
 
 import strawberry
 
-from civgraph.graph.changes import ChangeFilter, Cursor, CursorExpired, InvalidChangeCursor
-from civgraph.graph.errors import InvalidIdentifier
+from civgraph.graph.changes import ALL_CHANGES, Cursor, CursorExpired, InvalidChangeCursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.feed import FellBehind
 from civgraph.schema.changes import Change, ChangeFilterInput
@@ -50,11 +49,11 @@ class Subscription:
         filter: ChangeFilterInput | None = None,
         after: str | None = None,
     ) -> AsyncGenerator[Change, None]:
-        scope = info.context.scope  # the principal's region: nothing outside it, ever
         try:
-            only = filter.to_filter(scope) if filter else ChangeFilter(scope=scope)
+            only = filter.to_filter() if filter else ALL_CHANGES
             cursor = Cursor.decode(after) if after is not None else None
-            async for event in info.context.hub().stream(only, cursor):
+            # the principal's scope: nothing outside it, ever
+            async for event in info.context.hub().stream(info.context.scoped, only, cursor):
                 yield Change.of(event)
-        except (InvalidIdentifier, InvalidChangeCursor, CursorExpired, FellBehind) as error:
+        except (InvalidChangeCursor, CursorExpired, FellBehind) as error:
             raise UserError(str(error)) from error

@@ -12,17 +12,14 @@ import strawberry
 from civgraph.graph import search as full_text
 from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
-from civgraph.graph.identifiers import region_prefix
 from civgraph.graph.models import stored
-from civgraph.graph.scope import narrow
-from civgraph.resolvers import lookups
 from civgraph.resolvers.cursors import decode_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
 from civgraph.schema.nodes import Community, Facility, Organization, Person
 from civgraph.schema.reading import page_size, wrap
-from civgraph.schema.scalars import PageInfo
+from civgraph.schema.scalars import DivisionCode, PageInfo
 
 SearchEntity = Annotated[
     Person | Organization | Facility | Community,
@@ -88,8 +85,7 @@ class EnrollmentGroup:
     amount: float = strawberry.field(description="Sum of the enrollments' monthly amounts, yuan.")
 
 
-def prefix_of(region_code: str) -> str:
-    return region_prefix(lookups.region_or_community_code(region_code))
+REGION = "The region (or community) asked for; null: the province (CIVGRAPH_PROVINCE)."
 
 
 def group_of(group: statistics.Group, region_length: int) -> EnrollmentGroup:
@@ -118,31 +114,30 @@ class Views:
         self, info: Info, text: str, types: list[SearchType] | None = None, first: int = 20
     ) -> list[SearchHit]:
         labels = [Label(t.value) for t in types] if types else list(full_text.SEARCHABLE)
-        hits = await full_text.search(
-            info.context.graph, text, labels, page_size(info, first), info.context.scope
-        )
+        hits = await full_text.search(info.context.scoped, text, labels, page_size(info, first))
         return [SearchHit(score=hit.score, entity=wrap(hit.label, hit.record)) for hit in hits]
 
     @strawberry.field(description="People enrolled, themselves or through their household, in at "
                       "least `minPrograms` of `programs` on `asOf` (default today).")  # fmt: skip
     async def program_overlap(
-        self, info: Info, programs: list[ProgramCode], region_code: str = "340000",
+        self, info: Info, programs: list[ProgramCode],
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
         as_of: date | None = None, min_programs: int = 2, first: int = 20, after: str | None = None,
     ) -> ProgramOverlap:  # fmt: skip
         if min_programs < 1:
             raise UserError("minPrograms must be at least 1")
-        graph, day = info.context.graph, as_of or date.today()
-        prefix = narrow(prefix_of(region_code), info.context.scope)
+        scoped, day = info.context.scoped, as_of or date.today()
+        prefix = info.context.region(region_code)
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = decode_cursor(after, 1)[0] if after else None
         rows = await statistics.overlap_page(
-            graph, codes, prefix, day, min_programs, first, after_id
+            scoped, codes, prefix, day, min_programs, first, after_id
         )
         entries = [overlap_entry(row) for row in rows[:first]]
         end = rows[:first][-1]["person"]["id"] if rows[:first] else None
         return ProgramOverlap(
-            counter=lambda: statistics.overlap_count(graph, codes, prefix, day, min_programs),
+            counter=lambda: statistics.overlap_count(scoped, codes, prefix, day, min_programs),
             entries=entries,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,
@@ -153,17 +148,18 @@ class Views:
     @strawberry.field(description="Enrolled people, enrollments and amounts in a region on `asOf`, "
                       "grouped by the dimensions asked (counted in the database).")  # fmt: skip
     async def enrollment_statistics(
-        self, info: Info, region_code: str = "340000", as_of: date | None = None,
-        programs: list[ProgramCode] | None = None,
+        self, info: Info,
+        region_code: Annotated[DivisionCode | None, strawberry.argument(description=REGION)] = None,
+        as_of: date | None = None, programs: list[ProgramCode] | None = None,
         group_by: list[StatisticsDimension] | None = None,
     ) -> list[EnrollmentGroup]:  # fmt: skip
-        prefix = narrow(prefix_of(region_code), info.context.scope)
+        scoped, prefix = info.context.scoped, info.context.region(region_code)
         codes = [p.value for p in programs] if programs else [p.value for p in ProgramCode]
         dimensions = frozenset(d.value for d in group_by or [StatisticsDimension.PROGRAM])
         groups = await statistics.enrollment_statistics(
-            info.context.graph, codes, prefix, as_of or date.today(), dimensions
+            scoped, codes, prefix, as_of or date.today(), dimensions
         )
-        length = statistics.child_code_length(prefix)
+        length = statistics.child_code_length(scoped.narrow(prefix))
         return [group_of(group, length) for group in groups]
 
 

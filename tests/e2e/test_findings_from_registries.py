@@ -80,7 +80,7 @@ REGISTRIES: dict[str, list[list[str]]] = {
 }  # fmt: skip
 
 FINDINGS = """
-query ($region: String!, $asOf: Date!) {
+query ($region: DivisionCode!, $asOf: Date!) {
   benefitsAfterDeath(regionCode: $region, asOf: $asOf) { ...page }
   duplicateEnrollments(regionCode: $region, asOf: $asOf) { ...page }
   assistedMeans(regionCode: $region, asOf: $asOf) { ...page }

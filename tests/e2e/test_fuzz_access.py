@@ -42,6 +42,10 @@ SCALARS = {
     "Date": st.dates().map(lambda day: nodes.String(day.isoformat())),
     "DateTime": st.datetimes().map(lambda moment: nodes.String(moment.isoformat() + "Z")),
     "JSON": st.just(nodes.String("{}")),
+    # The county, a region holding it, one beside it, a township, a malformed code.
+    "DivisionCode": st.sampled_from(["340104", "34", "3401", "340111", "340104001", "34x"]).map(
+        nodes.String
+    ),
 }
 seen: Counter[str] = Counter()
 

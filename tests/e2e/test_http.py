@@ -13,7 +13,7 @@ from tests import builders
 from tests.servers import Api
 
 COMMUNITY_TREE = """
-query Tree($code: String!) {
+query Tree($code: DivisionCode!) {
   region(code: $code) {
     name level
     children { code communities { code kind households { items {

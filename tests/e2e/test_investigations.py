@@ -25,7 +25,7 @@ from tests.servers import Api
 from tests.servers import create_key as cli_key
 
 AFTER_DEATH = """
-query ($region: String!) {
+query ($region: DivisionCode!) {
   benefitsAfterDeath(regionCode: $region, asOf: "2026-06-30") {
     findings {
       rule basis key regionCode detail

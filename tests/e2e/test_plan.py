@@ -15,7 +15,7 @@ from tests.servers import Api
 from tests.servers import create_key as cli_key
 
 COVERAGE = """
-query ($region: String!) {
+query ($region: DivisionCode!) {
   linkageCoverage(regionCode: $region, year: 2026, years: 2, weakest: 1) {
     year region { regionCode name tally { communities linked partial none linkedShare } }
     children { regionCode tally { linked } }
@@ -24,7 +24,7 @@ query ($region: String!) {
   }
 }"""
 COMMUNITY = """
-query ($code: String!) {
+query ($code: DivisionCode!) {
   community(code: $code) {
     linkage(asOf: "2026-11-01") {
       status missing volunteers
@@ -38,7 +38,7 @@ query ($code: String!) {
   linkageGraph(regionCode: $code, asOf: "2026-11-01") { truncated links { type } }
 }"""
 INDICATORS = """
-query ($region: String!) {
+query ($region: DivisionCode!) {
   planIndicators(regionCode: $region, year: 2026) {
     code value baseline target targetRegionCode status unit
   }
@@ -64,6 +64,7 @@ async def test_linkage_for_a_viewer_and_a_caseworker(
     viewer = api.post(COMMUNITY, keys["viewer"], code=f"{T}001")["data"]
     caseworker = api.post(COMMUNITY, keys["caseworker"], code=f"{T}001")["data"]
     outside = api.post(COMMUNITY, keys["elsewhere"], code=f"{T}001")
+    beyond = api.post(COVERAGE, keys["elsewhere"], region=builders.COUNTY)
 
     assert coverage["region"] == {
         "regionCode": "340000", "name": "安徽省",
@@ -85,8 +86,15 @@ async def test_linkage_for_a_viewer_and_a_caseworker(
     assert "*" not in caseworker["community"]["linkage"]["socialWorkers"][0]["person"]["idNumber"]
     assert found["projects"][0]["funder"] == {"name": "民政局"}
     assert len(viewer["linkageGraph"]["links"]) == 6
-    assert outside["data"] is None  # the linkage graph of another region is refused
-    assert "outside your region" in outside["errors"][0]["message"]
+    # another county's community is absent, its linkage graph empty and its coverage of no
+    # communities: as if it held nothing, not refused (docs/security.md)
+    assert beyond["data"]["linkageCoverage"]["region"] == {
+        "regionCode": builders.COUNTY, "name": None,
+        "tally": {"communities": 0, "linked": 0, "partial": 0, "none": 0, "linkedShare": None},
+    }  # fmt: skip
+    assert beyond["data"]["linkageCoverage"]["children"] == []
+    assert outside == {"data": {"community": None, "linkageGraph": {"truncated": False,
+                                                                    "links": []}}}  # fmt: skip
 
 
 async def test_plan_indicators_for_a_viewer(api: Api, graph: Graph, keys: dict[str, str]) -> None:
@@ -96,6 +104,7 @@ async def test_plan_indicators_for_a_viewer(api: Api, graph: Graph, keys: dict[s
     body = api.post(INDICATORS, keys["viewer"], region="340000")
     bad = api.post(INDICATORS, keys["viewer"], region="34x")
     county = api.post(INDICATORS, keys["elsewhere"], region=builders.OTHER_COUNTY)
+    beyond = api.post(INDICATORS, keys["elsewhere"], region=builders.COUNTY)
 
     by_code = {i["code"]: i for i in body["data"]["planIndicators"]}
     assert by_code["MEDICAL_ASSISTANCE_RATIO"] == {
@@ -107,6 +116,7 @@ async def test_plan_indicators_for_a_viewer(api: Api, graph: Graph, keys: dict[s
     rural = {i["code"]: i for i in county["data"]["planIndicators"]}
     assert rural["RURAL_NURSING_HOME_REGISTRATION"]["value"] == 50.0  # both homes are there
     assert rural["VERIFICATION_MECHANISM_COUNTIES"]["value"] == 0.0
+    assert beyond == {"data": {"planIndicators": []}}  # another county's: nothing, not refused
 
 
 async def test_a_kept_answer_gives_way_to_a_change(

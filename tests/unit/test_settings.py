@@ -28,3 +28,12 @@ def test_memory_sizes_are_checked(monkeypatch: pytest.MonkeyPatch) -> None:
 
     with pytest.raises(ValidationError, match="neo4j_heap"):
         Settings()
+
+
+def test_the_province_is_a_province_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().province == "340000"  # Anhui, the work plan's
+    monkeypatch.setenv("CIVGRAPH_PROVINCE", "32")
+    assert Settings().province == "320000"
+    monkeypatch.setenv("CIVGRAPH_PROVINCE", "320100")
+    with pytest.raises(ValidationError, match="not a province's code"):
+        Settings()

@@ -15,10 +15,11 @@ from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
-from civgraph.graph.driver import Graph, Row
+from civgraph.graph.driver import Row
 from civgraph.graph.rules import benefits, facilities, means, posts
 from civgraph.graph.rules.base import DEFAULTS, Finding, Rule, RuleQuery, Thresholds
 from civgraph.graph.rules.evidence import link_of, node_of
+from civgraph.graph.scope import Scope, Scoped
 
 QUERIES: dict[Rule, RuleQuery] = {
     query.rule: query for query in (*posts.RULES, *benefits.RULES, *means.RULES, *facilities.RULES)
@@ -35,7 +36,7 @@ def parameters(prefix: str, as_of: date, thresholds: Thresholds) -> dict[str, An
     }  # fmt: skip
 
 
-def finding_of(rule: Rule, row: Row, scope: str | None) -> Finding:
+def finding_of(rule: Rule, row: Row, scope: Scope) -> Finding:
     found = Finding(
         rule=rule,
         key=row["key"],
@@ -49,39 +50,37 @@ def finding_of(rule: Rule, row: Row, scope: str | None) -> Finding:
 
 
 async def findings(
-    graph: Graph,
+    scoped: Scoped,
     rule: Rule,
     prefix: str,
     as_of: date,
     first: int,
     after: str | None = None,
     thresholds: Thresholds = DEFAULTS,
-    scope: str | None = None,
 ) -> list[Finding]:
-    """Up to `first` findings of `rule` in the region `prefix` on `as_of`, after the key
-    `after`, by key; as a reader scoped to `scope` sees them (`Finding.within`)."""
-    rows = await graph.read(
-        QUERIES[rule].page(), after=after, limit=first, **parameters(prefix, as_of, thresholds)
-    )
-    return [finding_of(rule, row, scope) for row in rows]
+    """Up to `first` findings of `rule` in the region `prefix` (as far as the scope sees it)
+    on `as_of`, after the key `after`, by key; their evidence as the scope sees it
+    (`Finding.within`: outside it, withheld and counted)."""
+    params = parameters(scoped.narrow(prefix), as_of, thresholds)
+    rows = await scoped.read(QUERIES[rule].page(), after=after, limit=first, **params)
+    return [finding_of(rule, row, scoped.scope) for row in rows]
 
 
 async def count_findings(
-    graph: Graph, rule: Rule, prefix: str, as_of: date, thresholds: Thresholds = DEFAULTS
+    scoped: Scoped, rule: Rule, prefix: str, as_of: date, thresholds: Thresholds = DEFAULTS
 ) -> int:
-    """How many findings `rule` has in the region `prefix` on `as_of`."""
-    rows = await graph.read(QUERIES[rule].total(), **parameters(prefix, as_of, thresholds))
+    """How many findings `rule` has in the region `prefix` (as far as the scope sees it) on
+    `as_of`."""
+    params = parameters(scoped.narrow(prefix), as_of, thresholds)
+    rows = await scoped.read(QUERIES[rule].total(), **params)
     return int(rows[0]["total"])
 
 
 async def every_finding(
-    graph: Graph,
-    rule: Rule,
-    prefix: str,
-    as_of: date,
-    thresholds: Thresholds = DEFAULTS,
-    scope: str | None = None,
+    scoped: Scoped, rule: Rule, prefix: str, as_of: date, thresholds: Thresholds = DEFAULTS
 ) -> AsyncIterator[Finding]:
-    """Every finding of `rule` in the region, by key, streamed from one matching (exports)."""
-    async for row in graph.stream(QUERIES[rule].every(), **parameters(prefix, as_of, thresholds)):
-        yield finding_of(rule, row, scope)
+    """Every finding of `rule` in the region (as far as the scope sees it), by key, streamed
+    from one matching (exports)."""
+    params = parameters(scoped.narrow(prefix), as_of, thresholds)
+    async for row in scoped.stream(QUERIES[rule].every(), **params):
+        yield finding_of(rule, row, scoped.scope)

@@ -1,4 +1,5 @@
-"""What every rule is: one matching part over a region (`$prefix`) on a day (`$asOf`),
+"""What every rule is: one matching part over a region (`$prefix`, the region asked for
+narrowed to the reader's scope: `civgraph.graph.scope.ASKED`) on a day (`$asOf`),
 a stable finding key, the relationships that are its evidence, and what a finding shows.
 From these one statement each gives a keyset page, the total, and every finding in key
 order (for an export), so the three never disagree."""
@@ -13,6 +14,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.models import Stored
 from civgraph.graph.provenance import SourceRef
 from civgraph.graph.rules.evidence import EvidenceLink, Withheld, evidence, within
+from civgraph.graph.scope import Scope
 
 
 class Rule(StrEnum):
@@ -98,7 +100,7 @@ class Finding:
                 seen.setdefault((link.record.source, link.record.record_key), link.record)
         return list(seen.values())
 
-    def within(self, scope: str | None) -> Finding:
+    def within(self, scope: Scope) -> Finding:
         """The finding as a reader scoped to `scope` sees it."""
         entities, links, withheld = within(self.entities, self.links, scope)
         if withheld is None:

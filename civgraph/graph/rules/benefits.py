@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.periods import in_effect
 from civgraph.graph.programs import family
 from civgraph.graph.rules.base import Rule, RuleQuery, confidence
+from civgraph.graph.scope import ASKED, in_scope
 
 # Two periods `a` and `b` overlap (either end may be open).
 OVERLAP: LiteralString = (
@@ -27,6 +29,8 @@ def in_payment(e: LiteralString) -> LiteralString:
 
 
 IN_PAYMENT: LiteralString = in_payment("e")
+# Person (or household) `p` lies in the region asked for.
+IN_REGION: LiteralString = in_scope("p", Label.PERSON, ASKED)
 
 
 def dead(person: LiteralString, day: LiteralString) -> LiteralString:
@@ -56,9 +60,9 @@ BENEFITS_AFTER_DEATH = RuleQuery(
     "mechanism): an enrollment in payment after a cremation or a registered death is paid to "
     "no one entitled, and a household's is paid for a member who is no more.",
     match="CALL () { MATCH (c:Person)-[r:CREMATED_AT]->(:Facility) WHERE r.crematedOn <= $asOf "
-    "MATCH (c)-[same:POSSIBLY_SAME*0..1]-(p:Person) WHERE p.divisionCode STARTS WITH $prefix "
+    "MATCH (c)-[same:POSSIBLY_SAME*0..1]-(p:Person) WHERE " + IN_REGION + " "
     "RETURN p, r.crematedOn AS died, r, same "
-    "UNION MATCH (p:Person) WHERE p.deathDate <= $asOf AND p.divisionCode STARTS WITH $prefix "
+    "UNION MATCH (p:Person) WHERE p.deathDate <= $asOf AND " + IN_REGION + " "
     "RETURN p, p.deathDate AS died, null AS r, [] AS same } "
     "WITH p, died, r, same, " + confidence("same") + " AS sure ORDER BY sure DESC, died "
     "WITH p, collect({died: died, same: same, sure: sure}) AS deaths, collect(r) AS records "
@@ -111,7 +115,7 @@ BOTH_IN_PAYMENT: LiteralString = in_payment("e1") + " AND " + in_payment("e2")
 # before households counted), and a subquery only for members of an enrolled household.
 def own_pairs(label: LiteralString) -> LiteralString:
     return (
-        "MATCH (p:" + label + ") WHERE p.divisionCode STARTS WITH $prefix "
+        "MATCH (p:" + label + ") WHERE " + IN_REGION + " "
         "MATCH (p)-[e1:ENROLLED_IN]->(g1:Program) MATCH (p)-[e2:ENROLLED_IN]->(g2:Program) "
         "WHERE e1 <> e2 AND " + BOTH_IN_PAYMENT + " AND " + SAME_FAMILY + " "
         "AND (e1.regionCode <> e2.regionCode OR g1 <> g2) "
@@ -123,7 +127,7 @@ def own_pairs(label: LiteralString) -> LiteralString:
 
 PAIRS: LiteralString = (
     "CALL () { " + own_pairs("Person") + " UNION ALL " + own_pairs("Household") + " "
-    "UNION ALL MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix "
+    "UNION ALL MATCH (p:Person) WHERE " + IN_REGION + " "
     "MATCH (p)-[m2:MEMBER_OF]->(h2:Household)-[e2:ENROLLED_IN]->(g2:Program) "
     "WHERE " + in_payment("e2") + " "
     "CALL (p, m2, h2, e2, g2) { "
@@ -171,7 +175,7 @@ TWO_HOUSEHOLDS = RuleQuery(
     rule=Rule.TWO_HOUSEHOLDS,
     basis="A person is registered in one household at a time (户口登记条例); two at once lets "
     "a household's means test leave out a member.",
-    match="MATCH (p:Person) WHERE p.divisionCode STARTS WITH $prefix "
+    match="MATCH (p:Person) WHERE " + IN_REGION + " "
     "MATCH (h1:Household)<-[a:MEMBER_OF]-(p)-[b:MEMBER_OF]->(h2:Household) "
     "WHERE h1.id < h2.id AND coalesce(a.since, $asOf) <= $asOf "
     "AND coalesce(b.since, $asOf) <= $asOf AND " + OVERLAP + " ",
@@ -191,8 +195,8 @@ UNDER_AGE_ALLOWANCE = RuleQuery(
     basis="The old-age allowance is for residents of at least the age the province sets (80, "
     "the work plan's section 6); the age is the ID number's birth date's.",
     match="MATCH (g:Program {code: 'OLD_AGE_ALLOWANCE'})<-[e:ENROLLED_IN]-(p:Person) "
-    "WHERE e.status = 'ACTIVE' AND " + in_effect("e") + " AND p.divisionCode STARTS WITH "
-    "$prefix AND p.birthDate > $asOf - duration({years: $minimumAge}) ",
+    "WHERE e.status = 'ACTIVE' AND " + in_effect("e") + " AND " + IN_REGION + " "
+    "AND p.birthDate > $asOf - duration({years: $minimumAge}) ",
     carried="p, g, e",
     key="p.id + '|' + e.key",
     imports="e",

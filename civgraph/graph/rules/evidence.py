@@ -12,7 +12,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.links import STANDARD
 from civgraph.graph.models import Stored, stored
 from civgraph.graph.provenance import SourceRef
-from civgraph.graph.scope import division_of, visible
+from civgraph.graph.scope import Scope, division_of
 
 
 def link_map(rel: LiteralString, record: LiteralString = "null") -> LiteralString:
@@ -114,15 +114,15 @@ def link_of(row: dict[str, Any]) -> EvidenceLink:
 
 
 def within(
-    entities: list[tuple[Label, Stored]], links: list[EvidenceLink], scope: str | None
+    entities: list[tuple[Label, Stored]], links: list[EvidenceLink], scope: Scope
 ) -> tuple[list[tuple[Label, Stored]], list[EvidenceLink], Withheld | None]:
     """What a reader scoped to `scope` may see of a finding's evidence: entities outside it
     are left out, and so are relationships with an end outside it (an asset is in reach
     through its owner, a program always); the counts and counties of what was left out
     are kept."""
-    if scope is None:
+    if scope.prefix is None:
         return entities, links, None
-    shown = [(label, node) for label, node in entities if visible(label, node, scope)]
+    shown = [(label, node) for label, node in entities if scope.sees(label, node)]
     kept = [link for link in links if link_visible(link, scope)]
     if len(shown) == len(entities) and len(kept) == len(links):
         return entities, links, None
@@ -133,12 +133,12 @@ def within(
         for end in ((link.source_label, link.source), (link.target_label, link.target))
     ]
     hidden = [(label, node) for label, node in [*entities, *ends]
-              if label is not Label.ASSET and not visible(label, node, scope)]  # fmt: skip
+              if label is not Label.ASSET and not scope.sees(label, node)]  # fmt: skip
     counties = sorted({code[:6] for label, node in hidden if (code := division_of(label, node))})
     return shown, kept, Withheld(len(entities) - len(shown), len(links) - len(kept), counties)
 
 
-def link_visible(link: EvidenceLink, scope: str) -> bool:
+def link_visible(link: EvidenceLink, scope: Scope) -> bool:
     ends = ((link.source_label, link.source), (link.target_label, link.target))
     owned = [end for end in ends if end[0] is not Label.ASSET]  # an asset: through its owner
-    return all(visible(label, node, scope) for label, node in owned)
+    return all(scope.sees(label, node) for label, node in owned)

@@ -11,20 +11,22 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.periods import in_effect
 from civgraph.graph.programs import MEANS_TESTED, family
 from civgraph.graph.rules.base import Rule, RuleQuery
 from civgraph.graph.rules.signals import MEANS, MEANS_OF_X, branches
+from civgraph.graph.scope import ASKED, in_scope
 
 ASSISTED: LiteralString = (
     "CALL () { MATCH (g:Program)<-[d:ENROLLED_IN]-(h:Household) "
     "WHERE g.code IN " + MEANS_TESTED + " AND d.status = 'ACTIVE' AND " + in_effect("d") + " "
-    "AND h.divisionCode STARTS WITH $prefix "
+    "AND " + in_scope("h", Label.HOUSEHOLD, ASKED) + " "
     "MATCH (x:Person)-[m:MEMBER_OF]->(h) WHERE " + in_effect("m") + " "
     "RETURN x, h, g, d, m "
     "UNION MATCH (g:Program)<-[d:ENROLLED_IN]-(x:Person) "
     "WHERE g.code IN " + MEANS_TESTED + " AND d.status = 'ACTIVE' AND " + in_effect("d") + " "
-    "AND x.divisionCode STARTS WITH $prefix "
+    "AND " + in_scope("x", Label.PERSON, ASKED) + " "
     "OPTIONAL MATCH (x)-[m:MEMBER_OF]->(h:Household) WHERE " + in_effect("m") + " "
     "RETURN x, h, g, d, m } "
     "WITH x, h, g, d, m, " + family("g") + " AS family ORDER BY d.key, g.code "

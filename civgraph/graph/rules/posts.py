@@ -5,13 +5,17 @@ from __future__ import annotations
 
 from typing import LiteralString
 
+from civgraph.graph.catalog import Label
 from civgraph.graph.periods import in_effect, not_ended
 from civgraph.graph.rules.base import Rule, RuleQuery, confidence, possibly
+from civgraph.graph.scope import ASKED, in_scope
 
 SOCIAL: LiteralString = (
     "['SOCIAL_GROUP', 'PRIVATE_NON_ENTERPRISE', 'FOUNDATION', 'SOCIAL_WORK_AGENCY']"
 )
 GOVERNMENT: LiteralString = "['GOVERNMENT_AGENCY', 'PARTY_ORGAN']"
+# Social organization `s` lies in the region asked for.
+IN_REGION: LiteralString = in_scope("s", Label.ORGANIZATION, ASKED)
 # A leading cadre post `c`: in a government agency or party organ `a`, with a rank.
 CADRE: LiteralString = "c.leading AND c.rank <> 'NONE' AND a.kind IN " + GOVERNMENT
 
@@ -26,7 +30,7 @@ CONCURRENT_POSTS = RuleQuery(
     "section 1).",
     match="MATCH (x:Person)-[c:HOLDS_POST]->(a:Organization) WHERE " + CADRE + " AND "
     + in_effect("c") + " MATCH " + possibly("x", "y", "same") + "-[o:HOLDS_POST]->(s:Organization) "
-    "WHERE o.leading AND s.kind IN " + SOCIAL + " AND s.divisionCode STARTS WITH $prefix AND "
+    "WHERE o.leading AND s.kind IN " + SOCIAL + " AND " + IN_REGION + " AND "
     + in_effect("o") + " ",
     carried="x, y, same, s, o, a, c",
     key="x.id + '|' + s.id + '|' + a.id + CASE WHEN y = x THEN '' ELSE '~' + y.id END",
@@ -48,7 +52,7 @@ NOT_DECOUPLED = RuleQuery(
     basis="Industry associations and chambers of commerce are decoupled from administrative "
     "organs (脱钩, work plan section 1): no supervising agency, no serving officials among "
     "their officers, no shared premises or funding account.",
-    match="MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix "
+    match="MATCH (s:Organization) WHERE " + IN_REGION + " "
     "AND s.industryAssociation AND s.status = 'ACTIVE' "
     "CALL (s) { OPTIONAL MATCH (s)-[r:SUPERVISED_BY]->(a:Organization) "
     "WHERE a.kind IN " + GOVERNMENT + " AND " + in_effect("r") + " "
@@ -84,7 +88,7 @@ RETIRED_CADRE_POSTS = RuleQuery(
     basis="Retired leading cadres may lead a social organization only within the same "
     "provisions: under the age limit, one post, not within the cooling-off years in the sector "
     "they governed, approved and filed, unpaid.",
-    match="MATCH (s:Organization) WHERE s.divisionCode STARTS WITH $prefix AND s.kind IN "
+    match="MATCH (s:Organization) WHERE " + IN_REGION + " AND s.kind IN "
     + SOCIAL + " MATCH (x:Person)-[o:HOLDS_POST]->(s) WHERE o.leading AND " + in_effect("o")
     + " MATCH (x)-[c:HOLDS_POST]->(a:Organization) WHERE " + CADRE + " AND c.until < $asOf "
     "AND NOT EXISTS { (x)-[k:HOLDS_POST]->(b:Organization) WHERE k.leading "

@@ -17,6 +17,7 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.errors import AlreadyDecided, NotFound, NotResolved, RecordNotFound
 from civgraph.graph.models import MemberRelation
 from civgraph.graph.resolution import entity_id
+from civgraph.graph.scope import EVERYTHING, Scope
 from civgraph.graph.writes import Write, delete_node
 from civgraph.ingest.run import files_in, run
 from tests import builders
@@ -28,8 +29,8 @@ from tests.integration.ingest.test_resolution import (
     write_exports,
 )
 
-INVESTIGATOR = Decider("api-key:investigator (synthetic)", builders.COUNTY)
-OTHER_REGION = Decider("api-key:elsewhere (synthetic)", builders.OTHER_COUNTY)
+INVESTIGATOR = Decider("api-key:investigator (synthetic)", Scope.of(builders.COUNTY))
+OTHER_REGION = Decider("api-key:elsewhere (synthetic)", Scope.of(builders.OTHER_COUNTY))
 C3 = entity_id("cremations", "C-3")  # 李桂芝: possibly 李桂兰 (OTHER)
 
 
@@ -64,12 +65,14 @@ async def test_a_rejection_outlives_new_runs_of_the_record(
     start = await latest(graph)
 
     rejected = await decisions.reject(graph, INVESTIGATOR, "cremations", "C-3", people[OTHER])
-    recorded = await read_changes(graph, start, 100)
+    recorded = await read_changes(builders.seen_by(graph), start, 100)
     await run(graph, files_in(exports), tmp_path / "second.csv", batch_size=10)
     after_second_run = await graph.read(POSSIBLE)
     # the record's entity deleted by hand: the next run resolves the record afresh
     (own,) = await graph.read("MATCH (p:Person {id: $id}) RETURN p.version AS v", id=C3)
-    await delete_node(graph, Label.PERSON, C3, own["v"], Write("test", "test"), detach=True)
+    await delete_node(
+        graph, Label.PERSON, C3, own["v"], Write("test", "test", EVERYTHING), detach=True
+    )
     await run(graph, files_in(exports), tmp_path / "third.csv", batch_size=10)
 
     assert (rejected.person_id, rejected.not_same) == (C3, (people[OTHER],))
@@ -90,7 +93,7 @@ async def test_confirming_moves_the_record_and_forgets_a_rejection(
     start = await latest(graph)
 
     confirmed = await decisions.confirm(graph, INVESTIGATOR, "cremations", "C-3", people[OTHER])
-    recorded = await read_changes(graph, start, 100)
+    recorded = await read_changes(builders.seen_by(graph), start, 100)
     again = await decisions.confirm(graph, INVESTIGATOR, "cremations", "C-3", people[OTHER])
 
     assert (confirmed.person_id, confirmed.not_same) == (people[OTHER], ())
@@ -118,7 +121,7 @@ async def test_splitting_moves_the_record_to_its_own_entity_and_back(
     with pytest.raises(AlreadyDecided, match="entity of its own already"):
         await decisions.split(graph, INVESTIGATOR, "cremations", "C-2")
     back = await decisions.confirm(graph, INVESTIGATOR, "cremations", "C-2", people[WOMAN])
-    recorded = await read_changes(graph, start, 100)
+    recorded = await read_changes(builders.seen_by(graph), start, 100)
 
     own = entity_id("cremations", "C-2")
     assert (split.person_id, split.record.match_key) == (own, "split")
@@ -154,7 +157,7 @@ async def test_what_cannot_be_decided_is_refused_and_writes_nothing(
     with pytest.raises(RecordNotFound):
         await decisions.split(graph, OTHER_REGION, "cremations", "C-2")
 
-    assert await read_changes(graph, start, 100) == []
+    assert await read_changes(builders.seen_by(graph), start, 100) == []
     assert len(await graph.read(POSSIBLE)) == 1
     assert (await cremated(graph))["C-2"]["idNumber"] == WOMAN
 

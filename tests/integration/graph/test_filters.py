@@ -17,7 +17,7 @@ MEMBER_OF = relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD)
 
 
 async def names(graph: Graph, label: Label, conditions: Sequence[Condition]) -> list[str]:
-    page = await pages.list_page(graph, label, conditions, ORDER, 100)
+    page = await pages.list_page(builders.seen_by(graph), label, conditions, ORDER, 100)
     return [node.name for node in page.nodes]  # type: ignore[attr-defined]
 
 
@@ -97,7 +97,9 @@ async def test_households_with_a_member_born_before_a_date(graph: Graph) -> None
         current=True,
     )
 
-    page = await pages.list_page(graph, Label.HOUSEHOLD, [old_member], pages.Order("number"), 10)
+    page = await pages.list_page(
+        builders.seen_by(graph), Label.HOUSEHOLD, [old_member], pages.Order("number"), 10
+    )
 
     assert [h.number for h in page.nodes] == ["H-1"]  # type: ignore[attr-defined]
 

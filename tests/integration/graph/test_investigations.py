@@ -36,8 +36,8 @@ async def test_the_allowance_age_is_the_id_numbers_and_a_setting(graph: Graph) -
         await builders.enroll(graph, Label.PERSON, person, ProgramCode.OLD_AGE_ALLOWANCE,
                               since=date(2025, 1, 1), amount=100)  # fmt: skip
 
-    at_80 = await findings(graph, Rule.UNDER_AGE_ALLOWANCE, "34", AS_OF, 10)
-    at_70 = await findings(graph, Rule.UNDER_AGE_ALLOWANCE, "34", AS_OF, 10,
+    at_80 = await findings(builders.seen_by(graph), Rule.UNDER_AGE_ALLOWANCE, "34", AS_OF, 10)
+    at_70 = await findings(builders.seen_by(graph), Rule.UNDER_AGE_ALLOWANCE, "34", AS_OF, 10,
                            thresholds=Thresholds(old_age_allowance_age=70))  # fmt: skip
 
     assert [f.detail["age"] for f in at_80] == [76]
@@ -62,7 +62,7 @@ async def test_two_households_at_once_but_not_one_after_the_other(graph: Graph) 
     await builders.link(graph, Rel.MEMBER_OF, (Label.PERSON, doubled), (Label.HOUSEHOLD, "H-4"),
                         child, since=date(2021, 1, 1))  # fmt: skip
 
-    found = await findings(graph, Rule.TWO_HOUSEHOLDS, "34", AS_OF, 10)
+    found = await findings(builders.seen_by(graph), Rule.TWO_HOUSEHOLDS, "34", AS_OF, 10)
 
     assert [dict(f.entities)[Label.PERSON].id_number for f in found] == [doubled]  # type: ignore[attr-defined]
     assert sorted(found[0].detail["households"]) == ["H-3", "H-4"]
@@ -96,13 +96,15 @@ async def test_an_officers_household_on_dibao_is_found_unless_filed_or_alone(gra
                             (Label.COMMUNITY, builders.COMMUNITY), Service(role=role),
                             since=date(2020, 1, 1), until=until)  # fmt: skip
 
-    found = await findings(graph, Rule.OFFICERS_RELATIVES, "34", AS_OF, 10)
+    found = await findings(builders.seen_by(graph), Rule.OFFICERS_RELATIVES, "34", AS_OF, 10)
 
     assert [dict(f.entities)[Label.HOUSEHOLD].number for f in found] == ["H-FOUND"]  # type: ignore[attr-defined]
     assert dict(found[0].entities)[Label.PERSON].id_number == officers["H-FOUND"]  # type: ignore[attr-defined]
     assert found[0].detail == {"role": "COMMITTEE_MEMBER", "relatives": 1, "program": "DIBAO_URBAN"}
     assert [link.type for link in found[0].links] == ["ENROLLED_IN", "MEMBER_OF", "SERVES"]
-    before = await findings(graph, Rule.OFFICERS_RELATIVES, "34", date(2024, 6, 30), 10)
+    before = await findings(
+        builders.seen_by(graph), Rule.OFFICERS_RELATIVES, "34", date(2024, 6, 30), 10
+    )
     assert sorted(dict(f.entities)[Label.HOUSEHOLD].number for f in before) == [  # type: ignore[attr-defined]
         "H-ENDED", "H-FOUND"
     ]  # fmt: skip
@@ -120,7 +122,7 @@ async def test_a_tekun_person_with_a_vehicle_is_found_without_a_household_progra
                           amount=900)  # fmt: skip
     await builders.asset(graph, alone, "皖A12345", AssetKind.VEHICLE)
 
-    found = await findings(graph, Rule.ASSISTED_MEANS, "34", AS_OF, 10)
+    found = await findings(builders.seen_by(graph), Rule.ASSISTED_MEANS, "34", AS_OF, 10)
 
     assert [(f.detail["signal"], f.detail["program"]) for f in found] == [("VEHICLE", "TEKUN")]
     assert [label for label, _ in found[0].entities] == [
@@ -175,7 +177,7 @@ async def test_a_households_dibao_counts_for_a_dead_member_still_counted_or_alon
     for person in (alone, removed):  # the registry ended their membership at death
         await graph.write(END_MEMBERSHIP, id=person, until=died)
 
-    found = await findings(graph, Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
+    found = await findings(builders.seen_by(graph), Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
 
     flagged = {dict(f.entities)[Label.HOUSEHOLD].number: f for f in found}  # type: ignore[attr-defined]
     assert set(flagged) == {"H-ALONE", "H-COUNTED"}
@@ -211,7 +213,7 @@ async def test_a_death_known_only_as_possibly_the_persons_is_a_lower_confidence_
         "CREATE (x)-[:CREMATED_AT {key: '-', crematedOn: date('2026-02-01')}]->(f)"
     )
 
-    [finding] = await findings(graph, Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
+    [finding] = await findings(builders.seen_by(graph), Rule.BENEFITS_AFTER_DEATH, "34", AS_OF, 10)
 
     assert finding.confidence == 0.8
     assert {link.type for link in finding.links} == {"ENROLLED_IN", "CREMATED_AT", "POSSIBLY_SAME"}
@@ -243,7 +245,7 @@ async def test_a_person_counted_in_two_assisted_households_is_paid_twice(graph: 
     await builders.enroll(graph, Label.HOUSEHOLD, "H-3", ProgramCode.DIBAO_RURAL,
                           since=date(2025, 3, 1))  # fmt: skip
 
-    found = await findings(graph, Rule.DUPLICATE_ENROLLMENT, "34", AS_OF, 10)
+    found = await findings(builders.seen_by(graph), Rule.DUPLICATE_ENROLLMENT, "34", AS_OF, 10)
 
     subjects = sorted(
         str(getattr(record, "id_number", None) or getattr(record, "number", ""))

@@ -22,7 +22,9 @@ async def a_household(graph: Graph) -> str:
     await builders.regions(graph)
     await builders.programs(graph)
     await builders.household(graph, "H-1", [("户主", date(1960, 1, 1), MemberRelation.HEAD)])
-    [household] = (await nodes.get_nodes_by_key(graph, Label.HOUSEHOLD, ["H-1"])).values()
+    [household] = (
+        await nodes.get_nodes_by_key(builders.seen_by(graph), Label.HOUSEHOLD, ["H-1"])
+    ).values()
     return household.id
 
 
@@ -35,7 +37,9 @@ async def test_a_second_period_is_a_second_relationship(graph: Graph) -> None:
         graph, Label.HOUSEHOLD, "H-1", dibao, date(2023, 1, 1)
     )  # again: no change
 
-    found = (await links.list_links(graph, links.LinkQuery(ENROLLED), [household]))[household]
+    found = (
+        await links.list_links(builders.seen_by(graph), links.LinkQuery(ENROLLED), [household])
+    )[household]
 
     assert [(link.since, link.until) for link in found] == [
         (date(2020, 1, 1), date(2021, 6, 30)),
@@ -57,23 +61,31 @@ async def test_as_of_keeps_the_relationships_in_effect_that_day(graph: Graph) ->
 
     assert [
         link.other["code"]
-        for link in (await links.list_links(graph, on(date(2021, 6, 15)), [household]))[household]
+        for link in (
+            await links.list_links(builders.seen_by(graph), on(date(2021, 6, 15)), [household])
+        )[household]
     ] == [
         "DIBAO_URBAN",
         "TEMPORARY_ASSISTANCE",
     ]
     assert [
         link.other["code"]
-        for link in (await links.list_links(graph, on(date(2021, 6, 30)), [household]))[household]
+        for link in (
+            await links.list_links(builders.seen_by(graph), on(date(2021, 6, 30)), [household])
+        )[household]
     ] == [
         "DIBAO_URBAN",
         "TEMPORARY_ASSISTANCE",
     ]  # `until` is the last day in effect
     assert [
         link.other["code"]
-        for link in (await links.list_links(graph, on(date(2021, 7, 1)), [household]))[household]
+        for link in (
+            await links.list_links(builders.seen_by(graph), on(date(2021, 7, 1)), [household])
+        )[household]
     ] == ["TEMPORARY_ASSISTANCE"]
-    assert (await links.list_links(graph, on(date(2019, 12, 31)), [household]))[household] == []
+    assert (await links.list_links(builders.seen_by(graph), on(date(2019, 12, 31)), [household]))[
+        household
+    ] == []
 
 
 async def test_relationship_pages_continue_after_the_cursor(graph: Graph) -> None:
@@ -85,13 +97,17 @@ async def test_relationship_pages_continue_after_the_cursor(graph: Graph) -> Non
     ):
         await builders.enroll(graph, Label.HOUSEHOLD, "H-1", code, date(2022, 1, 1))
 
-    first = (await links.list_links(graph, links.LinkQuery(ENROLLED, first=2), [household]))[
-        household
-    ]
+    first = (
+        await links.list_links(
+            builders.seen_by(graph), links.LinkQuery(ENROLLED, first=2), [household]
+        )
+    )[household]
     last_shown = first[1]
     after = (str(last_shown.other["code"]), last_shown.key)
     rest = (
-        await links.list_links(graph, links.LinkQuery(ENROLLED, first=2, after=after), [household])
+        await links.list_links(
+            builders.seen_by(graph), links.LinkQuery(ENROLLED, first=2, after=after), [household]
+        )
     )[household]
 
     assert len(first) == 3  # first + 1 tells the caller another page follows
@@ -141,5 +157,5 @@ async def test_leaving_a_household_clears_the_persons_division_code(graph: Graph
 
     await links.upsert_links(graph, spec, [ended], builders.SOURCE)
 
-    person = (await nodes.get_nodes_by_key(graph, Label.PERSON, [number]))[number]
+    person = (await nodes.get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [number]))[number]
     assert person.division_code is None  # type: ignore[attr-defined]

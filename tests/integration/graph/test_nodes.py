@@ -21,11 +21,15 @@ from tests import builders
 
 async def test_upserting_again_keeps_ids_and_first_seen_and_adds_nothing(graph: Graph) -> None:
     await builders.regions(graph)
-    before = await nodes.get_nodes_by_key(graph, Label.REGION, ["340000", builders.TOWNSHIP])
+    before = await nodes.get_nodes_by_key(
+        builders.seen_by(graph), Label.REGION, ["340000", builders.TOWNSHIP]
+    )
 
     await builders.regions(graph)
 
-    after = await nodes.get_nodes_by_key(graph, Label.REGION, ["340000", builders.TOWNSHIP])
+    after = await nodes.get_nodes_by_key(
+        builders.seen_by(graph), Label.REGION, ["340000", builders.TOWNSHIP]
+    )
     assert {k: r.id for k, r in after.items()} == {k: r.id for k, r in before.items()}
     assert after["340000"].first_seen == before["340000"].first_seen
     assert after["340000"].last_seen >= before["340000"].last_seen
@@ -34,10 +38,12 @@ async def test_upserting_again_keeps_ids_and_first_seen_and_adds_nothing(graph: 
 
 async def test_the_region_tree_is_drawn_from_parent_codes(graph: Graph) -> None:
     await builders.regions(graph)
-    [county] = (await nodes.get_nodes_by_key(graph, Label.REGION, [builders.COUNTY])).values()
+    [county] = (
+        await nodes.get_nodes_by_key(builders.seen_by(graph), Label.REGION, [builders.COUNTY])
+    ).values()
     query = links.LinkQuery(relationship(Rel.PART_OF, Label.REGION, Label.REGION), outgoing=False)
 
-    children = (await links.list_links(graph, query, [county.id]))[county.id]
+    children = (await links.list_links(builders.seen_by(graph), query, [county.id]))[county.id]
 
     assert [link.other["code"] for link in children] == [builders.TOWNSHIP]
     assert children[0].source == builders.SOURCE
@@ -49,19 +55,21 @@ async def test_a_person_is_stored_with_what_the_id_number_encodes(graph: Graph) 
         graph, "H-1", [("户主", date(1941, 12, 5), MemberRelation.HEAD)]
     )
 
-    person = (await nodes.get_nodes_by_key(graph, Label.PERSON, [number]))[number]
+    person = (await nodes.get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [number]))[number]
 
     assert isinstance(person, Person)
     assert (person.birth_date, person.sex.value) == (date(1941, 12, 5), "MALE")
     assert person.division_code == builders.COMMUNITY  # from the household's community
-    assert (await nodes.get_nodes(graph, Label.PERSON, [person.id]))[person.id] == person
+    assert (await nodes.get_nodes(builders.seen_by(graph), Label.PERSON, [person.id]))[
+        person.id
+    ] == person
 
 
 async def test_unknown_keys_and_ids_are_absent(graph: Graph) -> None:
     await builders.regions(graph)
 
-    assert await nodes.get_nodes_by_key(graph, Label.REGION, ["349999"]) == {}
-    assert await nodes.get_nodes(graph, Label.REGION, ["no-such-id"]) == {}
+    assert await nodes.get_nodes_by_key(builders.seen_by(graph), Label.REGION, ["349999"]) == {}
+    assert await nodes.get_nodes(builders.seen_by(graph), Label.REGION, ["no-such-id"]) == {}
 
 
 async def test_every_label_has_unique_id_and_natural_key_constraints(graph: Graph) -> None:

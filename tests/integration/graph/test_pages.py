@@ -24,7 +24,7 @@ async def all_pages(graph: Graph, order: pages.Order, size: int) -> list[str]:
     names: list[str] = []
     after = None
     while True:
-        page = await pages.list_page(graph, Label.PERSON, [], order, size, after)
+        page = await pages.list_page(builders.seen_by(graph), Label.PERSON, [], order, size, after)
         names += [node.name for node in page.nodes]  # type: ignore[attr-defined]
         if not page.has_next:
             return names
@@ -44,10 +44,12 @@ async def test_paging_through_returns_every_row_once_in_order(graph: Graph) -> N
 async def test_rows_inserted_between_pages_neither_repeat_nor_hide_rows(graph: Graph) -> None:
     await builders.regions(graph)
     await people(graph, ["b", "d", "f", "h"])
-    first = await pages.list_page(graph, Label.PERSON, [], BY_NAME, 2)
+    first = await pages.list_page(builders.seen_by(graph), Label.PERSON, [], BY_NAME, 2)
 
     await people(graph, ["a", "c", "e"], number="H-2", start=20)  # before and after the cursor
-    second = await pages.list_page(graph, Label.PERSON, [], BY_NAME, 10, first.cursors[-1])
+    second = await pages.list_page(
+        builders.seen_by(graph), Label.PERSON, [], BY_NAME, 10, first.cursors[-1]
+    )
 
     assert [n.name for n in first.nodes] == ["b", "d"]  # type: ignore[attr-defined]
     assert [n.name for n in second.nodes] == ["e", "f", "h"]  # type: ignore[attr-defined]
@@ -58,30 +60,36 @@ async def test_counting_uses_the_same_filter(graph: Graph) -> None:
     await people(graph, ["张一", "张二", "李三"])
     starts_with_zhang = [Compare("name", Op.STARTS_WITH, "张")]
 
-    page = await pages.list_page(graph, Label.PERSON, starts_with_zhang, BY_NAME, 1)
+    page = await pages.list_page(
+        builders.seen_by(graph), Label.PERSON, starts_with_zhang, BY_NAME, 1
+    )
 
     assert page.has_next
-    assert await pages.count(graph, Label.PERSON, starts_with_zhang) == 2
+    assert await pages.count(builders.seen_by(graph), Label.PERSON, starts_with_zhang) == 2
 
 
 async def test_a_cursor_from_another_order_is_refused(graph: Graph) -> None:
     await builders.regions(graph)
     await people(graph, ["甲", "乙"])
-    page = await pages.list_page(graph, Label.PERSON, [], BY_NAME, 1)
+    page = await pages.list_page(builders.seen_by(graph), Label.PERSON, [], BY_NAME, 1)
 
     with pytest.raises(pages.InvalidCursor, match="another sort order"):
-        await pages.list_page(graph, Label.PERSON, [], pages.Order("birthDate"), 1, page.cursors[0])
+        await pages.list_page(
+            builders.seen_by(graph), Label.PERSON, [], pages.Order("birthDate"), 1, page.cursors[0]
+        )
     with pytest.raises(pages.InvalidCursor, match="not one this API issued"):
-        await pages.list_page(graph, Label.PERSON, [], BY_NAME, 1, "garbage")
+        await pages.list_page(builders.seen_by(graph), Label.PERSON, [], BY_NAME, 1, "garbage")
 
 
 async def test_dates_survive_the_cursor(graph: Graph) -> None:
     await builders.regions(graph)
     await people(graph, ["甲", "乙", "丙"])
     order = pages.Order("birthDate")
-    page = await pages.list_page(graph, Label.PERSON, [], order, 1)
+    page = await pages.list_page(builders.seen_by(graph), Label.PERSON, [], order, 1)
 
-    rest = await pages.list_page(graph, Label.PERSON, [], order, 5, page.cursors[0])
+    rest = await pages.list_page(
+        builders.seen_by(graph), Label.PERSON, [], order, 5, page.cursors[0]
+    )
 
     assert [n.birth_date for n in rest.nodes] == [date(1970, 1, 2), date(1970, 1, 3)]  # type: ignore[attr-defined]
 

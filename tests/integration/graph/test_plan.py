@@ -94,10 +94,14 @@ async def communities(graph: Graph) -> dict[str, str]:
 async def test_a_communitys_linkage_names_what_it_has_and_lacks(graph: Graph) -> None:
     ids = await communities(graph)
 
-    found = {code: await linkage.community_linkage(graph, ids[code], TODAY, None)
+    found = {code: await linkage.community_linkage(builders.seen_by(graph), ids[code], TODAY)
              for code in COMBINATIONS}  # fmt: skip
-    earlier = await linkage.community_linkage(graph, ids[f"{T}001"], date(2025, 1, 1), None)
-    outside = await linkage.community_linkage(graph, ids[f"{T}001"], TODAY, "340104")
+    earlier = await linkage.community_linkage(
+        builders.seen_by(graph), ids[f"{T}001"], date(2025, 1, 1)
+    )
+    outside = await linkage.community_linkage(
+        builders.seen_by(graph, "340104"), ids[f"{T}001"], TODAY
+    )
 
     statuses = {code[-1]: (f.status, f.missing) for code, f in found.items() if f}
     assert statuses == {
@@ -130,8 +134,12 @@ async def test_a_communitys_linkage_names_what_it_has_and_lacks(graph: Graph) ->
 async def test_coverage_counts_each_region_and_year_and_names_the_weakest(graph: Graph) -> None:
     await communities(graph)
 
-    province = await linkage.coverage(graph, "34", 2026, TODAY, years=3, weakest=2)
-    county = await linkage.coverage(graph, "340121", 2026, TODAY, years=1, weakest=0)
+    province = await linkage.coverage(
+        builders.seen_by(graph), "34", 2026, TODAY, years=3, weakest=2
+    )
+    county = await linkage.coverage(
+        builders.seen_by(graph), "340121", 2026, TODAY, years=1, weakest=0
+    )
 
     tally = province.region.tally
     # the six above and the other county's village (nothing)
@@ -156,14 +164,34 @@ async def test_coverage_counts_each_region_and_year_and_names_the_weakest(graph:
 async def test_the_linkage_graph_of_a_community(graph: Graph) -> None:
     await communities(graph)
 
-    found = await linkage.linkage_graph(graph, f"{T}001", TODAY, 100)
-    cut = await linkage.linkage_graph(graph, T, TODAY, 3)
+    found = await linkage.linkage_graph(builders.seen_by(graph), f"{T}001", TODAY, 100)
+    cut = await linkage.linkage_graph(builders.seen_by(graph), T, TODAY, 3)
 
     assert sorted(link.type for link in found.links) == [
         "DELIVERED_IN", "DELIVERS", "EMPLOYED_BY", "FUNDS", "SERVES", "SERVES"
     ]  # fmt: skip
     assert not found.truncated
     assert (len(cut.links), cut.truncated) == (3, True)
+
+
+async def test_a_reader_sees_of_a_communitys_linkage_only_what_lies_in_its_region(
+    graph: Graph,
+) -> None:
+    """The social workers of COMBINATIONS belong to no household, so have no division code:
+    a county's reader does not see them (nor their employment), but sees the county's
+    organizations and projects; the community's status is still the community's."""
+    ids = await communities(graph)
+    county = builders.seen_by(graph, builders.COUNTY)
+
+    found = await linkage.community_linkage(county, ids[f"{T}001"], TODAY)
+    drawn = await linkage.linkage_graph(county, f"{T}001", TODAY, 100)
+
+    assert found is not None
+    assert (found.status, found.missing) == (Status.LINKED, [])
+    assert (found.workers, len(found.organizations), len(found.projects)) == ([], 2, 1)
+    assert sorted(link.type for link in drawn.links) == [
+        "DELIVERED_IN", "DELIVERS", "FUNDS", "SERVES"
+    ]  # fmt: skip
 
 
 async def indicator_graph(graph: Graph) -> None:
@@ -230,9 +258,9 @@ async def test_indicators_have_their_known_values_baselines_and_targets(graph: G
     targets = await indicators.stored_targets(graph, [2026])
 
     province = {m.indicator.code: m for m in await indicators.measure(
-        graph, "34", 2026, TODAY, 80, targets)}  # fmt: skip
+        builders.seen_by(graph), "34", 2026, TODAY, 80, targets)}  # fmt: skip
     county = {m.indicator.code: m for m in await indicators.measure(
-        graph, builders.COUNTY, 2026, TODAY, 80, targets)}  # fmt: skip
+        builders.seen_by(graph), builders.COUNTY, 2026, TODAY, 80, targets)}  # fmt: skip
 
     def seen(code: str) -> tuple[float | None, float | None, float | None, IndicatorStatus]:
         m = province[code]

@@ -16,7 +16,7 @@ async def test_chinese_names_are_found_by_two_characters_best_first(graph: Graph
         graph, "明华养老服务中心", OrganizationKind.PRIVATE_NON_ENTERPRISE, 1
     )
 
-    hits = await search(graph, "明华", SEARCHABLE, 10)
+    hits = await search(builders.seen_by(graph), "明华", SEARCHABLE, 10)
 
     assert {hit.label for hit in hits} == {Label.PERSON, Label.ORGANIZATION}
     assert [hit.score for hit in hits] == sorted((hit.score for hit in hits), reverse=True)
@@ -29,7 +29,7 @@ async def test_types_narrow_the_search(graph: Graph) -> None:
         graph, "明华养老服务中心", OrganizationKind.PRIVATE_NON_ENTERPRISE, 1
     )
 
-    hits = await search(graph, "明华", [Label.ORGANIZATION], 10)
+    hits = await search(builders.seen_by(graph), "明华", [Label.ORGANIZATION], 10)
 
     assert [hit.record.name for hit in hits] == ["明华养老服务中心"]  # type: ignore[attr-defined]
 
@@ -37,8 +37,8 @@ async def test_types_narrow_the_search(graph: Graph) -> None:
 async def test_query_syntax_in_the_text_is_searched_literally(graph: Graph) -> None:
     await builders.regions(graph)
 
-    assert await search(graph, 'name:"x" AND (y OR z~) /', SEARCHABLE, 5) == []
-    assert await search(graph, "   ", SEARCHABLE, 5) == []
+    assert await search(builders.seen_by(graph), 'name:"x" AND (y OR z~) /', SEARCHABLE, 5) == []
+    assert await search(builders.seen_by(graph), "   ", SEARCHABLE, 5) == []
 
 
 async def test_one_character_is_a_name_that_starts_with_it_in_every_type_asked(
@@ -50,8 +50,8 @@ async def test_one_character_is_a_name_that_starts_with_it_in_every_type_asked(
         graph, "明德养老服务中心", OrganizationKind.PRIVATE_NON_ENTERPRISE, 1
     )
 
-    hits = await search(graph, " 明 ", SEARCHABLE, 10)
-    people = await search(graph, "明", [Label.PERSON], 10)
+    hits = await search(builders.seen_by(graph), " 明 ", SEARCHABLE, 10)
+    people = await search(builders.seen_by(graph), "明", [Label.PERSON], 10)
 
     assert [hit.record.name for hit in hits] == ["明华", "明德养老服务中心"]  # type: ignore[attr-defined]
     assert [hit.label for hit in people] == [Label.PERSON]

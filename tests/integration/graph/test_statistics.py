@@ -58,17 +58,17 @@ async def enrolled_province(graph: Graph) -> tuple[str, str, str]:
 async def test_overlap_counts_people_in_at_least_the_minimum_of_programs(graph: Graph) -> None:
     head, _, _ = await enrolled_province(graph)
 
-    assert await statistics.overlap_count(graph, ALL, "34", DAY, 2) == 1
-    assert await statistics.overlap_count(graph, ALL, "34", DAY, 3) == 1
-    assert await statistics.overlap_count(graph, ALL, "34", DAY, 4) == 0
-    assert await statistics.overlap_count(graph, ALL, "34", DAY, 1) == 3
+    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 2) == 1
+    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 3) == 1
+    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 4) == 0
+    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 1) == 3
     assert (
         await statistics.overlap_count(
-            graph, ["DIBAO_RURAL", "MEDICAL_ASSISTANCE"], "340104", DAY, 2
+            builders.seen_by(graph), ["DIBAO_RURAL", "MEDICAL_ASSISTANCE"], "340104", DAY, 2
         )
         == 0
     )
-    rows = await statistics.overlap_page(graph, ALL, "34", DAY, 2, 10, None)
+    rows = await statistics.overlap_page(builders.seen_by(graph), ALL, "34", DAY, 2, 10, None)
     assert [(row["person"]["idNumber"], sorted(row["codes"])) for row in rows] == [
         (head, ["DIBAO_RURAL", "MEDICAL_ASSISTANCE", "OLD_AGE_ALLOWANCE"])
     ]
@@ -77,15 +77,21 @@ async def test_overlap_counts_people_in_at_least_the_minimum_of_programs(graph: 
 async def test_ended_enrollments_do_not_count_after_their_end(graph: Graph) -> None:
     await enrolled_province(graph)
 
-    assert await statistics.overlap_count(graph, ALL, "340104", date(2023, 1, 15), 1) == 1
-    assert await statistics.overlap_count(graph, ALL, "340104", date(2023, 2, 2), 1) == 0
+    assert (
+        await statistics.overlap_count(builders.seen_by(graph), ALL, "340104", date(2023, 1, 15), 1)
+        == 1
+    )
+    assert (
+        await statistics.overlap_count(builders.seen_by(graph), ALL, "340104", date(2023, 2, 2), 1)
+        == 0
+    )
 
 
 async def test_statistics_group_by_child_region_and_program(graph: Graph) -> None:
     await enrolled_province(graph)
 
     groups = await statistics.enrollment_statistics(
-        graph, ALL, "3401", DAY, frozenset({"region", "program"})
+        builders.seen_by(graph), ALL, "3401", DAY, frozenset({"region", "program"})
     )
 
     assert sorted(
@@ -102,7 +108,7 @@ async def test_statistics_by_age_band_and_sex(graph: Graph) -> None:
     await enrolled_province(graph)
 
     groups = await statistics.enrollment_statistics(
-        graph, ALL, "34", DAY, frozenset({"ageBand", "sex"})
+        builders.seen_by(graph), ALL, "34", DAY, frozenset({"ageBand", "sex"})
     )
 
     assert sorted((g.keys["ageBand"], g.keys["sex"], g.people) for g in groups) == [

@@ -28,7 +28,7 @@ async def small_world(graph: Graph) -> dict[str, tuple[Label, str]]:
                         until=date(2020, 1, 1))  # fmt: skip
     await builders.link(graph, Rel.HOLDS_POST, (Label.PERSON, c), (Label.ORGANIZATION, company),
                         Post(title="监事"), since=date(2015, 1, 1))  # fmt: skip
-    people = await get_nodes_by_key(graph, Label.PERSON, [a, b, c])
+    people = await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [a, b, c])
     return {name: (Label.PERSON, people[key].id) for name, key in (("a", a), ("b", b), ("c", c))}
 
 
@@ -39,7 +39,12 @@ async def test_the_shortest_connection_on_a_day_through_the_ties_asked_for(graph
         source: str, target: str, hops: int, on: date, via: tuple[Rel, ...] = TIES
     ) -> list[Path]:
         return await paths(
-            graph, world[source], world[target], hops=hops, via=via, as_of=on, scope=None
+            builders.seen_by(graph),
+            world[source],
+            world[target],
+            hops=hops,
+            via=via,
+            as_of=on,
         )
 
     then = await trace("b", "c", 6, BEFORE)
@@ -60,14 +65,16 @@ async def test_a_neighborhood_is_bounded_and_says_when_it_was_cut(graph: Graph) 
     world = await small_world(graph)
 
     one = await neighborhood(
-        graph, world["a"], hops=1, via=TIES, as_of=BEFORE, scope=None, limit=10
+        builders.seen_by(graph), world["a"], hops=1, via=TIES, as_of=BEFORE, limit=10
     )
     two = await neighborhood(
-        graph, world["a"], hops=2, via=TIES, as_of=BEFORE, scope=None, limit=10
+        builders.seen_by(graph), world["a"], hops=2, via=TIES, as_of=BEFORE, limit=10
     )
-    cut = await neighborhood(graph, world["a"], hops=2, via=TIES, as_of=BEFORE, scope=None, limit=3)
-    elsewhere = await neighborhood(graph, world["a"], hops=2, via=TIES, as_of=BEFORE,
-                                   scope=builders.OTHER_COUNTY, limit=10)  # fmt: skip
+    cut = await neighborhood(
+        builders.seen_by(graph), world["a"], hops=2, via=TIES, as_of=BEFORE, limit=3
+    )
+    elsewhere = await neighborhood(builders.seen_by(graph, builders.OTHER_COUNTY), world["a"],
+                                   hops=2, via=TIES, as_of=BEFORE, limit=10)  # fmt: skip
 
     assert sorted(link.type for link in one.links) == ["INVESTED_IN", "MEMBER_OF"]
     assert sorted(link.type for link in two.links) == ["HOLDS_POST", "INVESTED_IN", "MEMBER_OF",

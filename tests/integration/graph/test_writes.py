@@ -24,6 +24,7 @@ from civgraph.graph.models import (
     ProgramCode,
 )
 from civgraph.graph.nodes import get_nodes_by_key
+from civgraph.graph.scope import EVERYTHING
 from civgraph.graph.writes import (
     Ends,
     Write,
@@ -37,19 +38,19 @@ from civgraph.graph.writes import (
 )
 from tests import builders
 
-WRITE = Write("test", "tester (synthetic)")
+WRITE = Write("test", "tester (synthetic)", EVERYTHING)
 BORN = date(1950, 3, 1)
 ENROLLED = relationship(Rel.ENROLLED_IN, Label.HOUSEHOLD, Label.PROGRAM)
 MEMBER = relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD)
 
 
 async def last_cursor(graph: Graph) -> Cursor | None:
-    events = await read_changes(graph, None, 100_000)
+    events = await read_changes(builders.seen_by(graph), None, 100_000)
     return events[-1].cursor if events else None
 
 
 async def since(graph: Graph, cursor: Cursor | None) -> list[ChangeEvent]:
-    return await read_changes(graph, cursor, 100_000)
+    return await read_changes(builders.seen_by(graph), cursor, 100_000)
 
 
 def id_of(record: object) -> str:
@@ -105,7 +106,7 @@ async def test_a_stale_version_writes_nothing(graph: Graph) -> None:
 
     assert (stale.value.expected, stale.value.actual) == (1, 2)
     assert await since(graph, start) == []
-    stored = await get_nodes_by_key(graph, Label.PERSON, [id_of(created)])
+    stored = await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [id_of(created)])
     assert stored[id_of(created)].name == "甲"  # type: ignore[attr-defined]
 
 
@@ -154,8 +155,8 @@ async def test_an_update_is_validated_as_a_whole_record(graph: Graph) -> None:
 async def test_a_household_with_members_is_deleted_only_with_detach(graph: Graph) -> None:
     await builders.regions(graph)
     (head,) = await builders.household(graph, "H-1", [("户主", BORN, MemberRelation.HEAD)])
-    household = (await get_nodes_by_key(graph, Label.HOUSEHOLD, ["H-1"]))["H-1"]
-    member = (await get_nodes_by_key(graph, Label.PERSON, [head]))[head]
+    household = (await get_nodes_by_key(builders.seen_by(graph), Label.HOUSEHOLD, ["H-1"]))["H-1"]
+    member = (await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [head]))[head]
     start = await last_cursor(graph)
 
     with pytest.raises(Conflict, match="1 MEMBER_OF"):
@@ -174,7 +175,7 @@ async def test_a_household_with_members_is_deleted_only_with_detach(graph: Graph
     ]
     gone = next(e for e in events if e.operation is Operation.NODE_DELETED)
     assert gone.fields["number"] == {"before": "H-1", "after": None}
-    left = (await get_nodes_by_key(graph, Label.PERSON, [head]))[head]
+    left = (await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [head]))[head]
     assert (member.division_code, left.division_code) == (builders.COMMUNITY, None)  # type: ignore[attr-defined]
 
 
@@ -186,9 +187,9 @@ async def test_link_end_and_unlink_by_platform_id(graph: Graph) -> None:
         HouseholdFields(number="H-9", address="九号", community_code=builders.COMMUNITY),
         WRITE,
     )
-    program = (await get_nodes_by_key(graph, Label.PROGRAM, [ProgramCode.DIBAO_URBAN]))[
-        ProgramCode.DIBAO_URBAN
-    ]
+    program = (
+        await get_nodes_by_key(builders.seen_by(graph), Label.PROGRAM, [ProgramCode.DIBAO_URBAN])
+    )[ProgramCode.DIBAO_URBAN]
     ends = Ends(ENROLLED, household.id, program.id)
     terms = Enrollment(amount=600, region_code=builders.COUNTY)
     start = await last_cursor(graph)
@@ -248,11 +249,11 @@ async def test_membership_by_mutation_moves_the_persons_division(graph: Graph) -
     membership = Membership(relation=MemberRelation.HEAD)
 
     linked = await link(graph, ends, membership, WRITE, since=date(2020, 1, 1))
-    inside = await get_nodes_by_key(graph, Label.PERSON, [id_of(created)])
+    inside = await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [id_of(created)])
     await end_link(
         graph, Ends(MEMBER, created.id, household.id, linked.key), date(2026, 1, 1), WRITE
     )
-    outside = await get_nodes_by_key(graph, Label.PERSON, [id_of(created)])
+    outside = await get_nodes_by_key(builders.seen_by(graph), Label.PERSON, [id_of(created)])
 
     assert inside[id_of(created)].division_code == builders.OTHER_COMMUNITY  # type: ignore[attr-defined]
     assert outside[id_of(created)].division_code is None  # type: ignore[attr-defined]

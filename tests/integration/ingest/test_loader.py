@@ -14,7 +14,7 @@ from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.provenance import sources_of
 from civgraph.ingest.run import files_in, run
-from tests.builders import GRAPH_COUNTS, resident_id
+from tests.builders import GRAPH_COUNTS, resident_id, seen_by
 
 HEAD = resident_id(date(1950, 3, 1), 11)
 SPOUSE = resident_id(date(1952, 4, 2), 22)
@@ -164,8 +164,8 @@ async def test_every_entity_keeps_the_records_it_came_from(
     household = await graph.read("MATCH (h:Household {number: 'H-1'}) RETURN h.id AS id")
     head = await graph.read("MATCH (p:Person {idNumber: $id}) RETURN p.id AS id", id=HEAD)
 
-    records = await sources_of(graph, Label.HOUSEHOLD, [household[0]["id"]], limit=10)
-    of_head = await sources_of(graph, Label.PERSON, [head[0]["id"]], limit=10)
+    records = await sources_of(seen_by(graph), Label.HOUSEHOLD, [household[0]["id"]], limit=10)
+    of_head = await sources_of(seen_by(graph), Label.PERSON, [head[0]["id"]], limit=10)
 
     assert [
         (r.source, r.record_key, r.file, r.line, r.match_key, r.score)

@@ -16,8 +16,9 @@ from civgraph.graph.changes import ChangeFilter, Operation, read_changes
 from civgraph.graph.decisions import Decider, confirm, split
 from civgraph.graph.driver import Graph
 from civgraph.graph.errors import ResolutionError
+from civgraph.graph.scope import EVERYTHING
 from civgraph.ingest.run import files_in, run
-from tests.builders import GRAPH_COUNTS, resident_id
+from tests.builders import GRAPH_COUNTS, resident_id, seen_by
 
 HOME = "340121001001"
 WOMAN = resident_id(date(1948, 6, 15), 12)  # 陈秀英
@@ -97,7 +98,9 @@ async def test_records_without_id_numbers_are_resolved(
     graph: Graph, exports: Path, tmp_path: Path
 ) -> None:
     summaries, _ = await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=10)
-    feed = await read_changes(graph, None, 10_000, ChangeFilter(types=frozenset({"Person"})))
+    feed = await read_changes(
+        seen_by(graph), None, 10_000, ChangeFilter(types=frozenset({"Person"}))
+    )
 
     (cremations,) = [s for s in summaries if s.source == "cremations"]
     assert (cremations.loaded, cremations.rejected) == (4, 1)
@@ -138,7 +141,7 @@ async def test_a_second_run_keeps_every_decision_and_id(
     assert (cremations.loaded, cremations.rejected) == (4, 1)
 
 
-TESTER = Decider(actor="test", scope=None)
+TESTER = Decider(actor="test", scope=EVERYTHING)
 
 
 async def test_a_match_can_be_split_and_stays_split(
@@ -146,10 +149,10 @@ async def test_a_match_can_be_split_and_stays_split(
 ) -> None:
     await run(graph, files_in(exports), tmp_path / "first.csv", batch_size=10)
     woman = (await cremated(graph))["C-2"]["id"]
-    before_split = (await read_changes(graph, None, 10_000))[-1].cursor
+    before_split = (await read_changes(seen_by(graph), None, 10_000))[-1].cursor
 
     own = (await split(graph, TESTER, "cremations", "C-2")).person_id
-    recorded = await read_changes(graph, before_split, 100)
+    recorded = await read_changes(seen_by(graph), before_split, 100)
     await run(graph, files_in(exports), tmp_path / "second.csv", batch_size=10)
 
     found = await cremated(graph)

@@ -17,12 +17,13 @@ from civgraph.graph import indicators, linkage
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph
 from civgraph.graph.rules import Finding, Rule, findings
+from civgraph.graph.scope import NOWHERE, Scoped
 from civgraph.graph.verification import verification_report
 from civgraph.ingest.loader import Summary
 from civgraph.ingest.run import files_in, run
 from civgraph.ingest.synth import synthesize
 from civgraph.ingest.synth.province import AS_OF
-from tests.builders import wipe
+from tests.builders import seen_by, wipe
 from tests.integration.ingest.test_loader import rejects_of
 
 PEOPLE, SEED = 2500, 11
@@ -392,7 +393,7 @@ async def every_finding(graph: Graph, rule: Rule) -> list[Finding]:
     found: list[Finding] = []
     while True:
         after = found[-1].key if found else None
-        page = await findings(graph, rule, "34", AS_OF, 100, after)
+        page = await findings(seen_by(graph), rule, "34", AS_OF, 100, after)
         found += page
         if len(page) < 100:
             return found
@@ -618,12 +619,15 @@ async def test_a_verification_report_shows_the_planted_signals_and_fails_their_c
     hidden = province.manifest["assisted_hidden_spouses"][0]
     graph = province.graph
 
-    owner = await verification_report(graph, await household_id(graph, vehicle["household"]),
-                                      AS_OF, None)  # fmt: skip
-    married = await verification_report(graph, await household_id(graph, hidden["household"]),
-                                        AS_OF, None)  # fmt: skip
-    elsewhere = await verification_report(graph, await household_id(graph, vehicle["household"]),
-                                          AS_OF, "-")  # fmt: skip
+    owner = await verification_report(
+        seen_by(graph), await household_id(graph, vehicle["household"]), AS_OF
+    )
+    married = await verification_report(
+        seen_by(graph), await household_id(graph, hidden["household"]), AS_OF
+    )
+    elsewhere = await verification_report(
+        Scoped(graph, NOWHERE), await household_id(graph, vehicle["household"]), AS_OF
+    )
 
     assert owner is not None
     assert married is not None
@@ -640,9 +644,10 @@ async def test_a_verification_report_shows_the_planted_signals_and_fails_their_c
 async def test_linkage_and_indicators_have_a_plausible_spread(province: Province) -> None:
     """Not all 0% or 100%: the province has linked, partial and unlinked communities, and
     the shares the plan sets targets for lie strictly between."""
-    coverage = await linkage.coverage(province.graph, "34", 2026, AS_OF, years=3, weakest=5)
+    everything = seen_by(province.graph)
+    coverage = await linkage.coverage(everything, "34", 2026, AS_OF, years=3, weakest=5)
     measured = {m.indicator.code: m for m in await indicators.measure(
-        province.graph, "34", 2026, AS_OF, 80, [])}  # fmt: skip
+        everything, "34", 2026, AS_OF, 80, [])}  # fmt: skip
 
     tally = coverage.region.tally
     assert tally.communities == province.manifest["communities"]

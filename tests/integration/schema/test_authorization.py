@@ -30,7 +30,8 @@ from civgraph.schema.schema import build_schema
 from civgraph.settings import Settings
 
 SCALARS = {"String": '"x"', "ID": '"x"', "Int": "1", "Float": "1.5", "Boolean": "false",
-           "Date": '"2026-01-01"', "DateTime": '"2026-01-01T00:00:00Z"', "JSON": "{}"}  # fmt: skip
+           "Date": '"2026-01-01"', "DateTime": '"2026-01-01T00:00:00Z"', "JSON": "{}",
+           "DivisionCode": '"340104"'}  # fmt: skip
 
 
 def needed(value: GraphQLArgument | GraphQLInputField) -> bool:

@@ -64,7 +64,7 @@ query ($after: String) {
   }
 }"""
 LOOKUPS = """
-query ($code: String!) {
+query ($code: DivisionCode!) {
   region(code: "340000") { name children { code name level parent { code } } }
   program(code: DIBAO_URBAN) { code name beneficiary }
   township: region(code: $code) { communities { code township { code } } }

@@ -2,12 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
-
 from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.filters import AnyOf, Compare, Op, Related, compile_conditions
-from civgraph.graph.identifiers import region_prefix
 
 ENROLLED = relationship(Rel.ENROLLED_IN, Label.HOUSEHOLD, Label.PROGRAM)
 MEMBER_OF = relationship(Rel.MEMBER_OF, Label.PERSON, Label.HOUSEHOLD)
@@ -53,23 +49,3 @@ def test_alternatives_are_grouped() -> None:
 
 def test_no_condition_matches_everything() -> None:
     assert compile_conditions([]).where == "true"
-
-
-@pytest.mark.parametrize(
-    ("code", "prefix"),
-    [
-        ("340000", "34"),
-        ("340100", "3401"),
-        ("341000", "3410"),
-        ("340104", "340104"),
-        ("340104001", "340104001"),
-        ("340104001002", "340104001002"),
-    ],
-)
-def test_a_region_prefix_covers_exactly_its_subtree(code: str, prefix: str) -> None:
-    assert region_prefix(code) == prefix
-
-
-def test_a_malformed_region_has_no_prefix() -> None:
-    with pytest.raises(InvalidIdentifier):
-        region_prefix("3401")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -8,10 +9,9 @@ from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.identifiers import (
     Sex,
     parent_region_code,
+    parse_division_code,
     parse_resident_id,
     resident_id_check_digit,
-    validate_community_code,
-    validate_region_code,
 )
 
 # A check digit computed by hand with the GB 11643 weights (7 9 10 5 8 4 2 1 6 3 7 9 10 5 8 4 2).
@@ -58,13 +58,51 @@ def test_parent_codes_follow_the_division_structure(code: str, parent: str | Non
     assert parent_region_code(code) == parent
 
 
-@pytest.mark.parametrize("code", ["34012", "3401211", "34012100a", ""])
-def test_malformed_region_codes_are_refused(code: str) -> None:
-    with pytest.raises(InvalidIdentifier):
-        validate_region_code(code)
+@pytest.mark.parametrize(
+    ("code", "full", "prefix"),
+    [
+        ("34", "340000", "34"),
+        ("340000", "340000", "34"),
+        ("3401", "340100", "3401"),
+        ("340100", "340100", "3401"),
+        ("341000", "341000", "3410"),
+        ("340104", "340104", "340104"),
+        ("340104001", "340104001", "340104001"),
+        ("340104001002", "340104001002", "340104001002"),
+    ],
+)
+def test_a_division_code_names_its_region_and_covers_exactly_its_subtree(
+    code: str, full: str, prefix: str
+) -> None:
+    parsed = parse_division_code(code)
+
+    assert (parsed.value, parsed.code, parsed.prefix) == (code, full, prefix)
 
 
-@pytest.mark.parametrize("code", ["340121001000", "34012100100", "34012100100x"])
-def test_malformed_community_codes_are_refused(code: str) -> None:
-    with pytest.raises(InvalidIdentifier):
-        validate_community_code(code)
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("", "must be 2, 4, 6, 9 or 12 digits"),
+        ("3", "must be 2, 4, 6, 9 or 12 digits"),
+        ("34012", "must be 2, 4, 6, 9 or 12 digits"),
+        ("3401211", "must be 2, 4, 6, 9 or 12 digits"),
+        ("34012100a", "must be 2, 4, 6, 9 or 12 digits"),
+        ("34 01", "must be 2, 4, 6, 9 or 12 digits"),
+        ("\uff13\uff14", "must be 2, 4, 6, 9 or 12 digits"),  # full-width digits: not ASCII
+        ("00", "no province code starts with 00"),
+        ("3400", "no city code ends in 00 (the province is 34)"),
+        ("340121001000", "340121001 is the township"),
+    ],
+)
+def test_malformed_division_codes_are_refused_with_what_is_wrong(code: str, reason: str) -> None:
+    with pytest.raises(InvalidIdentifier, match=re.escape(reason)) as raised:
+        parse_division_code(code)
+
+    assert str(raised.value).startswith(f"invalid division code {code!r}: ")
+
+
+def test_an_entity_code_takes_only_its_own_levels() -> None:
+    with pytest.raises(InvalidIdentifier, match=r"invalid region code '34': must be 6 or 9 digits"):
+        parse_division_code("34", (6, 9), "region code")
+    with pytest.raises(InvalidIdentifier, match="invalid community code '340121001'"):
+        parse_division_code("340121001", (12,), "community code")
