@@ -24,8 +24,8 @@ from strawberry.types.unset import UnsetType
 from civgraph import media
 from civgraph.auth.audit import AuditEntry, AuditLog
 from civgraph.auth.authenticate import Authenticator
-from civgraph.auth.policy import mask_event_field, sees_pii
 from civgraph.auth.principal import Principal, Unauthenticated
+from civgraph.auth.privacy import Privacy
 from civgraph.exports import findings_csv
 from civgraph.graph.changes import (
     ChangeEvent,
@@ -156,7 +156,8 @@ async def changes_page(request: Request) -> JSONResponse:
         return JSONResponse({"error": str(error)}, 400)
     principal: Principal = request.state.principal
     last = events[-1].cursor.encode() if events else query.get("after")
-    page = [change_json(e, unmasked=sees_pii(principal)) for e in events]
+    privacy = Privacy.of(principal)
+    page = [change_json(e, privacy) for e in events]
     body = {"events": page, "next": last}
     request.app.state.audit.record(
         AuditEntry.of(principal, "http", "/changes", dict(query), results=len(page),
@@ -169,14 +170,12 @@ def listed(text: str | None) -> frozenset[str] | None:
     return frozenset(item for item in text.split(",") if item) if text else None
 
 
-def change_json(event: ChangeEvent, *, unmasked: bool) -> dict[str, Any]:
+def change_json(event: ChangeEvent, privacy: Privacy) -> dict[str, Any]:
     """An event as the `changes` subscription's `Change` type has it, every field selected."""
-
-    def shown(name: str, value: object) -> object:
-        return value if unmasked else mask_event_field(name, value)
-
-    fields = [{"name": name, "before": shown(name, before), "after": shown(name, after)}
-              for name, before, after in field_changes(event)]  # fmt: skip
+    fields = [
+        {"name": name, "before": privacy.change(name, before), "after": privacy.change(name, after)}
+        for name, before, after in field_changes(event)
+    ]
     return {
         "cursor": event.cursor.encode(),
         "operation": event.operation.value,

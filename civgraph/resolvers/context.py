@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +11,7 @@ from starlette.websockets import WebSocket
 
 from civgraph.auth.audit import AuditLog
 from civgraph.auth.principal import Principal
+from civgraph.auth.privacy import Privacy
 from civgraph.graph.driver import Graph
 from civgraph.resolvers.feed import ChangeHub
 from civgraph.resolvers.loaders import Loaders, create_loaders
@@ -31,11 +32,18 @@ class Context:
     principal: Principal | None = None
     audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
     subscriptions: int = 0  # running on this WebSocket connection (civgraph.schema.limits)
+    # The operation's personal data: masked until Authorize knows the principal may see it.
+    privacy: Privacy = field(default_factory=Privacy)
 
     @property
     def scope(self) -> str | None:
         """The division-code prefix the principal may see; None: everything."""
         return self.principal.region_prefix if self.principal else None
+
+    def for_operation(self, privacy: Privacy) -> Context:
+        """This context for one operation with its own privacy: a WebSocket connection's
+        context serves every operation on it, some at the same time."""
+        return replace(self, privacy=privacy)
 
     def hub(self) -> ChangeHub:
         if self.change_hub is None:

@@ -8,6 +8,7 @@ import strawberry
 
 from civgraph.graph import models
 from civgraph.graph.provenance import SourceRef
+from civgraph.schema.masking import personal
 
 
 @strawberry.type(
@@ -15,7 +16,7 @@ from civgraph.graph.provenance import SourceRef
 )
 class Provenance:
     source: str = strawberry.field(description="The source registry (or `demo (synthetic)`).")
-    record_key: str = strawberry.field(description="The record's key in that registry.")
+    record_key: str = personal(description="The record's key in that registry.")
     first_seen: datetime
     last_seen: datetime
 
@@ -43,7 +44,7 @@ class PageInfo:
 )
 class SourceRecord:
     registry: str = strawberry.field(description="The source registry (its ingest name).")
-    record_key: str = strawberry.field(description="The record's key in that registry.")
+    record_key: str = personal(description="The record's key in that registry.")
     file: str | None = strawberry.field(description="The file it was last read from.")
     line: int | None = strawberry.field(description="Its line in that file (1-based).")
     first_seen: datetime

@@ -55,6 +55,6 @@ class Subscription:
             only = filter.to_filter(scope) if filter else ChangeFilter(scope=scope)
             cursor = Cursor.decode(after) if after is not None else None
             async for event in info.context.hub().stream(only, cursor):
-                yield Change.of(event)
+                yield Change.of(event, info.context.privacy)
         except (InvalidIdentifier, InvalidChangeCursor, CursorExpired, FellBehind) as error:
             raise UserError(str(error)) from error
