@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import structlog
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -99,6 +101,16 @@ class GraphQLApp(GraphQL[Context, None]):
         context.principal = principal
         context.loaders = create_loaders(context.graph, cache=False, scope=context.scope)
         return await super().on_ws_connect(context)
+
+    def encode_json(self, data: object) -> str:
+        """Responses and WebSocket messages as orjson writes them (several times faster than
+        json.dumps; UTF-8 instead of \\u escapes); what orjson refuses, such as an integer
+        beyond 64 bits in a JSON value, as json.dumps writes it. A str: WebSocket messages
+        must be text frames."""
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"))
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.ide_html)
