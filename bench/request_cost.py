@@ -8,14 +8,15 @@ this process, each figure the median of N calls after a warm-up:
   did), as an auto-commit read (`session.run` in a READ session), through
   `driver.execute_query`, and through `Graph.read` as it stands;
 - `schema`: a lookup and a 50-person page run by `schema.execute` (admin: personal data
-  unmasked and counted), with the schema's extensions as they stand and with strawberry's
-  ParserCache and ValidationCache added;
+  unmasked and counted), with the schema's extensions as they stand and, where they hold
+  strawberry's ParserCache and ValidationCache, without those;
 - `json`: those responses encoded as strawberry does (`json.dumps`) and with orjson;
 - `http`: the same requests through the whole ASGI app (middleware, authentication,
   GraphQL view, encoding) with `httpx.ASGITransport`: no sockets, no uvicorn;
 - `idle`: what one API process costs when nobody calls it (change-feed poller and audit
-  writer running): statements a second, and CPU milliseconds a second of this process and of
-  the Neo4j JVM, against the JVM with no API at all.
+  writer running), then with one change-feed subscriber and nothing changing: statements a
+  second, and CPU milliseconds a second of this process and of the Neo4j JVM, against the
+  JVM with no API at all.
 
 Variants compared in one section run interleaved, round by round, so that a neighbour's
 load on a shared machine falls on all of them alike. Figures, never assertions.
@@ -31,7 +32,7 @@ import secrets
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,12 +41,13 @@ from typing import Any, LiteralString
 import httpx
 import neo4j
 import orjson
+from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
-from civgraph.app import create_app
+from civgraph.app import GraphQLApp, create_app
 from civgraph.auth.keys import create_key
 from civgraph.auth.principal import Principal, Role
-from civgraph.graph.driver import Graph, connect, counting
+from civgraph.graph.driver import Graph, Tally, connect, counting
 from civgraph.graph.migrations import migrate
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
@@ -160,12 +162,16 @@ async def driver_costs(graph: Graph, id_number: str, calls: int) -> None:
         report("driver", figures)
 
 
+CACHES = (ParserCache, ValidationCache)
+
+
 @contextmanager
-def extended(extensions: list[Any]) -> Iterator[None]:
-    """The schema with `extensions` added for the block (the schema is built once)."""
+def without_caches() -> Iterator[None]:
+    """The schema without strawberry's parser and validation caches for the block (it is
+    built once; its extension factories are read per operation)."""
     schema = build_schema()
     saved = schema.extensions
-    schema.extensions = (*saved, *extensions)
+    schema.extensions = tuple(e for e in saved if e not in CACHES)
     try:
         yield
     finally:
@@ -184,23 +190,23 @@ def executed(graph: Graph, query: str, variables: dict[str, Any]) -> Work:
     return work
 
 
-def cached(work: Work) -> Work:
-    async def with_caches() -> object:
-        with extended([ParserCache, ValidationCache]):
+def uncached(work: Work) -> Work:
+    async def without() -> object:
+        with without_caches():
             return await work()
 
-    return with_caches
+    return without
 
 
 async def schema_costs(graph: Graph, id_number: str, calls: int) -> None:
+    cached = any(e in CACHES for e in build_schema().extensions)
     for label, query, variables in (("person lookup", PERSON, {"id": id_number}),
                                     ("people page of 50", PAGE, {})):  # fmt: skip
         work = executed(graph, query, variables)
-        figures = await compare(
-            {f"{label}: as it stands": work, f"{label}: + parser, validation caches": cached(work)},
-            calls,
-        )
-        report("schema", figures)
+        variants = {f"{label}: as it stands": work}
+        if cached:
+            variants[f"{label}: without parser, validation caches"] = uncached(work)
+        report("schema", await compare(variants, calls))
 
 
 async def json_costs(graph: Graph, id_number: str, calls: int) -> None:
@@ -255,27 +261,49 @@ async def http_costs(settings: Settings, key: str, id_number: str, calls: int) -
         print(f"http    statements the lookup sent: {response.headers.get('civgraph-statements')}")
 
 
-async def idle_costs(settings: Settings, jvm: int, seconds: float) -> None:
-    """CPU a second of the JVM alone, then with one API process idling beside it."""
-    jvm_before, started = clock_ticks(jvm), time.perf_counter()
-    await asyncio.sleep(seconds)
-    alone = (clock_ticks(jvm) - jvm_before) * TICK_MS / (time.perf_counter() - started)
+@dataclass(frozen=True, slots=True)
+class Load:
+    statements: float  # sent a second by this process
+    own: float  # CPU ms a second of this process
+    jvm: float  # CPU ms a second of the Neo4j JVM
 
-    app = create_app(settings)
+
+async def load_over(seconds: float, jvm: int, tally: Tally) -> Load:
+    sent, jvm_before, own_before = tally.statements, clock_ticks(jvm), time.process_time()
+    started = time.perf_counter()
+    await asyncio.sleep(seconds)
+    elapsed = time.perf_counter() - started
+    return Load(
+        (tally.statements - sent) / elapsed,
+        (time.process_time() - own_before) * 1000 / elapsed,
+        (clock_ticks(jvm) - jvm_before) * TICK_MS / elapsed,
+    )
+
+
+async def drain(events: AsyncIterator[object]) -> None:
+    async for _ in events:
+        pass
+
+
+async def idle_costs(settings: Settings, jvm: int, seconds: float) -> None:
+    """What one API process costs beside Neo4j when nobody calls it, then with one
+    subscriber to the change feed (and nothing changing): against the JVM alone."""
     tally = counting()  # the poller's and the audit writer's tasks inherit it
+    loads = {"Neo4j alone": await load_over(seconds, jvm, tally)}
+    app = create_app(settings)
     async with app.router.lifespan_context(app):
         await asyncio.sleep(1)  # past start-up's statements
-        sent, jvm_before, own_before = tally.statements, clock_ticks(jvm), time.process_time()
-        started = time.perf_counter()
-        await asyncio.sleep(seconds)
-        elapsed = time.perf_counter() - started
-        own = (time.process_time() - own_before) * 1000 / elapsed
-        with_api = (clock_ticks(jvm) - jvm_before) * TICK_MS / elapsed
-        statements = (tally.statements - sent) / elapsed
-    print(f"idle    statements a second from one idle API process {statements:10.1f}")
-    print(f"idle    API process CPU, ms a second                  {own:10.1f}")
-    print(f"idle    Neo4j JVM CPU, ms a second, API idling         {with_api:10.1f}")
-    print(f"idle    Neo4j JVM CPU, ms a second, no API             {alone:10.1f}")
+        loads["API idle, nobody subscribed"] = await load_over(seconds, jvm, tally)
+        view = next(r.endpoint for r in app.routes if isinstance(r, Route) and r.path == "/graphql")
+        assert isinstance(view, GraphQLApp)
+        assert view.hub is not None
+        subscriber = asyncio.create_task(drain(view.hub.stream()))
+        await asyncio.sleep(1)
+        loads["API idle, one subscriber"] = await load_over(seconds, jvm, tally)
+        subscriber.cancel()
+    for name, load in loads.items():
+        print(f"idle    {name:30} {load.statements:5.1f} statements/s, API CPU {load.own:5.1f} "
+              f"ms/s, Neo4j CPU {load.jvm:5.1f} ms/s")  # fmt: skip
 
 
 async def bench(server: process.RunningServer, calls: int, idle_seconds: float) -> None:
