@@ -1,8 +1,9 @@
 """Prints what the fixed cost of a small GraphQL request is made of, in microseconds.
 
-Run with `.venv/bin/python -m bench.request_cost [--requests N] [--idle-seconds S]`. It starts
-a throwaway Neo4j (temporary folder, free port), loads the demo dataset, then measures in
-this process, each figure the median of N calls after a warm-up:
+Run with `.venv/bin/python -m bench.request_cost [--requests N] [--idle-seconds S]
+[--workers 1,2] [--clients 8] [--seconds 10]`. It starts a throwaway Neo4j (temporary
+folder, free port), loads the demo dataset, then measures in this process, each figure the
+median of N calls after a warm-up:
 
 - `driver`: one read statement as a managed transaction (`execute_read`, what `Graph.read`
   did), as an auto-commit read (`session.run` in a READ session), through
@@ -16,7 +17,11 @@ this process, each figure the median of N calls after a warm-up:
 - `idle`: what one API process costs when nobody calls it (change-feed poller and audit
   writer running), then with one change-feed subscriber and nothing changing: statements a
   second, and CPU milliseconds a second of this process and of the Neo4j JVM, against the
-  JVM with no API at all.
+  JVM with no API at all;
+- `served`: `civgraph serve` with each `--workers` count (CIVGRAPH_WORKERS), person lookups
+  from `--clients` concurrent clients over real HTTP for `--seconds`: requests a second
+  and the median latency (the clients run in this process: on 2 cores the clients, the
+  API and Neo4j share them).
 
 Variants compared in one section run interleaved, round by round, so that a neighbour's
 load on a shared machine falls on all of them alike. Figures, never assertions.
@@ -26,10 +31,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import secrets
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -306,7 +315,69 @@ async def idle_costs(settings: Settings, jvm: int, seconds: float) -> None:
               f"ms/s, Neo4j CPU {load.jvm:5.1f} ms/s")  # fmt: skip
 
 
-async def bench(server: process.RunningServer, calls: int, idle_seconds: float) -> None:
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def served(server: process.RunningServer, workers: int, home: Path) -> Iterator[str]:
+    """`civgraph serve` with `workers` processes on this Neo4j, until the block ends."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
+    env |= {
+        "CIVGRAPH_NEO4J_URI": server.uri, "CIVGRAPH_NEO4J_PASSWORD": server.password,
+        "CIVGRAPH_NEO4J_HOME": str(home / f"api-{workers}"), "CIVGRAPH_PORT": str(port),
+        "CIVGRAPH_WORKERS": str(workers), "CIVGRAPH_LOAD_DEMO_DATA": "false",
+        "CIVGRAPH_LOG_LEVEL": "warning", "CIVGRAPH_RATE_LIMIT_PER_MINUTE": str(10**9),
+    }  # fmt: skip
+    child = subprocess.Popen(
+        [sys.executable, "-m", "civgraph", "serve"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                    break
+            time.sleep(0.3)
+        time.sleep(2 * workers)  # every worker up, not just the first
+        yield url
+    finally:
+        child.terminate()
+        child.wait(60)
+
+
+async def under_load(url: str, key: str, id_number: str, clients: int, seconds: float) -> None:
+    """Person lookups from `clients` concurrent clients (in this process, which takes CPU
+    too: on 2 cores the client, the API and Neo4j share them)."""
+    latencies: list[float] = []
+    payload = {"query": PERSON, "variables": {"id": id_number}}
+    async with httpx.AsyncClient(
+        base_url=url, headers={"Authorization": f"Bearer {key}"}, timeout=60,
+        limits=httpx.Limits(max_connections=clients),
+    ) as client:  # fmt: skip
+
+        async def client_loop(until: float) -> None:
+            while time.perf_counter() < until:
+                started = time.perf_counter()
+                response = await client.post("/graphql", json=payload)
+                assert response.status_code == 200, response.text
+                latencies.append(time.perf_counter() - started)
+
+        await asyncio.gather(*(client_loop(time.perf_counter() + 2) for _ in range(clients)))
+        latencies.clear()  # warmed up
+        started = time.perf_counter()
+        await asyncio.gather(*(client_loop(started + seconds) for _ in range(clients)))
+        elapsed = time.perf_counter() - started
+    print(f"served  {clients} clients: {len(latencies) / elapsed:6.0f} requests/s, median "
+          f"{statistics.median(latencies) * 1000:6.1f} ms")  # fmt: skip
+
+
+async def bench(server: process.RunningServer, calls: int, idle_seconds: float) -> tuple[str, str]:
     settings = Settings(
         neo4j_uri=server.uri,
         neo4j_password=server.password,
@@ -326,14 +397,33 @@ async def bench(server: process.RunningServer, calls: int, idle_seconds: float) 
         await json_costs(graph, id_number, calls * 10)
         await http_costs(settings, key, id_number, calls)
         await idle_costs(settings, server.pid, idle_seconds)
+        return key, id_number
     finally:
         await graph.close()
+
+
+def workers_costs(
+    server: process.RunningServer, key: str, id_number: str, options: argparse.Namespace
+) -> None:
+    with tempfile.TemporaryDirectory() as home:
+        for workers in options.workers:
+            with served(server, workers, Path(home)) as url:
+                print(f"served  CIVGRAPH_WORKERS={workers}")
+                asyncio.run(under_load(url, key, id_number, options.clients, options.seconds))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=500, help="calls per figure")
     parser.add_argument("--idle-seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--workers",
+        type=lambda text: [int(n) for n in text.split(",") if n],
+        default=[1, 2],
+        help="CIVGRAPH_WORKERS values to serve with, e.g. 1,2",
+    )
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--seconds", type=float, default=10.0, help="of load per server")
     args = parser.parse_args()
     print(f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at the start")
     with tempfile.TemporaryDirectory() as home:
@@ -341,7 +431,8 @@ def main() -> None:
                                       password=secrets.token_urlsafe(16))  # fmt: skip
         server, child = process.start(config, attached=True)
         try:
-            asyncio.run(bench(server, args.requests, args.idle_seconds))
+            key, id_number = asyncio.run(bench(server, args.requests, args.idle_seconds))
+            workers_costs(server, key, id_number, args)
         finally:
             process.stop_attached(child)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
