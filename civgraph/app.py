@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import orjson
 import structlog
 from starlette.applications import Starlette
 from starlette.middleware.cors import CORSMiddleware
@@ -24,8 +26,8 @@ from strawberry.types.unset import UnsetType
 from civgraph import media
 from civgraph.auth.audit import AuditEntry, AuditLog
 from civgraph.auth.authenticate import Authenticator
-from civgraph.auth.policy import mask_event_field, sees_pii
 from civgraph.auth.principal import Principal, Unauthenticated
+from civgraph.auth.privacy import Privacy
 from civgraph.exports import findings_csv
 from civgraph.graph.changes import (
     ChangeEvent,
@@ -100,6 +102,16 @@ class GraphQLApp(GraphQL[Context, None]):
         context.bind(principal)  # the connection's scoped graph, for all its subscriptions
         return await super().on_ws_connect(context)
 
+    def encode_json(self, data: object) -> str:
+        """Responses and WebSocket messages as orjson writes them (several times faster than
+        json.dumps; UTF-8 instead of \\u escapes); what orjson refuses, such as an integer
+        beyond 64 bits in a JSON value, as json.dumps writes it. A str: WebSocket messages
+        must be text frames."""
+        try:
+            return orjson.dumps(data).decode()
+        except orjson.JSONEncodeError:
+            return json.dumps(data, separators=(",", ":"))
+
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         return HTMLResponse(self.ide_html)
 
@@ -156,7 +168,8 @@ async def changes_page(request: Request) -> JSONResponse:
     except (ValueError, InvalidChangeCursor) as error:
         return JSONResponse({"error": str(error)}, 400)
     last = events[-1].cursor.encode() if events else query.get("after")
-    page = [change_json(e, unmasked=sees_pii(principal)) for e in events]
+    privacy = Privacy.of(principal)
+    page = [change_json(e, privacy) for e in events]
     body = {"events": page, "next": last}
     request.app.state.audit.record(
         AuditEntry.of(principal, "http", "/changes", dict(query), results=len(page),
@@ -169,14 +182,12 @@ def listed(text: str | None) -> frozenset[str] | None:
     return frozenset(item for item in text.split(",") if item) if text else None
 
 
-def change_json(event: ChangeEvent, *, unmasked: bool) -> dict[str, Any]:
+def change_json(event: ChangeEvent, privacy: Privacy) -> dict[str, Any]:
     """An event as the `changes` subscription's `Change` type has it, every field selected."""
-
-    def shown(name: str, value: object) -> object:
-        return value if unmasked else mask_event_field(name, value)
-
-    fields = [{"name": name, "before": shown(name, before), "after": shown(name, after)}
-              for name, before, after in field_changes(event)]  # fmt: skip
+    fields = [
+        {"name": name, "before": privacy.change(name, before), "after": privacy.change(name, after)}
+        for name, before, after in field_changes(event)
+    ]
     return {
         "cursor": event.cursor.encode(),
         "operation": event.operation.value,

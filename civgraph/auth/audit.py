@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import uuid
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from typing import Any, LiteralString
 
@@ -72,7 +72,10 @@ class AuditEntry:
         )
 
     def row(self) -> dict[str, Any]:
-        return {to_camel(k): v for k, v in asdict(self).items()}
+        return {column: getattr(self, name) for name, column in COLUMNS}
+
+
+COLUMNS = tuple((f.name, to_camel(f.name)) for f in fields(AuditEntry))  # named once
 
 
 class AuditLog:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
 from datetime import date, datetime
@@ -18,6 +19,12 @@ Row = dict[str, Any]
 Statement = tuple[LiteralString, Mapping[str, Any]]  # Cypher and its parameters
 T = TypeVar("T")
 PING_SECONDS = 2.0  # a readiness probe's answer, whether Neo4j answers or not
+# A read is retried as long as a managed transaction would be (the driver's default), after
+# waiting FIRST_RETRY_SECONDS, then twice as long each time.
+READ_RETRY_SECONDS = 30.0
+FIRST_RETRY_SECONDS = 0.1
+# No server to talk to (retryable too): reported as DatabaseUnavailable once given up on.
+UNREACHABLE = (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired)
 
 
 class Tally:
@@ -65,13 +72,6 @@ class Transaction:
         self.results.append(rows)
         return rows
 
-    async def run_raw(self, query: LiteralString, **params: Any) -> list[Row]:
-        """As `run`, the values as the driver decoded them: maps, lists and Neo4j temporals
-        (`native` turns one into the standard library's), none walked again."""
-        counted()
-        result = await self._tx.run(query, params)
-        return [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
-
     async def run_all(self, statements: Sequence[Statement]) -> list[list[Row]]:
         return [await self.run(query, **params) for query, params in statements]
 
@@ -84,16 +84,46 @@ class Graph:
         self.database = database
 
     async def read(self, query: LiteralString, **params: Any) -> list[Row]:
-        """Runs one read statement in a managed (retried, routable) transaction."""
-        return (await self._read([(query, params)]))[0]
+        """Runs one read statement as an auto-commit read: one round trip, where a managed
+        transaction takes two (BEGIN with the statement, then COMMIT). Routed to a reader on
+        a cluster; retried on the failures the driver calls retryable, as a managed
+        transaction would be."""
+        return await self._retried(query, params, raw=False)
 
     async def read_raw(self, query: LiteralString, **params: Any) -> list[Row]:
-        """`read` for large nested answers: values as the driver decoded them (`run_raw`)."""
+        """`read` for large nested answers: the values as the driver decoded them (maps,
+        lists and Neo4j temporals, which `native` turns into the standard library's), not
+        walked again."""
+        return await self._retried(query, params, raw=True)
 
-        async def unit(tx: neo4j.AsyncManagedTransaction) -> list[Row]:
-            return await Transaction(tx).run_raw(query, **params)
+    async def _retried(
+        self, query: LiteralString, params: dict[str, Any], *, raw: bool
+    ) -> list[Row]:
+        deadline = time.monotonic() + READ_RETRY_SECONDS
+        delay = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                return await self._read_once(query, params, raw)
+            except UNREACHABLE as error:
+                if time.monotonic() + delay > deadline:
+                    raise DatabaseUnavailable(str(error)) from error
+            except (neo4j.exceptions.Neo4jError, neo4j.exceptions.DriverError) as error:
+                if not error.is_retryable() or time.monotonic() + delay > deadline:
+                    raise
+            await asyncio.sleep(delay)
+            delay *= 2
 
-        return await self._execute(unit, write=False)
+    async def _read_once(
+        self, query: LiteralString, params: dict[str, Any], raw: bool
+    ) -> list[Row]:
+        counted()
+        async with self.driver.session(
+            database=self.database, default_access_mode=neo4j.READ_ACCESS
+        ) as session:
+            result = await session.run(query, params)
+            if raw:
+                return [dict(zip(r.keys(), r.values(), strict=True)) async for r in result]
+            return [to_native(row) for row in await result.data()]
 
     async def write(self, query: LiteralString, **params: Any) -> list[Row]:
         """Runs one idempotent write statement in a managed transaction."""
@@ -121,7 +151,7 @@ class Graph:
                 await (await tx.run(query, dict(params))).consume()
             return value
 
-        return await self._execute(unit, write=True)
+        return await self._execute(unit)
 
     async def run_auto(self, query: LiteralString, **params: Any) -> None:
         """Runs a statement in an auto-commit transaction: schema statements and `CALL { … }
@@ -161,20 +191,11 @@ class Graph:
     async def close(self) -> None:
         await self.driver.close()
 
-    async def _read(self, statements: Sequence[Statement]) -> list[list[Row]]:
-        async def unit(tx: neo4j.AsyncManagedTransaction) -> list[list[Row]]:
-            return await Transaction(tx).run_all(statements)
-
-        return await self._execute(unit, write=False)
-
-    async def _execute(
-        self, unit: Callable[[neo4j.AsyncManagedTransaction], Awaitable[T]], *, write: bool
-    ) -> T:
+    async def _execute(self, unit: Callable[[neo4j.AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Runs a write transaction function (retried by the driver)."""
         try:
             async with self.driver.session(database=self.database) as session:
-                if write:
-                    return await session.execute_write(unit)
-                return await session.execute_read(unit)
+                return await session.execute_write(unit)
         except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
             raise DatabaseUnavailable(str(error)) from error
 

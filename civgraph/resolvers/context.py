@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from starlette.requests import Request
@@ -11,6 +11,7 @@ from starlette.websockets import WebSocket
 
 from civgraph.auth.audit import AuditLog
 from civgraph.auth.principal import Principal
+from civgraph.auth.privacy import Privacy
 from civgraph.graph.driver import Graph
 from civgraph.graph.identifiers import DivisionCode, parse_division_code
 from civgraph.graph.scope import NOWHERE, Scope, Scoped
@@ -36,7 +37,8 @@ class Context:
     principal: Principal | None = None
     audit: AuditLog | None = None  # the process's; None: nothing audited (in-process tests)
     subscriptions: int = 0  # running on this WebSocket connection (civgraph.schema.limits)
-    unmasked: int = 0  # personal-data values the read planner showed unmasked (audited)
+    # The operation's personal data: masked until Authorize knows the principal may see it.
+    privacy: Privacy = field(default_factory=Privacy)
 
     @property
     def scope(self) -> Scope:
@@ -54,6 +56,11 @@ class Context:
         """The division-code prefix of the region a view, statistic or rule is asked for: the
         province (CIVGRAPH_PROVINCE) when none is. Reads narrow it to the scope."""
         return (asked or parse_division_code(self.settings.province)).prefix
+
+    def for_operation(self, privacy: Privacy) -> Context:
+        """This context for one operation with its own privacy: a WebSocket connection's
+        context serves every operation on it, some at the same time."""
+        return replace(self, privacy=privacy)
 
     def hub(self) -> ChangeHub:
         if self.change_hub is None:

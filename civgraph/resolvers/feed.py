@@ -7,6 +7,11 @@ meanwhile falls between the two. Cursors follow commit order (see
 `civgraph.graph.changes`), so the poller, reading strictly after its last cursor, never
 misses one either. A subscriber that cannot keep up (its queue is full) is told to resume
 from its last cursor rather than silently skipped.
+
+The poller reads only while someone subscribes: one statement a poll (the transaction
+counter), and the events only when the counter moved. When the first subscriber comes, it
+first moves to the newest event (nobody was there to miss the ones before), and the
+subscriber takes its "now" from there.
 """
 
 from __future__ import annotations
@@ -52,6 +57,9 @@ class ChangeHub:
     position: Cursor = field(default_factory=lambda: Cursor(0, -1))
     subscribers: set[Subscriber] = field(default_factory=set)
     task: asyncio.Task[None] | None = None
+    read_through: int = 0  # the transaction number up to which every event has been read
+    wanted: asyncio.Event = field(default_factory=asyncio.Event)  # set: someone subscribes
+    waking: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     @property
     def system(self) -> Scoped:
@@ -59,14 +67,7 @@ class ChangeHub:
         return Scoped(self.graph, EVERYTHING)
 
     async def start(self) -> None:
-        """Starts polling from the newest event: subscribers get what is committed after."""
-        pruned, last = await pruned_through(self.graph)
-        self.position = max(Cursor(last, -1), pruned or Cursor(0, -1))
-        latest = await read_changes(self.system, self.position, PAGE)
-        while len(latest) == PAGE:
-            self.position = latest[-1].cursor
-            latest = await read_changes(self.system, self.position, PAGE)
-        self.position = latest[-1].cursor if latest else self.position
+        """Starts the poller; it reads nothing until someone subscribes."""
         self.task = asyncio.create_task(self.run(), name="change-hub")
 
     async def stop(self) -> None:
@@ -75,8 +76,27 @@ class ChangeHub:
             with contextlib.suppress(asyncio.CancelledError):
                 await self.task
 
+    async def resume(self) -> None:
+        """Moves to the newest event and wakes the poller: subscribers get what commits after.
+        Only while it sleeps: once awake, moving on would skip events its subscribers await."""
+        async with self.waking:
+            if self.wanted.is_set():
+                return
+            pruned, last = await pruned_through(self.graph)
+            position = max(Cursor(last, -1), pruned or Cursor(0, -1))
+            latest = await read_changes(self.system, position, PAGE)
+            while len(latest) == PAGE:
+                position = latest[-1].cursor
+                latest = await read_changes(self.system, position, PAGE)
+            self.position = latest[-1].cursor if latest else position
+            self.read_through = last
+            self.wanted.set()
+
     async def run(self) -> None:
         while True:
+            if not self.subscribers:
+                self.wanted.clear()
+                await self.wanted.wait()  # set by resume(), for the first subscriber
             try:
                 events = await self.poll()
             except (DatabaseUnavailable, GraphError) as error:
@@ -91,13 +111,18 @@ class ChangeHub:
 
     async def poll(self) -> list[ChangeEvent]:
         pruned, last = await pruned_through(self.graph)
-        if last < self.position.tx:  # the outbox restarted (a restored or wiped database)
+        if last < max(self.position.tx, self.read_through):  # a restored or wiped database
             log.warning("change sequence went back", last=last, position=self.position.encode())
-            self.position = Cursor(0, -1)
+            self.position, self.read_through = Cursor(0, -1), 0
         if pruned is not None and self.position < pruned:  # pruned past the hub: gone for all
             self.position = pruned
             self.overflow_all()
-        return await read_changes(self.system, self.position, PAGE, checked=False)
+        if last == self.read_through:
+            return []  # no transaction committed events since the last read
+        events = await read_changes(self.system, self.position, PAGE, checked=False)
+        if len(events) < PAGE:  # all of them: transactions up to `last` committed before
+            self.read_through = last
+        return events
 
     def overflow_all(self) -> None:
         for subscriber in self.subscribers:
@@ -123,9 +148,11 @@ class ChangeHub:
         replayed then live, each once."""
         subscriber = Subscriber(asyncio.Queue(self.queue_size))
         self.subscribers.add(subscriber)  # before the replay: nothing falls in between
-        last = after if after is not None else self.position
         only = only.within(scoped.scope)
         try:
+            if not self.wanted.is_set():
+                await self.resume()
+            last = after if after is not None else self.position
             while after is not None:
                 page = await read_changes(scoped, last, PAGE, only)
                 for event in page:

@@ -37,8 +37,7 @@ from graphql import (
 from graphql.execution.values import VariableValues, get_variable_values
 from strawberry.relay import GlobalID
 
-from civgraph.auth import policy
-from civgraph.auth.principal import Principal
+from civgraph.auth.privacy import Privacy
 from civgraph.graph import pages, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
@@ -78,7 +77,7 @@ class Request:
     """What the planner needs of a request."""
 
     scoped: Scoped
-    principal: Principal | None
+    privacy: Privacy
     max_page_size: int
     order_of: OrderOf
     convert: Converter
@@ -88,7 +87,6 @@ class Request:
 class Answer:
     data: dict[str, Any] | None
     errors: list[GraphQLError]
-    unmasked: int  # personal-data values shown unmasked (the audit counts them)
 
 
 def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
@@ -132,7 +130,7 @@ class Plan:
                 data = None
             elif data is not None:
                 data[key] = None
-        return Answer(data, errors, self.planning.unmasked)
+        return Answer(data, errors)
 
     def rest_of(self, document: DocumentNode, operation: OperationDefinitionNode) -> DocumentNode:
         """The document with only the root fields not planned (fragments kept)."""
@@ -159,8 +157,7 @@ def plan(
         return None
     fragments = {d.name.value: d for d in document.definitions
                  if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
-    sees = request.principal is not None and policy.sees_pii(request.principal)
-    planning = Planning(schema, fragments, coerced, sees, request.max_page_size)
+    planning = Planning(schema, fragments, coerced, request.privacy, request.max_page_size)
     query_type = schema.query_type
     assert query_type is not None
     fields: dict[str, list[FieldNode]] = {}

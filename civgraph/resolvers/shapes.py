@@ -38,6 +38,7 @@ from pydantic.alias_generators import to_camel
 from strawberry.relay.utils import to_base64
 
 from civgraph.auth import policy
+from civgraph.auth.privacy import Privacy
 from civgraph.graph import models, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
@@ -91,9 +92,8 @@ class Planning:
     schema: GraphQLSchema
     fragments: dict[str, FragmentDefinitionNode]
     variables: VariableValues
-    sees_pii: bool
+    privacy: Privacy  # the operation's: masks personal data, counts what it shows
     max_page_size: int
-    unmasked: int = 0
     seen_fragments: set[str] = field(default_factory=set)
 
     # --- selections -----------------------------------------------------------------------
@@ -187,20 +187,10 @@ class Planning:
 
     def mask(self, owner: str, name: str, serialize: Callable[[Any], Any]) -> Callable[[Any], Any]:
         """`serialize`, then masked unless the principal sees personal data (counted)."""
-        how = policy.PII.get((owner, name))
-        if how is None:
+        if (owner, name) not in policy.PII:
             return serialize
-
-        def masked(raw: Any) -> Any:
-            value = serialize(raw)
-            if value is None:
-                return None
-            if self.sees_pii:
-                self.unmasked += 1
-                return value
-            return policy.masked(value, how)
-
-        return masked
+        privacy = self.privacy
+        return lambda raw: privacy.shown(owner, name, serialize(raw))
 
     # --- objects --------------------------------------------------------------------------
 

@@ -1,11 +1,11 @@
 """The schema extension that applies `civgraph.auth.policy` to every operation: root fields
-and personal-data arguments are checked before anything runs, personal data is masked as
-it is resolved, and each operation leaves an audit entry."""
+and personal-data arguments are checked before anything runs, the operation gets its
+`Privacy` (which the personal-data fields, civgraph.schema.masking, mask and count by), and
+each operation leaves an audit entry."""
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Awaitable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 from graphql import (
@@ -24,17 +24,15 @@ from graphql import (
 )
 from graphql.language import ListValueNode
 from strawberry.extensions import SchemaExtension
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, StreamExecutionResult
 from strawberry.types.graphql import OperationType
 
 from civgraph.auth import policy
 from civgraph.auth.audit import AuditEntry
 from civgraph.auth.principal import Principal
+from civgraph.auth.privacy import Privacy
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.extensions import request_id
-
-EVENT_VALUES = frozenset({("FieldChange", "before"), ("FieldChange", "after")})
-MASKED = frozenset(policy.PII) | EVENT_VALUES
 
 
 class Forbidden(UserError):
@@ -44,9 +42,8 @@ class Forbidden(UserError):
 class Authorize(SchemaExtension):
     def __init__(self) -> None:
         self.refusal: str | None = None
-        self.unmasked = 0
         self.principal: Principal | None = None
-        self.sees_pii = False
+        self.privacy = Privacy()
         self.events = 0  # a subscription's, sent so far
         self.executed = False  # parsed and validated: on_execute ran
 
@@ -96,14 +93,17 @@ class Authorize(SchemaExtension):
                 self.execution_context.variables,
                 results=size,
                 outcome=outcome,
-                pii_unmasked=self.unmasked + getattr(self.execution_context.context, "unmasked", 0),
+                pii_unmasked=self.privacy.unmasked,
                 request_id=request_id(),
             )
         )
 
     def on_execute(self) -> Generator[None, None, None]:
         self.executed = True
-        self.sees_pii = self.principal is not None and policy.sees_pii(self.principal)
+        self.privacy = Privacy.of(self.principal)
+        context = self.execution_context.context
+        if context is not None:  # the operation runs on its own copy, holding its privacy
+            self.execution_context.context = context.for_operation(self.privacy)
         self.refusal = self.check()
         if self.refusal:
             refuse(self.execution_context, Forbidden(self.refusal), "FORBIDDEN")
@@ -111,30 +111,11 @@ class Authorize(SchemaExtension):
             self.audit("started", 0)  # and again when it ends, with the events sent
         yield
 
-    def resolve(self, _next: Any, root: Any, info: Any, *args: Any, **kwargs: Any) -> Any:
-        result = _next(root, info, *args, **kwargs)
-        key = (info.parent_type.name, info.field_name)
-        if key[0] == "Subscription":
+    def on_stream_result(self, result: StreamExecutionResult) -> Generator[None, None, None]:
+        # A subscription's results: an event each, or the error that ends it (no data).
+        if self.subscription() and getattr(result, "data", None) is not None:
             self.events += 1
-        if key not in MASKED:
-            return result
-        if inspect.isawaitable(result):
-            return self.later(result, root, key)
-        return self.mask(result, root, key)
-
-    async def later(self, result: Awaitable[Any], root: Any, key: tuple[str, str]) -> Any:
-        return self.mask(await result, root, key)
-
-    def mask(self, result: Any, root: Any, key: tuple[str, str]) -> Any:
-        if key in EVENT_VALUES:
-            return result if self.sees_pii else policy.mask_event_field(root.name, result)
-        mask = policy.PII[key]
-        if result is None:
-            return result
-        if self.sees_pii:
-            self.unmasked += 1
-            return result
-        return policy.masked(result, mask)
+        yield
 
     # --- checks before execution ---------------------------------------------------------
 
@@ -152,7 +133,7 @@ class Authorize(SchemaExtension):
         for field in self.root_fields():
             if not policy.allowed(principal, kind, field, names):
                 return f"role {principal.role} may not use {kind} field `{field}`"
-        if not self.sees_pii and self.probes_pii(operation):
+        if not self.privacy.sees_pii and self.probes_pii(operation):
             return (
                 f"role {principal.role} may not look up, filter or sort by personal data "
                 "(ID number, phone, address)"

@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from civgraph.auth.privacy import Privacy
 from civgraph.graph.catalog import Label
 from civgraph.graph.changes import ChangeEvent, ChangeFilter
 from civgraph.schema.enums import ChangeOperation
@@ -52,15 +53,18 @@ class Change:
     at: datetime = strawberry.field(description="When its transaction ran.")
 
     @classmethod
-    def of(cls, event: ChangeEvent) -> Change:
+    def of(cls, event: ChangeEvent, privacy: Privacy) -> Change:
+        """`event` with its personal data as `privacy` allows."""
         return cls(
             cursor=event.cursor.encode(),
             operation=event.operation,
             entity_type=event.entity,
             entity_id=feed_id(event),
             fields=[
-                FieldChange(name=name, before=before, after=after)
-                for name, before, after in field_changes(event)
+                FieldChange(
+                    name=name, before=privacy.change(name, old), after=privacy.change(name, new)
+                )
+                for name, old, new in field_changes(event)
             ],
             region_code=event.region_code,
             programs=list(event.programs),

@@ -46,20 +46,23 @@ class Refused(UserError):
 class Limits(SchemaExtension):
     def __init__(self) -> None:
         self.counted = False  # a subscription this operation counts against its connection
+        self.connection: Any = None  # the context of the request or WebSocket connection
 
     def on_operation(self) -> Generator[None, None, None]:
+        # Kept now: the operation executes on a copy of it (Authorize gives it its privacy).
+        self.connection = self.execution_context.context
         # For a subscription this lasts as long as its stream (on_execute does not).
         try:
             yield
         finally:
             if self.counted:
-                self.execution_context.context.subscriptions -= 1
+                self.connection.subscriptions -= 1
 
     def on_execute(self) -> Generator[None, None, None]:
         if self.execution_context.result is not None:  # refused already (Authorize runs first)
             yield
             return
-        context = self.execution_context.context
+        context = self.connection
         reason = self.refusal(context)
         subscription = self.execution_context.operation_type is OperationType.SUBSCRIPTION
         if reason is None and subscription:

@@ -35,6 +35,7 @@ from civgraph.schema.enums import (
     SocialWorkerLevel,
     Via,
 )
+from civgraph.schema.masking import personal
 from civgraph.schema.reading import (
     NODE_TYPES,
     LinkPage,
@@ -261,7 +262,7 @@ class Household(Entity):
     label = L.HOUSEHOLD
     id: relay.NodeID[str]
     number: str = strawberry.field(description="Household number (户号).")
-    address: str
+    address: str = personal()
     kind: HouseholdKind
     provenance: Provenance
     community_code: strawberry.Private[str]
@@ -302,7 +303,7 @@ def membership(link: models.Link, person: Any, household: Any) -> edges.Membersh
 class Person(Entity):
     label = L.PERSON
     id: relay.NodeID[str]
-    id_number: str | None = strawberry.field(
+    id_number: str | None = personal(
         description="Resident identity number (GB 11643); null for a person known only from "
         "records without one (see `sources` and `possiblySame`)."
     )
@@ -310,8 +311,8 @@ class Person(Entity):
     sex: Sex = strawberry.field(description="As the resident identity number encodes it.")
     birth_date: date = strawberry.field(description="As the resident identity number encodes it.")
     death_date: date | None = strawberry.field(description="Recorded date of death, if any.")
-    phone: str | None
-    address: str | None
+    phone: str | None = personal()
+    address: str | None = personal()
     division_code: str | None = strawberry.field(
         description="Code of the community of the person's current household."
     )

@@ -35,7 +35,7 @@ class Planned(SchemaExtension):
             return
         operation = planner.operation_of(document, run.operation_name)
         request = planner.Request(
-            context.scoped, context.principal, context.settings.max_page_size,
+            context.scoped, context.privacy, context.settings.max_page_size,
             to_order, self.converted,
         )  # fmt: skip
         plan = planner.plan(run.schema._schema, document, operation, run.variables, request)
@@ -44,7 +44,6 @@ class Planned(SchemaExtension):
             return
         if not plan.rest:
             found = await plan.run()
-            context.unmasked += found.unmasked
             run.result = ExecutionResult(data=found.data, errors=found.errors or None)
             yield
             return
@@ -56,7 +55,6 @@ class Planned(SchemaExtension):
         finally:
             found = await planned
             run.graphql_document = document
-        context.unmasked += found.unmasked
         # strawberry returns the result object it made (not run.result): amend it in place
         data, errors = planner.merged(plan, found, run.result)
         if run.result is not None:

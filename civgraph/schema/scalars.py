@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from civgraph.graph import identifiers, models
 from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.provenance import SourceRef
+from civgraph.schema.masking import personal
 
 DIVISION_CODE = (
     "A division code (GB/T 2260, and the 12-digit statistical code below it): a province (2 "
@@ -50,7 +51,7 @@ else:
 )
 class Provenance:
     source: str = strawberry.field(description="The source registry (or `demo (synthetic)`).")
-    record_key: str = strawberry.field(description="The record's key in that registry.")
+    record_key: str = personal(description="The record's key in that registry.")
     first_seen: datetime
     last_seen: datetime
 
@@ -78,7 +79,7 @@ class PageInfo:
 )
 class SourceRecord:
     registry: str = strawberry.field(description="The source registry (its ingest name).")
-    record_key: str = strawberry.field(description="The record's key in that registry.")
+    record_key: str = personal(description="The record's key in that registry.")
     file: str | None = strawberry.field(description="The file it was last read from.")
     line: int | None = strawberry.field(description="Its line in that file (1-based).")
     first_seen: datetime

@@ -7,7 +7,14 @@ from functools import cache
 import strawberry
 import structlog
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
@@ -26,6 +33,12 @@ log = structlog.get_logger(__name__)
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 4000
+# The depth and alias rules, made once: each limiter makes new rule classes, and the
+# validation cache knows a document's verdict by the rules it was validated with.
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
 
 
 class Schema(strawberry.Schema):
@@ -54,9 +67,10 @@ def build_schema() -> strawberry.Schema:
         types=list(ENTITY_TYPES),
         # Factories, not instances: extensions keep per-operation state.
         extensions=[
-            lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-            lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+            lambda: AddValidationRules(LIMIT_RULES),
             lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+            ParserCache,  # documents, and their validation, by their text (128 of each)
+            ValidationCache,
             MaskUnexpectedErrors,
             Authorize,
             Limits,

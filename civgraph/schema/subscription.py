@@ -54,6 +54,6 @@ class Subscription:
             cursor = Cursor.decode(after) if after is not None else None
             # the principal's scope: nothing outside it, ever
             async for event in info.context.hub().stream(info.context.scoped, only, cursor):
-                yield Change.of(event)
+                yield Change.of(event, info.context.privacy)
         except (InvalidChangeCursor, CursorExpired, FellBehind) as error:
             raise UserError(str(error)) from error
