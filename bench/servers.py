@@ -53,6 +53,7 @@ def api_env(server: process.RunningServer, port: int, home: Path) -> dict[str, s
         "CIVGRAPH_LOAD_DEMO_DATA": "false",
         "CIVGRAPH_LOG_LEVEL": "warning",
         "CIVGRAPH_WORKERS": os.environ.get("CIVGRAPH_WORKERS", "1"),  # passed through
+        "CIVGRAPH_PLANNER": os.environ.get("CIVGRAPH_PLANNER", "true"),  # false: the loaders
     }
 
 
