@@ -6,7 +6,6 @@ import asyncio
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextvars import ContextVar
-from datetime import date, datetime
 from typing import Any, LiteralString, Protocol, TypeVar
 
 import neo4j
@@ -210,14 +209,11 @@ def native(value: Any) -> Any:
 
 def to_native(value: Any) -> Any:
     """Turns Neo4j temporal values into the standard library's, recursively."""
-    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime):
-        native: date | datetime = value.to_native()
-        return native
     if isinstance(value, dict):
         return {key: to_native(item) for key, item in value.items()}
     if isinstance(value, list):
         return [to_native(item) for item in value]
-    return value
+    return native(value)
 
 
 async def connect(uri: str, user: str, password: str, database: str) -> Graph:

@@ -26,3 +26,9 @@ def decode_cursor(cursor: str, size: int) -> list[str]:
     ):
         raise UserError(f"cursor {cursor!r} is not one this API issued")
     return parts
+
+
+def decode_link_cursor(cursor: str) -> tuple[str, str]:
+    """A relationship page's cursor: the last item's position and relationship key."""
+    position, key = decode_cursor(cursor, 2)
+    return position, key

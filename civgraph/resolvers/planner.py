@@ -45,7 +45,7 @@ from civgraph.graph.filters import Condition
 from civgraph.graph.scope import Scoped
 from civgraph.resolvers import lookups
 from civgraph.resolvers.errors import UserError
-from civgraph.resolvers.shapes import Planning, Shaper, Unplannable, entity_label
+from civgraph.resolvers.shapes import Planning, Shaper, Unplannable, entity_label, named_in
 
 log = structlog.get_logger(__name__)
 FALLBACKS: Counter[str] = Counter()  # root fields not planned, by reason
@@ -87,13 +87,6 @@ class Request:
 class Answer:
     data: dict[str, Any] | None
     errors: list[GraphQLError]
-
-
-def operation_of(document: DocumentNode, name: str | None) -> OperationDefinitionNode | None:
-    found = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if name is None:
-        return found[0] if len(found) == 1 else None
-    return next((d for d in found if d.name and d.name.value == name), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,8 +138,9 @@ class Plan:
 
 
 def plan(
-    schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | None,
-    variables: dict[str, Any] | None, request: Request,
+    schema: GraphQLSchema, operation: OperationDefinitionNode | None,
+    fragments: dict[str, FragmentDefinitionNode], variables: dict[str, Any] | None,
+    request: Request,
 ) -> Plan | None:  # fmt: skip
     """The plan of a query's root fields; None for anything else (or when the variables do
     not coerce: graphql-core reports that)."""
@@ -155,8 +149,6 @@ def plan(
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables or {})
     if not isinstance(coerced, VariableValues):
         return None
-    fragments = {d.name.value: d for d in document.definitions
-                 if isinstance(d, FragmentDefinitionNode)}  # fmt: skip
     planning = Planning(schema, fragments, coerced, request.privacy, request.max_page_size)
     query_type = schema.query_type
     assert query_type is not None
@@ -302,16 +294,12 @@ def connection_shape(
     """A Connection's shape (edges, nodes, pageInfo, totalCount), and whether it counts."""
     name = LABEL_TEXT[label]
     fields = planning.collect(type_, nodes)
-    node_nodes = [n for ns in fields.values() for n in ns if n.name.value == "nodes"]
-    edge_nodes = [n for ns in fields.values() for n in ns if n.name.value == "edges"]
-    edge_type = planning.object_type(get_item_type_name(type_, "edges"))
-    edge_fields = planning.collect(edge_type, edge_nodes)
-    in_edges = [n for ns in edge_fields.values() for n in ns if n.name.value == "node"]
+    node_nodes = named_in(fields, "nodes")
+    edge_type = planning.object_type(get_named_type(type_.fields["edges"].type).name)
+    edge_fields = planning.collect(edge_type, named_in(fields, "edges"))
     shape_node = planning.entity(name, read, node_nodes)
-    shape_edge_node = planning.entity(name, read, in_edges)
-    info_fields = planning.collect(planning.object_type("PageInfo"),
-                                   [n for ns in fields.values() for n in ns
-                                    if n.name.value == "pageInfo"])  # fmt: skip
+    shape_edge_node = planning.entity(name, read, named_in(edge_fields, "node"))
+    info = planning.page_info(fields)
     wants_total = any(ns[0].name.value == "totalCount" for ns in fields.values())
 
     def shape(row: dict[str, Any]) -> dict[str, Any]:
@@ -320,7 +308,6 @@ def connection_shape(
         cursors = [pages.encode_cursor(order, native(item["s"]), item["i"]) for item in shown]
         made = [shape_node(item["o"]) for item in shown] if node_nodes else []
         end = cursors[-1] if cursors else None
-        info = {"hasNextPage": len(found) > first, "endCursor": end, "__typename": "PageInfo"}
         out: dict[str, Any] = {}
         for key, selected in fields.items():
             field_name = selected[0].name.value
@@ -330,7 +317,7 @@ def connection_shape(
                 out[key] = [edge(edge_fields, edge_type.name, cursor, shape_edge_node(item["o"]))
                             for cursor, item in zip(cursors, shown, strict=True)]  # fmt: skip
             elif field_name == "pageInfo":
-                out[key] = {k: info[s[0].name.value] for k, s in info_fields.items()}
+                out[key] = info(len(found) > first, end)
             elif field_name == "totalCount":
                 out[key] = row["total"]
             else:
@@ -344,7 +331,3 @@ def edge(fields: dict[str, list[FieldNode]], name: str, cursor: str, node: Any) 
     """An edge of a connection (`name` its type), with its cursor and its node."""
     values = {"cursor": cursor, "node": node}
     return {key: values.get(selected[0].name.value, name) for key, selected in fields.items()}
-
-
-def get_item_type_name(type_: GraphQLObjectType, field_name: str) -> str:
-    return str(get_named_type(type_.fields[field_name].type).name)

@@ -42,7 +42,7 @@ from civgraph.auth.privacy import Privacy
 from civgraph.graph import models, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
-from civgraph.resolvers.cursors import decode_cursor, encode_cursor
+from civgraph.resolvers.cursors import decode_link_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.relations import LOOKUPS, RELATIONS, Relation
 
@@ -147,6 +147,17 @@ class Planning:
 
     def arguments(self, definition: GraphQLField, nodes: list[FieldNode]) -> dict[str, Any]:
         return get_argument_values(definition, nodes[0], self.variables)
+
+    def page_info(self, fields: dict[str, list[FieldNode]]) -> Callable[[bool, str | None], Any]:
+        """The shape of a page's `pageInfo` (selected in `fields`): from whether another
+        page follows and the last cursor."""
+        selected = self.collect(self.object_type("PageInfo"), named_in(fields, "pageInfo"))
+
+        def info(has_next: bool, end: str | None) -> dict[str, Any]:
+            values = {"hasNextPage": has_next, "endCursor": end, "__typename": "PageInfo"}
+            return {key: values[nodes[0].name.value] for key, nodes in selected.items()}
+
+        return info
 
     def object_type(self, name: str) -> GraphQLObjectType:
         found = self.schema.get_type(name)
@@ -315,8 +326,7 @@ class Planning:
         hops: list[planned.Hop] = []
         if isinstance(named, GraphQLObjectType) and paged:
             item_type = get_named_type(named.fields["items"].type)
-            item_nodes = [n for ns in self.collect(named, nodes).values() for n in ns
-                          if n.name.value == "items"]  # fmt: skip
+            item_nodes = named_in(self.collect(named, nodes), "items")
         for part in relation.parts:
             hop = planned.Hop(part.spec, part.outgoing, planned.Read(part.far), limit,
                               as_of=args.get("asOf"), after=after)  # fmt: skip
@@ -354,25 +364,16 @@ class Planning:
         page_type = get_named_type(definition.type)
         assert isinstance(page_type, GraphQLObjectType)
         fields = self.collect(page_type, nodes)
-        info_fields = self.collect(self.object_type("PageInfo"), [
-            n for ns in fields.values() for n in ns if n.name.value == "pageInfo"])  # fmt: skip
+        info = self.page_info(fields)
 
         def page(raw: dict[str, Any]) -> dict[str, Any]:
             found = gathered(raw)
             shown = found[:first]
             last = shown[-1][0] if shown else None
-            info = {"hasNextPage": len(found) > first,
-                    "endCursor": encode_link_cursor(last["p"], last["k"]) if last else None,
-                    "__typename": "PageInfo"}  # fmt: skip
-            values = {"items": [value for _, value in shown], "__typename": page_type.name}
-            out: dict[str, Any] = {}
-            for key, selected in fields.items():
-                name = selected[0].name.value
-                if name == "pageInfo":
-                    out[key] = {k: info[s[0].name.value] for k, s in info_fields.items()}
-                else:
-                    out[key] = values[name]
-            return out
+            end = encode_cursor(last["p"], last["k"]) if last else None
+            values = {"items": [value for _, value in shown], "__typename": page_type.name,
+                      "pageInfo": info(len(found) > first, end)}  # fmt: skip
+            return {key: values[selected[0].name.value] for key, selected in fields.items()}
 
         return page
 
@@ -422,6 +423,11 @@ def at_property(prop: str, serialize: Callable[[Any], Any]) -> Shaper:
     return lambda raw: serialize(raw.get(prop))
 
 
+def named_in(fields: dict[str, list[FieldNode]], name: str) -> list[FieldNode]:
+    """The field nodes selecting field `name` (under any response key)."""
+    return [node for nodes in fields.values() for node in nodes if node.name.value == name]
+
+
 def constant(value: Any) -> Shaper:
     return lambda _: value
 
@@ -437,18 +443,13 @@ def at(key: str, shape: Shaper) -> Shaper:
     return lambda item: shape(item[key])
 
 
-def encode_link_cursor(position: str, key: str) -> str:
-    return encode_cursor(position, key)
-
-
 def link_cursor(cursor: str | None, where: str) -> tuple[str, str] | None:
     if cursor is None:
         return None
     try:
-        position, key = decode_cursor(cursor, 2)
+        return decode_link_cursor(cursor)
     except UserError as error:
         raise Unplannable(f"{where}: a cursor the resolver refuses") from error
-    return position, key
 
 
 def entity_label(type_name: str) -> Label | None:

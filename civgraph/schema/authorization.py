@@ -195,15 +195,15 @@ def refuse(context: ExecutionContext, error: UserError, code: str) -> None:
 
 
 def operation_of(context: ExecutionContext) -> OperationDefinitionNode | None:
-    """The operation an execution runs (the named one, or the only one)."""
+    """The operation an execution runs: the named one, or the only one (None when a
+    document of several names none: graphql-core reports that)."""
     document = context.graphql_document
+    found = [d for d in (document.definitions if document else ())
+             if isinstance(d, OperationDefinitionNode)]  # fmt: skip
     name = context.operation_name
-    for definition in document.definitions if document else ():
-        if isinstance(definition, OperationDefinitionNode) and (
-            name is None or (definition.name and definition.name.value == name)
-        ):
-            return definition
-    return None
+    if name is None:
+        return found[0] if len(found) == 1 else None
+    return next((d for d in found if d.name and d.name.value == name), None)
 
 
 def fragments_of(context: ExecutionContext) -> dict[str, FragmentDefinitionNode]:

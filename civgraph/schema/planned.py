@@ -15,6 +15,7 @@ from strawberry.types.arguments import convert_arguments
 
 from civgraph.resolvers import planner
 from civgraph.resolvers.context import Context
+from civgraph.schema.authorization import fragments_of, operation_of
 from civgraph.schema.filters import to_order
 
 
@@ -33,12 +34,13 @@ class Planned(SchemaExtension):
         ):
             yield
             return
-        operation = planner.operation_of(document, run.operation_name)
+        operation = operation_of(run)
         request = planner.Request(
             context.scoped, context.privacy, context.settings.max_page_size,
             to_order, self.converted,
         )  # fmt: skip
-        plan = planner.plan(run.schema._schema, document, operation, run.variables, request)
+        schema = run.schema._schema
+        plan = planner.plan(schema, operation, fragments_of(run), run.variables, request)
         if plan is None or not plan.planned:
             yield
             return

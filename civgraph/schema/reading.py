@@ -13,7 +13,7 @@ from strawberry import relay
 from civgraph.graph.catalog import Label, Rel, relationship
 from civgraph.graph.links import LinkQuery
 from civgraph.graph.models import Link, Stored, stored
-from civgraph.resolvers.cursors import decode_cursor, encode_cursor
+from civgraph.resolvers.cursors import decode_link_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.scalars import PageInfo
@@ -49,11 +49,6 @@ def wrap_props(label: Label, props: dict[str, object]) -> Any:
 
 def link_cursor(link: Link) -> str:
     return encode_cursor(link.position, link.key)
-
-
-def decode_link_cursor(cursor: str) -> tuple[str, str]:
-    other_key, rel_key = decode_cursor(cursor, 2)
-    return other_key, rel_key
 
 
 def page_size(info: Info, first: int) -> int:
