@@ -27,6 +27,7 @@ import httpx
 import neo4j
 
 from bench import read_report
+from bench.cpu import Meter
 from bench.generate import generate
 from bench.read_peer import RunningPeer, running_peer
 from bench.read_rounds import (
@@ -143,7 +144,9 @@ def objects(data: Any) -> int:
     return sum(objects(v) for v in data) if isinstance(data, list) else 0
 
 
-async def measure(scenario: Scenario, systems: Systems, loads: Loads) -> read_report.Row:
+async def measure(
+    scenario: Scenario, systems: Systems, loads: Loads, meter: Meter
+) -> read_report.Row:
     calls = systems.calls(scenario)
     same = await same_data(scenario, calls)
     size = objects((await calls[0](scenario.cases[0])).data)
@@ -153,13 +156,13 @@ async def measure(scenario: Scenario, systems: Systems, loads: Loads) -> read_re
     await warm(calls, scenario.cases, loads.warmup)
     figures: list[list[Figures]] = []
     for plan in loads.plans():
-        figures.append(await interleaved(calls, scenario.cases, plan))
+        figures.append(await interleaved(calls, scenario.cases, plan, meter))
         print(f"  {scenario.name} c={plan.concurrency}: done", flush=True)
     return read_report.Row(scenario.name, same, scenario.peer.missing, figures)
 
 
 async def bench(api: RunningApi, peer: RunningPeer, server: process.RunningServer,
-                loads: Loads) -> list[read_report.Row]:  # fmt: skip
+                loads: Loads, only: str, meter: Meter) -> list[read_report.Row]:  # fmt: skip
     rng = random.Random(7)  # noqa: S311  (choice of inputs, not secrets)
     limits = httpx.Limits(max_connections=loads.concurrency * 2)
     driver = neo4j.AsyncGraphDatabase.driver(server.uri, auth=("neo4j", server.password))
@@ -174,7 +177,8 @@ async def bench(api: RunningApi, peer: RunningPeer, server: process.RunningServe
             print(f"inputs: {len(inputs.person_ids)} people, counties {inputs.counties}, "
                   f"cities {inputs.cities}, {len(inputs.townships)} townships, "
                   f"{len(inputs.words)} search words")  # fmt: skip
-            return [await measure(s, systems, loads) for s in scenarios(inputs, rng)]
+            chosen = [s for s in scenarios(inputs, rng) if not only or s.name[0] in only]
+            return [await measure(s, systems, loads, meter) for s in chosen]
     finally:
         await driver.close()
 
@@ -226,6 +230,8 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=10,
                         help="rounds to spread the requests over")  # fmt: skip
     parser.add_argument("--warmup", type=int, default=50, help="requests per system first")
+    parser.add_argument("--only", default="",
+                        help="scenario letters to run, e.g. 'afg' (default: all)")  # fmt: skip
     return parser.parse_args()
 
 
@@ -254,7 +260,9 @@ def main() -> None:
         asyncio.run(prepare(server, None if args.store else args.people, args.seed))
         with running_api(server, CACHE) as api, running_peer(server, CACHE) as peer:
             print(f"peer: {peer.versions}, at {peer.url}")
-            rows = asyncio.run(bench(api, peer, server, loads))
+            meter = Meter({"Neo4j": child.pid, "API": api.pid, "peer": peer.pid,
+                           "client": os.getpid()})  # fmt: skip
+            rows = asyncio.run(bench(api, peer, server, loads, args.only, meter))
     finally:
         process.stop_attached(child)
     print(read_report.report(rows, loads.plans(), os.getloadavg()[0]))

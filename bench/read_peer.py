@@ -29,6 +29,7 @@ START_SECONDS = 60
 class RunningPeer:
     url: str
     versions: str  # of the packages that matter, as installed
+    pid: int
 
 
 def executable(name: str) -> str:
@@ -90,7 +91,7 @@ def running_peer(server: process.RunningServer, folder: Path) -> Iterator[Runnin
             env=env, stdin=subprocess.PIPE, stdout=out, stderr=subprocess.STDOUT, cwd=PEER,
         )  # fmt: skip
     try:
-        yield RunningPeer(wait_for_ready(child, log), versions())
+        yield RunningPeer(wait_for_ready(child, log), versions(), child.pid)
     finally:
         stop(child)
 

@@ -58,6 +58,33 @@ def table(rows: Sequence[Row], index: int, plan: Plan) -> str:
     return "\n".join([title, top, head, rule, *body])
 
 
+PROCESSES = ("Neo4j", "API", "peer", "client")
+
+
+def cpu_cells(figures: Figures | None) -> str:
+    if figures is None:
+        return f"{'n/a':>{7 * len(PROCESSES) + 7}}"
+    used = [figures.cpu.get(name, 0.0) for name in PROCESSES]
+    return "".join(f"{ms:>7.2f}" for ms in used) + f"{sum(used):>7.2f}"
+
+
+def cpu_table(rows: Sequence[Row], index: int, plan: Plan) -> str:
+    """CPU ms per request of each process while each system ran: on a full machine,
+    throughput is the cores over their sum, and one API process's share caps ours."""
+    title = f"c={plan.concurrency}: CPU ms per request, by process, while each system ran"
+    cells = "".join(f"{name:>7}" for name in PROCESSES) + f"{'sum':>7}"
+    width = len(cells)
+    names = "".join(f"{name:^{width}} |" for name in SYSTEMS)
+    head = f"{'scenario':<27}|" + f"{cells} |" * 3
+    body = []
+    for row in rows:
+        figures = row.figures[index]
+        peer = figures[2] if len(figures) > 2 else None
+        body.append(f"{row.scenario:<27}|{cpu_cells(figures[0])} |{cpu_cells(figures[1])} |"
+                    f"{cpu_cells(peer)} |")  # fmt: skip
+    return "\n".join([title, f"{'':<27}|{names}", head, "-" * len(head), *body])
+
+
 def legend(rows: Sequence[Row], load: float) -> str:
     lines = [
         "latency p50/p99 in ms, as this client saw each request; req/s: requests / wall time "
@@ -67,6 +94,10 @@ def legend(rows: Sequence[Row], load: float) -> str:
         "peer-statements header (each run on a transaction the library opened, counted in "
         "bench/peer/server.mjs), Cypher: one.",
         "G/C: GraphQL / hand-written Cypher; G/P: GraphQL / peer (the Neo4j GraphQL Library).",
+        "CPU: user+system time of each process (with its children) from /proc over the "
+        "system's own slices, per request;",
+        "a process idle during another system's slices still shows its background work "
+        "(the API's audit flush, Neo4j's own threads).",
         f"same data: Cypher's and the peer's answers reduced to our form equal ours on the first "
         f"{CHECKED} inputs (yes/NO);",
         "n/a: the peer has no equivalent query:",
@@ -79,4 +110,5 @@ def legend(rows: Sequence[Row], load: float) -> str:
 
 def report(rows: Sequence[Row], plans: Sequence[Plan], load: float) -> str:
     tables = [table(rows, index, plan) for index, plan in enumerate(plans)]
+    tables += [cpu_table(rows, index, plan) for index, plan in enumerate(plans)]
     return "\n\n".join(["", *tables, legend(rows, load)])

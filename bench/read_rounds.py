@@ -21,6 +21,7 @@ from typing import Any, LiteralString
 import httpx
 import neo4j
 
+from bench.cpu import Meter
 from bench.read_scenarios import Case
 from bench.servers import BenchError
 
@@ -40,6 +41,7 @@ class Figures:
     p99: float
     rate: float  # requests per second of the system's own slices
     statements: float  # Neo4j statements per request, averaged
+    cpu: dict[str, float]  # CPU ms per request, by process, while this system ran
 
 
 @dataclass(slots=True)
@@ -49,18 +51,27 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     statements: int = 0
     seconds: float = 0.0  # wall time of its slices
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds by process in them
 
     def figures(self) -> Figures:
         cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
         count = len(self.latencies)
+        cpu = {name: used * 1000 / count for name, used in self.cpu.items()}
         return Figures(cuts[49] * 1000, cuts[98] * 1000, count / self.seconds,
-                       self.statements / count)  # fmt: skip
+                       self.statements / count, cpu)  # fmt: skip
 
 
 async def run_slice(
-    call: Call, cases: Sequence[Case], start: int, count: int, concurrency: int, tally: Tally
+    call: Call,
+    cases: Sequence[Case],
+    start: int,
+    count: int,
+    concurrency: int,
+    tally: Tally,
+    meter: Meter | None = None,
 ) -> None:
-    """Requests start … start+count-1 (inputs cycled) from `concurrency` tasks."""
+    """Requests start … start+count-1 (inputs cycled) from `concurrency` tasks; the CPU the
+    metered processes used meanwhile is added to the tally."""
     indexes = iter(range(start, start + count))
 
     async def worker() -> None:
@@ -70,9 +81,13 @@ async def run_slice(
             tally.latencies.append(time.perf_counter() - began)
             tally.statements += answer.statements
 
+    before = meter.seconds() if meter else {}
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(min(concurrency, count))))
     tally.seconds += time.perf_counter() - began
+    if meter:
+        for name, used in meter.seconds().items():
+            tally.cpu[name] = tally.cpu.get(name, 0.0) + used - before[name]
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,14 +108,17 @@ class Plan:
         return math.ceil(self.requests / self.size)
 
 
-async def interleaved(calls: Sequence[Call], cases: Sequence[Case], plan: Plan) -> list[Figures]:
+async def interleaved(
+    calls: Sequence[Call], cases: Sequence[Case], plan: Plan, meter: Meter | None = None
+) -> list[Figures]:
     """Every call through the same inputs in the same order, slice by slice, taking turns."""
     tallies = [Tally() for _ in calls]
     for round_number, done in enumerate(range(0, plan.requests, plan.size)):
         count = min(plan.size, plan.requests - done)
         first = round_number % len(calls)
         for turn in itertools.chain(range(first, len(calls)), range(first)):
-            await run_slice(calls[turn], cases, done, count, plan.concurrency, tallies[turn])
+            await run_slice(calls[turn], cases, done, count, plan.concurrency, tallies[turn],
+                            meter)  # fmt: skip
     return [tally.figures() for tally in tallies]
 
 

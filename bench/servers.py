@@ -52,6 +52,7 @@ def api_env(server: process.RunningServer, port: int, home: Path) -> dict[str, s
         "CIVGRAPH_PORT": str(port),
         "CIVGRAPH_LOAD_DEMO_DATA": "false",
         "CIVGRAPH_LOG_LEVEL": "warning",
+        "CIVGRAPH_RATE_LIMIT_PER_MINUTE": str(10**9),  # the benches measure, not throttle
         "CIVGRAPH_WORKERS": os.environ.get("CIVGRAPH_WORKERS", "1"),  # passed through
         "CIVGRAPH_PLANNER": os.environ.get("CIVGRAPH_PLANNER", "true"),  # false: the loaders
     }
@@ -104,6 +105,7 @@ async def running_graph(
 class RunningApi:
     url: str
     key: str  # an admin API key
+    pid: int
 
     @property
     def headers(self) -> dict[str, str]:
@@ -137,7 +139,7 @@ def running_api(server: process.RunningServer, folder: Path) -> Iterator[Running
     try:
         url = f"http://127.0.0.1:{port}"
         wait_for_health(url, child, log)
-        yield RunningApi(url, key)
+        yield RunningApi(url, key, child.pid)
     finally:
         child.terminate()
         try:
