@@ -1,14 +1,15 @@
-"""What the relationship fields of the node types read, for the read planner: the hops of
-each field (type, field) and how its items are named. The schema's resolvers read the same
-relationships through DataLoaders (civgraph/schema/nodes.py); a field missing here is not
-planned and falls back to them."""
+"""What the relationship fields of the node types read: the hops of each field (type, field)
+and how its items are named. The read planner compiles them into its statement; where it
+does not, the fields read them through DataLoaders (civgraph/resolvers/related.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import LiteralString
 
 from civgraph.graph.catalog import Label, Rel, RelSpec, relationship
+from civgraph.graph.links import LinkQuery
 
 L, R = Label, Rel
 
@@ -28,6 +29,10 @@ class Part:
     def spec(self) -> RelSpec:
         source, target = (self.near, self.far) if self.outgoing else (self.far, self.near)
         return relationship(self.rel, source, target)
+
+    def links(self, as_of: date | None, first: int, after: tuple[str, str] | None) -> LinkQuery:
+        """How the DataLoader path reads these relationships."""
+        return LinkQuery(self.spec, self.outgoing, as_of, first, after)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +189,16 @@ for owner, label, far in (("Person", L.PERSON, "person"),
         (Part(R.POSSIBLY_SAME, label, label), Part(R.POSSIBLY_SAME, label, label, False)),
         far=far, by_score=True,
     )  # fmt: skip
+
+# Program.enrollments, of people or of households as the program's `beneficiary` says: a
+# value the planner does not have when it plans, so only the DataLoader path reads these.
+ENROLLMENTS: dict[Label, Relation] = {
+    label: Relation(
+        (Part(R.ENROLLED_IN, L.PROGRAM, label, False, via=via),),
+        near="program", far="beneficiary",
+    )
+    for label, via in ((L.PERSON, "PERSON"), (L.HOUSEHOLD, "HOUSEHOLD"))
+}  # fmt: skip
 
 LOOKUPS: dict[tuple[str, str], Lookup] = {
     ("Region", "parent"): Lookup(L.REGION, "parentCode"),

@@ -89,6 +89,11 @@ class Membership(Period):
     person: PersonT
     household: HouseholdT
 
+    @classmethod
+    def make(cls, link: models.Link, person: Any, household: Any) -> Membership:
+        relation = props(link, models.Membership).relation
+        return cls(**period(link), relation=relation, person=person, household=household)
+
 
 @strawberry.type(description="Enrollment of a person or household in a program (ENROLLED_IN).")
 class Enrollment(Period):
@@ -105,12 +110,13 @@ class Enrollment(Period):
     beneficiary: Beneficiary
 
     @classmethod
-    def make(cls, link: models.Link, via: Via, program: Any, beneficiary: Any) -> Enrollment:
+    def make(cls, link: models.Link, via: str, program: Any, beneficiary: Any) -> Enrollment:
+        """`via`: a `Via` or its name (as a relation's part gives it)."""
         fields = props(link, models.Enrollment)
         return cls(
             **period(link), status=fields.status, amount=fields.amount, case_no=fields.case_no,
             region_code=fields.region_code, relative_filed=fields.relative_filed,
-            eligible_cost=fields.eligible_cost, via=via,
+            eligible_cost=fields.eligible_cost, via=Via(via),
             program=program, beneficiary=beneficiary,
         )  # fmt: skip
 

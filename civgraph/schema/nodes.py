@@ -1,12 +1,13 @@
 """Node types of the entity graph, each with its relationships as fields in both directions.
 
 Relationship fields with a period take `asOf: Date` (only relationships in effect that day);
-those that can be large take `first`/`after` and return a page.
+those that can be large take `first`/`after` and return a page. What each reads is declared
+once, in civgraph/resolvers/relations.py (by type and field name): here are their arguments
+and the edge type each item is made into.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Self
@@ -15,7 +16,8 @@ import strawberry
 from strawberry import relay
 
 from civgraph.graph import models
-from civgraph.graph.catalog import Label, Rel
+from civgraph.graph.catalog import Label
+from civgraph.resolvers.relations import ENROLLMENTS
 from civgraph.schema import edges
 from civgraph.schema.context import Info
 from civgraph.schema.enums import (
@@ -33,7 +35,6 @@ from civgraph.schema.enums import (
     ServiceRole,
     Sex,
     SocialWorkerLevel,
-    Via,
 )
 from civgraph.schema.masking import personal
 from civgraph.schema.reading import (
@@ -42,6 +43,7 @@ from civgraph.schema.reading import (
     one_by_key,
     page_size,
     related,
+    related_one,
     related_page,
 )
 from civgraph.schema.scalars import Provenance, SourceRecord
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
     from civgraph.schema.plan import CommunityLinkage
 
 AS_OF = "Only relationships in effect on this day."
-L, R = Label, Rel
+L = Label
 
 
 def fields_of(record: models.Stored, *names: str) -> dict[str, Any]:
@@ -116,31 +118,17 @@ class Region(Entity):
 
     @strawberry.field(description="Regions one level down, by code.")
     async def children(self, info: Info) -> list[Region]:
-        return [
-            n
-            for _, n in await related(info, self.id, R.PART_OF, L.REGION, L.REGION, outgoing=False)
-        ]
+        return await related(info, self)
 
     @strawberry.field(description="Communities (居委会/村委会) directly under this township.")
     async def communities(self, info: Info) -> list[Community]:
-        pairs = await related(info, self.id, R.PART_OF, L.REGION, L.COMMUNITY, outgoing=False)
-        return [n for _, n in pairs]
+        return await related(info, self)
 
     @strawberry.field(description="Organizations located in this region (not below it).")
     async def organizations(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[Organization]:
-        return await related_page(
-            info,
-            self.id,
-            R.LOCATED_IN,
-            L.REGION,
-            L.ORGANIZATION,
-            outgoing=False,
-            first=first,
-            after=after,
-            make=lambda _, node: node,
-        )
+        return await related_page(info, self, first=first, after=after)
 
 
 @strawberry.type(
@@ -186,73 +174,40 @@ class Community(Entity):
     async def households(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[Household]:
-        return await related_page(
-            info,
-            self.id,
-            R.REGISTERED_IN,
-            L.COMMUNITY,
-            L.HOUSEHOLD,
-            outgoing=False,
-            first=first,
-            after=after,
-            make=lambda _, node: node,
-        )
+        return await related_page(info, self, first=first, after=after)
 
     @strawberry.field(description="People residing (居住) in the community.")
     async def residents(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.CommunityResidence]:
         return await related_page(
-            info,
-            self.id,
-            R.RESIDES_IN,
-            L.COMMUNITY,
-            L.PERSON,
-            outgoing=False,
-            as_of=as_of,
-            first=first,
-            after=after,
-            make=lambda link, p: edges.CommunityResidence.make(link, p, self),
+            info, self, edges.CommunityResidence.make, as_of=as_of, first=first, after=after
         )
 
     @strawberry.field(description="Facilities located in the community.")
     async def facilities(self, info: Info) -> list[Facility]:
-        pairs = await related(info, self.id, R.LOCATED_IN, L.COMMUNITY, L.FACILITY, outgoing=False)
-        return [n for _, n in pairs]
+        return await related(info, self)
 
     @strawberry.field(description="Social organizations serving the community (三社联动).")
     async def serving_organizations(
         self, info: Info, as_of: date | None = None
     ) -> list[edges.CommunityService]:
-        pairs = await related(
-            info, self.id, R.SERVES, L.COMMUNITY, L.ORGANIZATION, outgoing=False, as_of=as_of
-        )
-        return [edges.CommunityService.make(link, org, self) for link, org in pairs]
+        return await related(info, self, edges.CommunityService.make, as_of=as_of)
 
     @strawberry.field(description="People serving the community: social workers (社工), case "
                       "officers and committee members; `role` narrows it.")  # fmt: skip
     async def staff(
         self, info: Info, as_of: date | None = None, role: ServiceRole | None = None
     ) -> list[edges.CommunityService]:
-        pairs = await related(
-            info, self.id, R.SERVES, L.COMMUNITY, L.PERSON, outgoing=False, as_of=as_of
-        )
-        services = [edges.CommunityService.make(link, person, self) for link, person in pairs]
-        return [s for s in services if role is None or s.role is role]
+        return await related(info, self, edges.CommunityService.make, as_of=as_of, role=role)
 
     @strawberry.field(description="Government-purchased service projects delivered here.")
     async def service_projects(self, info: Info) -> list[ServiceProject]:
-        pairs = await related(
-            info, self.id, R.DELIVERED_IN, L.COMMUNITY, L.SERVICE_PROJECT, outgoing=False
-        )
-        return [n for _, n in pairs]
+        return await related(info, self)
 
     @strawberry.field(description="Volunteers (志愿者) registered with the community.")
     async def volunteers(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
-        pairs = await related(
-            info, self.id, R.VOLUNTEERS_FOR, L.COMMUNITY, L.PERSON, outgoing=False, as_of=as_of
-        )
-        return [edges.Volunteering.make(link, person, self) for link, person in pairs]
+        return await related(info, self, edges.Volunteering.make, as_of=as_of)
 
 
 @strawberry.type(
@@ -279,24 +234,11 @@ class Household(Entity):
 
     @strawberry.field(description="Members (MEMBER_OF), by resident ID number.")
     async def members(self, info: Info, as_of: date | None = None) -> list[edges.Membership]:
-        pairs = await related(
-            info, self.id, R.MEMBER_OF, L.HOUSEHOLD, L.PERSON, outgoing=False, as_of=as_of
-        )
-        return [membership(link, person, self) for link, person in pairs]
+        return await related(info, self, edges.Membership.make, as_of=as_of)
 
     @strawberry.field(description="The household's benefits (ENROLLED_IN) across all programs.")
     async def benefits(self, info: Info, as_of: date | None = None) -> list[edges.Enrollment]:
-        pairs = await related(info, self.id, R.ENROLLED_IN, L.HOUSEHOLD, L.PROGRAM, as_of=as_of)
-        return [
-            edges.Enrollment.make(link, Via.HOUSEHOLD, program, self) for link, program in pairs
-        ]
-
-
-def membership(link: models.Link, person: Any, household: Any) -> edges.Membership:
-    relation = edges.props(link, models.Membership).relation
-    return edges.Membership(
-        **edges.period(link), relation=relation, person=person, household=household
-    )
+        return await related(info, self, edges.Enrollment.make, as_of=as_of)
 
 
 @strawberry.type(description="A person, identified by resident identity number (居民身份证号码).")
@@ -337,114 +279,73 @@ class Person(Entity):
 
     @strawberry.field(description="Household memberships (MEMBER_OF).")
     async def households(self, info: Info, as_of: date | None = None) -> list[edges.Membership]:
-        pairs = await related(info, self.id, R.MEMBER_OF, L.PERSON, L.HOUSEHOLD, as_of=as_of)
-        return [membership(link, self, household) for link, household in pairs]
+        return await related(info, self, edges.Membership.make, as_of=as_of)
 
     @strawberry.field(
         description="Every program the person benefits from: their own enrollments "
         "and those of their households (`via`), with periods and amounts."
     )
     async def programs(self, info: Info, as_of: date | None = None) -> list[edges.Enrollment]:
-        own, memberships = await asyncio.gather(
-            related(info, self.id, R.ENROLLED_IN, L.PERSON, L.PROGRAM, as_of=as_of),
-            related(info, self.id, R.MEMBER_OF, L.PERSON, L.HOUSEHOLD, as_of=as_of),
-        )
-        households = [household for _, household in memberships]
-        shared = await asyncio.gather(
-            *(
-                related(info, h.id, R.ENROLLED_IN, L.HOUSEHOLD, L.PROGRAM, as_of=as_of)
-                for h in households
-            )
-        )
-        enrollments = [
-            edges.Enrollment.make(link, Via.PERSON, program, self) for link, program in own
-        ]
-        for household, pairs in zip(households, shared, strict=True):
-            enrollments += [
-                edges.Enrollment.make(link, Via.HOUSEHOLD, p, household) for link, p in pairs
-            ]
-        return enrollments
+        return await related(info, self, edges.Enrollment.make, as_of=as_of)
 
     @strawberry.field(description="Posts held (HOLDS_POST): offices, leadership posts, legal "
                       "representative, director, supervisor.")  # fmt: skip
     async def posts(self, info: Info, as_of: date | None = None) -> list[edges.Post]:
-        pairs = await related(info, self.id, R.HOLDS_POST, L.PERSON, L.ORGANIZATION, as_of=as_of)
-        return [edges.Post.make(link, self, org) for link, org in pairs]
+        return await related(info, self, edges.Post.make, as_of=as_of)
 
     @strawberry.field(description="Employers (EMPLOYED_BY), with public-payroll flag.")
     async def employers(self, info: Info, as_of: date | None = None) -> list[edges.Employment]:
-        pairs = await related(info, self.id, R.EMPLOYED_BY, L.PERSON, L.ORGANIZATION, as_of=as_of)
-        return [edges.Employment.make(link, self, org) for link, org in pairs]
+        return await related(info, self, edges.Employment.make, as_of=as_of)
 
     @strawberry.field(description="Investments in organizations (INVESTED_IN).")
     async def investments(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
-        pairs = await related(info, self.id, R.INVESTED_IN, L.PERSON, L.ORGANIZATION, as_of=as_of)
-        return [edges.Investment.make(link, self, org) for link, org in pairs]
+        return await related(info, self, edges.Investment.make, as_of=as_of)
 
     @strawberry.field(description="Residence in care facilities (RESIDENT_OF).")
     async def facility_residences(
         self, info: Info, as_of: date | None = None
     ) -> list[edges.FacilityResidence]:
-        pairs = await related(info, self.id, R.RESIDENT_OF, L.PERSON, L.FACILITY, as_of=as_of)
-        return [edges.FacilityResidence.make(link, self, f) for link, f in pairs]
+        return await related(info, self, edges.FacilityResidence.make, as_of=as_of)
 
     @strawberry.field(description="Communities the person resides in (RESIDES_IN).")
     async def residences(
         self, info: Info, as_of: date | None = None
     ) -> list[edges.CommunityResidence]:
-        pairs = await related(info, self.id, R.RESIDES_IN, L.PERSON, L.COMMUNITY, as_of=as_of)
-        return [edges.CommunityResidence.make(link, self, c) for link, c in pairs]
+        return await related(info, self, edges.CommunityResidence.make, as_of=as_of)
 
     @strawberry.field(description="Vehicles and real estate owned (OWNS).")
     async def assets(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
-        pairs = await related(info, self.id, R.OWNS, L.PERSON, L.ASSET, as_of=as_of)
-        return [edges.AssetOwnership.make(link, self, asset) for link, asset in pairs]
+        return await related(info, self, edges.AssetOwnership.make, as_of=as_of)
 
     @strawberry.field(description="Marriages on the register (MARRIED_TO), either side.")
     async def marriages(self, info: Info, as_of: date | None = None) -> list[edges.Marriage]:
-        outgoing, incoming = await asyncio.gather(
-            related(info, self.id, R.MARRIED_TO, L.PERSON, L.PERSON, as_of=as_of),
-            related(info, self.id, R.MARRIED_TO, L.PERSON, L.PERSON, outgoing=False, as_of=as_of),
-        )
-        return [edges.Marriage.make(link, spouse) for link, spouse in outgoing + incoming]
+        return await related(info, self, edges.Marriage.make, as_of=as_of)
 
     @strawberry.field(
         description="People this one may be (POSSIBLY_SAME, either side): entity resolution "
         "found them alike but not enough to decide; best first."
     )
     async def possibly_same(self, info: Info) -> list[edges.PossibleMatch]:
-        outgoing, incoming = await asyncio.gather(
-            related(info, self.id, R.POSSIBLY_SAME, L.PERSON, L.PERSON),
-            related(info, self.id, R.POSSIBLY_SAME, L.PERSON, L.PERSON, outgoing=False),
-        )
-        found = [edges.PossibleMatch.make(link, other) for link, other in outgoing + incoming]
-        return sorted(found, key=lambda match: -match.score)
+        return await related(info, self, edges.PossibleMatch.make)
 
     @strawberry.field(description="The cremation record (火化), if any.")
     async def cremation(self, info: Info) -> edges.Cremation | None:
-        pairs = await related(info, self.id, R.CREMATED_AT, L.PERSON, L.FACILITY)
-        return edges.Cremation.make(pairs[0][0], self, pairs[0][1]) if pairs else None
+        return await related_one(info, self, edges.Cremation.make)
 
     @strawberry.field(description="Communities the person serves (SERVES) as social worker, "
                       "case officer or committee member.")  # fmt: skip
     async def services(self, info: Info, as_of: date | None = None) -> list[edges.CommunityService]:
-        pairs = await related(info, self.id, R.SERVES, L.PERSON, L.COMMUNITY, as_of=as_of)
-        return [edges.CommunityService.make(link, self, c) for link, c in pairs]
+        return await related(info, self, edges.CommunityService.make, as_of=as_of)
 
     @strawberry.field(
         description="Volunteering (VOLUNTEERS_FOR) for organizations and communities."
     )
     async def volunteering(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
-        orgs, communities = await asyncio.gather(
-            related(info, self.id, R.VOLUNTEERS_FOR, L.PERSON, L.ORGANIZATION, as_of=as_of),
-            related(info, self.id, R.VOLUNTEERS_FOR, L.PERSON, L.COMMUNITY, as_of=as_of),
-        )
-        return [edges.Volunteering.make(link, self, target) for link, target in orgs + communities]
+        return await related(info, self, edges.Volunteering.make, as_of=as_of)
 
     @strawberry.field(description="Donations made (DONATED_TO).")
     async def donations(self, info: Info) -> list[edges.Donation]:
-        pairs = await related(info, self.id, R.DONATED_TO, L.PERSON, L.ORGANIZATION)
-        return [edges.Donation.make(link, self, org) for link, org in pairs]
+        return await related(info, self, edges.Donation.make)
 
 
 @strawberry.type(
@@ -485,142 +386,73 @@ class Organization(Entity):
         "resolution found them alike but not enough to decide; best first."
     )
     async def possibly_same(self, info: Info) -> list[edges.PossibleOrganizationMatch]:
-        outgoing, incoming = await asyncio.gather(
-            related(info, self.id, R.POSSIBLY_SAME, L.ORGANIZATION, L.ORGANIZATION),
-            related(info, self.id, R.POSSIBLY_SAME, L.ORGANIZATION, L.ORGANIZATION, outgoing=False),
-        )
-        found = [
-            edges.PossibleOrganizationMatch.make(link, other) for link, other in outgoing + incoming
-        ]
-        return sorted(found, key=lambda match: -match.score)
+        return await related(info, self, edges.PossibleOrganizationMatch.make)
 
     @strawberry.field(description="Posts held in the organization (HOLDS_POST): its officers.")
     async def officers(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Post]:
         return await related_page(
-            info,
-            self.id,
-            R.HOLDS_POST,
-            L.ORGANIZATION,
-            L.PERSON,
-            outgoing=False,
-            as_of=as_of,
-            first=first,
-            after=after,
-            make=lambda link, person: edges.Post.make(link, person, self),
+            info, self, edges.Post.make, as_of=as_of, first=first, after=after
         )
 
     @strawberry.field(description="Supervising agencies (业务主管单位, SUPERVISED_BY).")
     async def supervisors(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
-        pairs = await related(
-            info, self.id, R.SUPERVISED_BY, L.ORGANIZATION, L.ORGANIZATION, as_of=as_of
-        )
-        return [edges.Supervision.make(link, self, agency) for link, agency in pairs]
+        return await related(info, self, edges.Supervision.make, as_of=as_of)
 
     @strawberry.field(description="Organizations this agency supervises.")
     async def supervised(self, info: Info, as_of: date | None = None) -> list[edges.Supervision]:
-        pairs = await related(
-            info,
-            self.id,
-            R.SUPERVISED_BY,
-            L.ORGANIZATION,
-            L.ORGANIZATION,
-            outgoing=False,
-            as_of=as_of,
-        )
-        return [edges.Supervision.make(link, org, self) for link, org in pairs]
+        return await related(info, self, edges.Supervision.make, as_of=as_of)
 
     @strawberry.field(description="Facilities the organization operates (OPERATES).")
     async def facilities(self, info: Info, as_of: date | None = None) -> list[edges.Operation]:
-        pairs = await related(info, self.id, R.OPERATES, L.ORGANIZATION, L.FACILITY, as_of=as_of)
-        return [edges.Operation.make(link, self, facility) for link, facility in pairs]
+        return await related(info, self, edges.Operation.make, as_of=as_of)
 
     @strawberry.field(description="Service projects the organization funds (FUNDS).")
     async def funded_projects(self, info: Info) -> list[edges.Funding]:
-        pairs = await related(info, self.id, R.FUNDS, L.ORGANIZATION, L.SERVICE_PROJECT)
-        return [edges.Funding.make(link, self, project) for link, project in pairs]
+        return await related(info, self, edges.Funding.make)
 
     @strawberry.field(description="Service projects the organization delivers (DELIVERS).")
     async def delivered_projects(self, info: Info) -> list[ServiceProject]:
-        return [
-            n
-            for _, n in await related(info, self.id, R.DELIVERS, L.ORGANIZATION, L.SERVICE_PROJECT)
-        ]
+        return await related(info, self)
 
     @strawberry.field(description="Investors (INVESTED_IN): people and organizations.")
     async def investors(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
-        people, orgs = await asyncio.gather(
-            related(
-                info, self.id, R.INVESTED_IN, L.ORGANIZATION, L.PERSON, outgoing=False, as_of=as_of
-            ),
-            related(
-                info,
-                self.id,
-                R.INVESTED_IN,
-                L.ORGANIZATION,
-                L.ORGANIZATION,
-                outgoing=False,
-                as_of=as_of,
-            ),
-        )
-        return [edges.Investment.make(link, investor, self) for link, investor in people + orgs]
+        return await related(info, self, edges.Investment.make, as_of=as_of)
 
     @strawberry.field(description="Investments the organization holds in others.")
     async def investments(self, info: Info, as_of: date | None = None) -> list[edges.Investment]:
-        pairs = await related(
-            info, self.id, R.INVESTED_IN, L.ORGANIZATION, L.ORGANIZATION, as_of=as_of
-        )
-        return [edges.Investment.make(link, self, org) for link, org in pairs]
+        return await related(info, self, edges.Investment.make, as_of=as_of)
 
     @strawberry.field(description="Employees (EMPLOYED_BY).")
     async def employees(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Employment]:
         return await related_page(
-            info,
-            self.id,
-            R.EMPLOYED_BY,
-            L.ORGANIZATION,
-            L.PERSON,
-            outgoing=False,
-            as_of=as_of,
-            first=first,
-            after=after,
-            make=lambda link, person: edges.Employment.make(link, person, self),
+            info, self, edges.Employment.make, as_of=as_of, first=first, after=after
         )
 
     @strawberry.field(description="Communities the organization serves (SERVES).")
     async def served_communities(
         self, info: Info, as_of: date | None = None
     ) -> list[edges.CommunityService]:
-        pairs = await related(info, self.id, R.SERVES, L.ORGANIZATION, L.COMMUNITY, as_of=as_of)
-        return [edges.CommunityService.make(link, self, c) for link, c in pairs]
+        return await related(info, self, edges.CommunityService.make, as_of=as_of)
 
     @strawberry.field(description="Donations received (DONATED_TO) from people and organizations.")
     async def donations_received(self, info: Info) -> list[edges.Donation]:
-        people, orgs = await asyncio.gather(
-            related(info, self.id, R.DONATED_TO, L.ORGANIZATION, L.PERSON, outgoing=False),
-            related(info, self.id, R.DONATED_TO, L.ORGANIZATION, L.ORGANIZATION, outgoing=False),
-        )
-        return [edges.Donation.make(link, donor, self) for link, donor in people + orgs]
+        return await related(info, self, edges.Donation.make)
 
     @strawberry.field(description="Volunteers (VOLUNTEERS_FOR).")
     async def volunteers(self, info: Info, as_of: date | None = None) -> list[edges.Volunteering]:
-        pairs = await related(
-            info, self.id, R.VOLUNTEERS_FOR, L.ORGANIZATION, L.PERSON, outgoing=False, as_of=as_of
-        )
-        return [edges.Volunteering.make(link, person, self) for link, person in pairs]
+        return await related(info, self, edges.Volunteering.make, as_of=as_of)
 
     @strawberry.field(description="Vehicles and real estate owned (OWNS).")
     async def assets(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
-        pairs = await related(info, self.id, R.OWNS, L.ORGANIZATION, L.ASSET, as_of=as_of)
-        return [edges.AssetOwnership.make(link, self, asset) for link, asset in pairs]
+        return await related(info, self, edges.AssetOwnership.make, as_of=as_of)
 
     @strawberry.field(description="The region the organization is located in (LOCATED_IN).")
     async def region(self, info: Info) -> Region | None:
-        pairs = await related(info, self.id, R.LOCATED_IN, L.ORGANIZATION, L.REGION)
-        return pairs[0][1] if pairs else None
+        return await related_one(info, self)
 
 
 @strawberry.type(
@@ -650,48 +482,25 @@ class Facility(Entity):
 
     @strawberry.field(description="Organizations operating the facility (OPERATES).")
     async def operators(self, info: Info, as_of: date | None = None) -> list[edges.Operation]:
-        pairs = await related(
-            info, self.id, R.OPERATES, L.FACILITY, L.ORGANIZATION, outgoing=False, as_of=as_of
-        )
-        return [edges.Operation.make(link, org, self) for link, org in pairs]
+        return await related(info, self, edges.Operation.make, as_of=as_of)
 
     @strawberry.field(description="The community the facility is located in.")
     async def community(self, info: Info) -> Community | None:
-        pairs = await related(info, self.id, R.LOCATED_IN, L.FACILITY, L.COMMUNITY)
-        return pairs[0][1] if pairs else None
+        return await related_one(info, self)
 
     @strawberry.field(description="Residents (RESIDENT_OF).")
     async def residents(
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.FacilityResidence]:
         return await related_page(
-            info,
-            self.id,
-            R.RESIDENT_OF,
-            L.FACILITY,
-            L.PERSON,
-            outgoing=False,
-            as_of=as_of,
-            first=first,
-            after=after,
-            make=lambda link, p: edges.FacilityResidence.make(link, p, self),
+            info, self, edges.FacilityResidence.make, as_of=as_of, first=first, after=after
         )
 
     @strawberry.field(description="Cremations recorded here (funeral homes).")
     async def cremations(
         self, info: Info, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Cremation]:
-        return await related_page(
-            info,
-            self.id,
-            R.CREMATED_AT,
-            L.FACILITY,
-            L.PERSON,
-            outgoing=False,
-            first=first,
-            after=after,
-            make=lambda link, person: edges.Cremation.make(link, person, self),
-        )
+        return await related_page(info, self, edges.Cremation.make, first=first, after=after)
 
 
 @strawberry.type(description="A program of the department: 低保, 特困, allowances, assistance, …")
@@ -713,11 +522,10 @@ class Program(Entity):
         self, info: Info, as_of: date | None = None, first: int = 50, after: str | None = None
     ) -> LinkPage[edges.Enrollment]:
         households = self.beneficiary is BeneficiaryKind.HOUSEHOLD
-        far, via = (L.HOUSEHOLD, Via.HOUSEHOLD) if households else (L.PERSON, Via.PERSON)
+        relation = ENROLLMENTS[L.HOUSEHOLD if households else L.PERSON]
         return await related_page(
-            info, self.id, R.ENROLLED_IN, L.PROGRAM, far, outgoing=False, as_of=as_of,
+            info, self, edges.Enrollment.make, relation=relation, as_of=as_of,
             first=first, after=after,
-            make=lambda link, b: edges.Enrollment.make(link, via, self, b),
         )  # fmt: skip
 
 
@@ -738,24 +546,15 @@ class ServiceProject(Entity):
 
     @strawberry.field(description="Funders (FUNDS), usually government agencies.")
     async def funders(self, info: Info) -> list[edges.Funding]:
-        pairs = await related(
-            info, self.id, R.FUNDS, L.SERVICE_PROJECT, L.ORGANIZATION, outgoing=False
-        )
-        return [edges.Funding.make(link, org, self) for link, org in pairs]
+        return await related(info, self, edges.Funding.make)
 
     @strawberry.field(description="Providers delivering the project (DELIVERS).")
     async def providers(self, info: Info) -> list[Organization]:
-        pairs = await related(
-            info, self.id, R.DELIVERS, L.SERVICE_PROJECT, L.ORGANIZATION, outgoing=False
-        )
-        return [n for _, n in pairs]
+        return await related(info, self)
 
     @strawberry.field(description="Communities where it is delivered (DELIVERED_IN).")
     async def communities(self, info: Info) -> list[Community]:
-        return [
-            n
-            for _, n in await related(info, self.id, R.DELIVERED_IN, L.SERVICE_PROJECT, L.COMMUNITY)
-        ]
+        return await related(info, self)
 
 
 @strawberry.type(description="A vehicle or a piece of real estate from the registries.")
@@ -773,11 +572,7 @@ class Asset(Entity):
 
     @strawberry.field(description="Owners (OWNS): people and organizations.")
     async def owners(self, info: Info, as_of: date | None = None) -> list[edges.AssetOwnership]:
-        people, orgs = await asyncio.gather(
-            related(info, self.id, R.OWNS, L.ASSET, L.PERSON, outgoing=False, as_of=as_of),
-            related(info, self.id, R.OWNS, L.ASSET, L.ORGANIZATION, outgoing=False, as_of=as_of),
-        )
-        return [edges.AssetOwnership.make(link, owner, self) for link, owner in people + orgs]
+        return await related(info, self, edges.AssetOwnership.make, as_of=as_of)
 
 
 NODE_TYPES.update(

@@ -1,5 +1,6 @@
-"""How node types read their relationships: through the request's DataLoaders, as pairs of
-(relationship, the node type at the other end)."""
+"""How node types read: by global id, by natural key, and their relationship fields through
+the request's DataLoaders as their `Relation` says (civgraph/resolvers/related.py), as
+edges or as the nodes at the far end."""
 
 from __future__ import annotations
 
@@ -10,17 +11,17 @@ from typing import Any, Generic, TypeVar
 import strawberry
 from strawberry import relay
 
-from civgraph.graph.catalog import Label, Rel, relationship
-from civgraph.graph.links import LinkQuery
+from civgraph.graph.catalog import Label
 from civgraph.graph.models import Link, Stored, stored
-from civgraph.resolvers.cursors import decode_link_cursor, encode_cursor
+from civgraph.resolvers.cursors import encode_cursor
 from civgraph.resolvers.errors import UserError
+from civgraph.resolvers.related import Item, Node, read_related
+from civgraph.resolvers.relations import RELATIONS, Relation
 from civgraph.schema.context import Info
 from civgraph.schema.scalars import PageInfo
 
 T = TypeVar("T")
 N = TypeVar("N")
-LIST_LIMIT = 500  # a plain list field's bound; relationships that can be larger paginate
 
 # Filled by civgraph.schema.nodes: the node type of each label.
 NODE_TYPES: dict[Label, Any] = {}
@@ -58,24 +59,36 @@ def page_size(info: Info, first: int) -> int:
     return first
 
 
+def relation_of(info: Info) -> Relation:
+    """The relation the field being resolved reads: RELATIONS[the type it is on (as its
+    path names it), its name]."""
+    return RELATIONS[str(info.path.typename), info.field_name]
+
+
+def made(relation: Relation, make: Callable[..., T] | None) -> Callable[[Item], T]:
+    """An item as its field shows it: an edge `make` makes of the relationship and the nodes
+    at its ends (named as `relation` names them), or without `make` the node at its far end."""
+    if make is None:
+        return lambda item: item.far
+    return lambda item: make(item.link, **item.ends(relation))
+
+
 async def related(
-    info: Info,
-    node_id: str,
-    rel: Rel,
-    near: Label,
-    far: Label,
-    *,
-    outgoing: bool = True,
-    as_of: date | None = None,
-    first: int = LIST_LIMIT,
-    after: str | None = None,
-) -> list[tuple[Link, Any]]:
-    """The relationships of one node (batched with every other node asking the same), each
-    with the node type at the other end; at most `first + 1`."""
-    spec = relationship(rel, near, far) if outgoing else relationship(rel, far, near)
-    query = LinkQuery(spec, outgoing, as_of, first, decode_link_cursor(after) if after else None)
-    found = await info.context.loaders.links(query).load(node_id)
-    return [(link, wrap_props(far, link.other)) for link in found]
+    info: Info, near: Node, make: Callable[..., T] | None = None, *,
+    as_of: date | None = None, role: str | None = None,
+) -> list[T]:  # fmt: skip
+    """The items of the relationship field of `near` being resolved."""
+    relation = relation_of(info)
+    items = await read_related(
+        info.context.loaders, relation, near, wrap_props, as_of=as_of, role=role
+    )
+    show = made(relation, make)
+    return [show(item) for item in items]
+
+
+async def related_one(info: Info, near: Node, make: Callable[..., T] | None = None) -> T | None:
+    """The item of the relationship field of `near` being resolved (a field of one at most)."""
+    return next(iter(await related(info, near, make)), None)
 
 
 @strawberry.type(description="A page of relationships.")
@@ -84,38 +97,25 @@ class LinkPage(Generic[T]):
     page_info: PageInfo
 
 
-def link_page(
-    pairs: list[tuple[Link, Any]], first: int, make: Callable[[Link, Any], T]
-) -> LinkPage[T]:
-    shown = pairs[:first]
+async def related_page(
+    info: Info, near: Node, make: Callable[..., T] | None = None, *,
+    relation: Relation | None = None, as_of: date | None = None, first: int, after: str | None,
+) -> LinkPage[T]:  # fmt: skip
+    """A page of the items of the relationship field of `near` being resolved (of `relation`,
+    if given)."""
+    first = page_size(info, first)
+    relation = relation or relation_of(info)
+    items = await read_related(
+        info.context.loaders, relation, near, wrap_props, as_of=as_of, first=first, after=after
+    )
+    shown, show = items[:first], made(relation, make)
     return LinkPage(
-        items=[make(link, node) for link, node in shown],
+        items=[show(item) for item in shown],
         page_info=PageInfo(
-            has_next_page=len(pairs) > first,
-            end_cursor=link_cursor(shown[-1][0]) if shown else None,
+            has_next_page=len(items) > first,
+            end_cursor=link_cursor(shown[-1].link) if shown else None,
         ),
     )
-
-
-async def related_page(
-    info: Info,
-    node_id: str,
-    rel: Rel,
-    near: Label,
-    far: Label,
-    *,
-    make: Callable[[Link, Any], T],
-    outgoing: bool = True,
-    as_of: date | None = None,
-    first: int,
-    after: str | None,
-) -> LinkPage[T]:
-    """A page of a node's relationships, each made into an edge by `make`."""
-    first = page_size(info, first)
-    pairs = await related(
-        info, node_id, rel, near, far, outgoing=outgoing, as_of=as_of, first=first, after=after
-    )
-    return link_page(pairs, first, make)
 
 
 async def one_by_key(info: Info, node_type: type[N], key: str) -> N | None:
