@@ -127,10 +127,14 @@ class Post(Period):
     title: str
     rank: PostRank
     leading: bool = strawberry.field(description="A leadership post (领导职务).")
-    approval_filed: bool = strawberry.field(
-        description="Approved or filed under cadre-management rules (审批/备案)."
+    approval_filed: bool | None = strawberry.field(
+        description="Approved or filed under cadre-management rules (审批/备案); null when "
+        "the source does not say."
     )
-    paid: bool = strawberry.field(description="Receives pay or allowances from the organization.")
+    paid: bool | None = strawberry.field(
+        description="Receives pay or allowances from the organization; null when the source "
+        "does not say."
+    )
     person: PersonT
     organization: OrganizationT
 
