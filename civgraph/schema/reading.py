@@ -17,6 +17,7 @@ from civgraph.resolvers.cursors import encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.related import Item, Node, read_related
 from civgraph.resolvers.relations import RELATIONS, Relation
+from civgraph.schema.authorization import fields_of
 from civgraph.schema.context import Info
 from civgraph.schema.scalars import PageInfo
 
@@ -57,6 +58,18 @@ def page_size(info: Info, first: int) -> int:
     if not 0 <= first <= cap:
         raise UserError(f"first must be between 0 and {cap}, not {first}")
     return first
+
+
+def selects(info: Info, name: str) -> bool:
+    """Whether the field being resolved selects `name`, through fragments (a field under
+    `@skip` or `@include` counts: it may be shown)."""
+    raw = info._raw_info
+    return any(
+        field.name.value == name
+        for node in raw.field_nodes
+        if node.selection_set
+        for field in fields_of(node.selection_set, raw.fragments, set())
+    )
 
 
 def relation_of(info: Info) -> Relation:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import date
 from enum import Enum
 from typing import Annotated, Any
@@ -18,7 +17,7 @@ from civgraph.resolvers.errors import UserError
 from civgraph.schema.context import Info
 from civgraph.schema.enums import EnrollmentStatus, ProgramCode, Sex
 from civgraph.schema.nodes import Community, Facility, Organization, Person
-from civgraph.schema.reading import page_size, wrap
+from civgraph.schema.reading import page_size, selects, wrap
 from civgraph.schema.scalars import DivisionCode, PageInfo
 
 SearchEntity = Annotated[
@@ -55,11 +54,9 @@ class OverlapEntry:
 class ProgramOverlap:
     entries: list[OverlapEntry] = strawberry.field(description="One page, by platform id.")
     page_info: PageInfo
-    counter: strawberry.Private[Callable[[], Awaitable[int]]]
-
-    @strawberry.field(description="How many people, in the whole region; counted only when asked.")
-    async def count(self) -> int:
-        return await self.counter()
+    count: int = strawberry.field(
+        description="How many people, in the whole region; counted only when asked."
+    )
 
 
 @strawberry.enum(description="Dimensions to group statistics by.")
@@ -131,13 +128,15 @@ class Views:
         codes = [p.value for p in programs]
         first = page_size(info, first)
         after_id = decode_cursor(after, 1)[0] if after else None
-        rows = await statistics.overlap_page(
-            scoped, codes, prefix, day, min_programs, first, after_id
-        )
+        page = (scoped, codes, prefix, day, min_programs, first, after_id)
+        if selects(info, "count"):
+            count, rows = await statistics.overlap_counted_page(*page)
+        else:  # never shown: not asked for
+            count, rows = 0, await statistics.overlap_page(*page)
         entries = [overlap_entry(row) for row in rows[:first]]
         end = rows[:first][-1]["person"]["id"] if rows[:first] else None
         return ProgramOverlap(
-            counter=lambda: statistics.overlap_count(scoped, codes, prefix, day, min_programs),
+            count=count,
             entries=entries,
             page_info=PageInfo(
                 has_next_page=len(rows) > first,

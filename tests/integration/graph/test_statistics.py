@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from civgraph.graph import statistics
 from civgraph.graph.catalog import Label
@@ -55,36 +56,58 @@ async def enrolled_province(graph: Graph) -> tuple[str, str, str]:
     return head, child, other
 
 
+async def overlap_count(
+    graph: Graph, programs: list[str], region: str, day: date, minimum: int
+) -> int:
+    total, _ = await statistics.overlap_counted_page(
+        builders.seen_by(graph), programs, region, day, minimum, 10, None
+    )
+    return total
+
+
 async def test_overlap_counts_people_in_at_least_the_minimum_of_programs(graph: Graph) -> None:
     head, _, _ = await enrolled_province(graph)
 
-    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 2) == 1
-    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 3) == 1
-    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 4) == 0
-    assert await statistics.overlap_count(builders.seen_by(graph), ALL, "34", DAY, 1) == 3
-    assert (
-        await statistics.overlap_count(
-            builders.seen_by(graph), ["DIBAO_RURAL", "MEDICAL_ASSISTANCE"], "340104", DAY, 2
-        )
-        == 0
-    )
+    assert await overlap_count(graph, ALL, "34", DAY, 2) == 1
+    assert await overlap_count(graph, ALL, "34", DAY, 3) == 1
+    assert await overlap_count(graph, ALL, "34", DAY, 4) == 0
+    assert await overlap_count(graph, ALL, "34", DAY, 1) == 3
+    assert await overlap_count(graph, ["DIBAO_RURAL", "MEDICAL_ASSISTANCE"], "340104", DAY, 2) == 0
     rows = await statistics.overlap_page(builders.seen_by(graph), ALL, "34", DAY, 2, 10, None)
     assert [(row["person"]["idNumber"], sorted(row["codes"])) for row in rows] == [
         (head, ["DIBAO_RURAL", "MEDICAL_ASSISTANCE", "OLD_AGE_ALLOWANCE"])
     ]
 
 
+def shown(row: dict[str, Any]) -> tuple[str, list[str]]:
+    return row["person"]["id"], sorted(row["codes"])
+
+
+async def test_the_counted_page_is_the_page_and_the_count_in_one_statement(graph: Graph) -> None:
+    await enrolled_province(graph)
+    scoped = builders.seen_by(graph)
+
+    pages, after, total = [], None, None
+    while True:  # pages of one: every person once, by id, then nothing more
+        total, rows = await statistics.overlap_counted_page(scoped, ALL, "34", DAY, 1, 1, after)
+        alone = await statistics.overlap_page(scoped, ALL, "34", DAY, 1, 1, after)
+        assert [shown(row) for row in rows] == [shown(row) for row in alone]
+        pages.append([row["person"]["id"] for row in rows[:1]])
+        if len(rows) < 2:
+            break
+        after = rows[0]["person"]["id"]
+
+    assert total == 3
+    assert [len(page) for page in pages] == [1, 1, 1]
+    ids = [page[0] for page in pages]
+    assert ids == sorted(ids)
+
+
 async def test_ended_enrollments_do_not_count_after_their_end(graph: Graph) -> None:
     await enrolled_province(graph)
 
-    assert (
-        await statistics.overlap_count(builders.seen_by(graph), ALL, "340104", date(2023, 1, 15), 1)
-        == 1
-    )
-    assert (
-        await statistics.overlap_count(builders.seen_by(graph), ALL, "340104", date(2023, 2, 2), 1)
-        == 0
-    )
+    assert await overlap_count(graph, ALL, "340104", date(2023, 1, 15), 1) == 1
+    assert await overlap_count(graph, ALL, "340104", date(2023, 2, 2), 1) == 0
 
 
 async def test_statistics_group_by_child_region_and_program(graph: Graph) -> None:

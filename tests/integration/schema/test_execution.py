@@ -11,12 +11,13 @@ import structlog
 
 from civgraph.auth.principal import Principal, Role
 from civgraph.graph.catalog import Label, Rel
-from civgraph.graph.driver import Graph, Row
+from civgraph.graph.driver import Graph, Row, counting
 from civgraph.graph.models import MemberRelation, OrganizationKind, Post
 from civgraph.resolvers.context import build_context
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Settings
 from tests import builders
+from tests.integration.graph.test_statistics import enrolled_province
 
 THREE_LEVELS = """
 query {
@@ -179,3 +180,36 @@ async def test_a_malformed_id_number_is_the_clients_error_shown_as_is(graph: Gra
 
     assert result.errors is not None
     assert "invalid resident ID '12345'" in result.errors[0].message
+
+
+OVERLAP = """
+query Overlap($withCount: Boolean!) {
+  programOverlap(programs: [DIBAO_RURAL, MEDICAL_ASSISTANCE, OLD_AGE_ALLOWANCE],
+                 asOf: "2024-06-01", minPrograms: 1, first: 2) {
+    ...Counted @include(if: $withCount)
+    entries { person { name } programs }
+    pageInfo { hasNextPage }
+  }
+}
+fragment Counted on ProgramOverlap { count }"""
+
+
+@pytest.mark.parametrize("with_count", [True, False])
+async def test_program_overlap_is_one_statement_with_its_count_or_without(
+    graph: Graph, with_count: bool
+) -> None:
+    await enrolled_province(graph)
+    tally = counting()
+
+    result = await build_schema().execute(
+        OVERLAP, variable_values={"withCount": with_count},
+        context_value=build_context(graph, Settings(), principal=ADMIN),
+    )  # fmt: skip
+
+    assert result.errors is None
+    assert result.data is not None
+    overlap = result.data["programOverlap"]
+    assert len(overlap["entries"]) == 2
+    assert overlap["pageInfo"] == {"hasNextPage": True}
+    assert overlap.get("count") == (3 if with_count else None)
+    assert tally.statements == 1
