@@ -3,12 +3,12 @@ fields at any depth, `asOf`, keyset pages, `totalCount` when selected, only the 
 properties), read in one Cypher statement and answered as JSON without the per-object
 resolvers.
 
-It plans the entity lookups (`node`, `nodes`, `person(idNumber:)`, …) and the root
-connections (`people`, `households`, …) over the node types' properties and relationship
-fields (civgraph/resolvers/relations.py). An operation with anything else — a view, an
-investigation, `sources`, a field given input the resolvers refuse — is not planned: it runs
-through strawberry and the DataLoaders as before, and the fallback is logged at debug level
-and counted in `FALLBACKS` with its reason.
+It plans the entity lookups (`node`, `nodes`, `person(idNumber:)`, …), the root
+connections (`people`, `households`, …) and full-text `search`, over the node types'
+properties and relationship fields (civgraph/resolvers/relations.py). A root field with
+anything else — the other views, an investigation, a field given input the resolvers
+refuse — is not planned: it runs through strawberry and the DataLoaders as before, and the
+fallback is logged at debug level and counted in `FALLBACKS` with its reason.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from strawberry.relay import GlobalID
 
 from civgraph.auth.privacy import Privacy
 from civgraph.graph import pages, planned
+from civgraph.graph import search as full_text
 from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
 from civgraph.graph.filters import Condition
@@ -209,6 +210,8 @@ def plan_root(
     if name in CONNECTIONS:
         converted = request.convert(definition, args)
         return connection(planning, request, CONNECTIONS[name], definition, converted, nodes)
+    if name == "search":
+        return search(planning, request, definition, request.convert(definition, args), nodes)
     raise Unplannable(f"Query.{name}: not planned")
 
 
@@ -285,6 +288,34 @@ def connection(
         return shape(row)
 
     return read_page
+
+
+def search(
+    planning: Planning, request: Request, definition: GraphQLField, args: dict[str, Any],
+    nodes: list[FieldNode],
+) -> Root:  # fmt: skip
+    """Full-text hits, each entity read as its own type's selection says."""
+    first = planning.page_size(args["first"], "Query.search")
+    types = args.get("types")
+    labels = [Label(t.value) for t in types] if types else list(full_text.SEARCHABLE)
+    hit_type = planning.object_type(get_named_type(definition.type).name)
+    fields = planning.collect(hit_type, nodes)
+    entity_nodes = named_in(fields, "entity")
+    reads = {label: planned.Read(label) for label in labels}
+    shapes = {label: planning.entity(LABEL_TEXT[label], read, entity_nodes)
+              for label, read in reads.items()}  # fmt: skip
+    score = planning.serializer(hit_type.fields["score"].type, "SearchHit.score")
+
+    def hit(row: dict[str, Any]) -> dict[str, Any]:
+        values = {"score": score(row["score"]), "entity": shapes[Label(row["label"])](row["node"])}
+        return {key: values.get(selected[0].name.value, hit_type.name)
+                for key, selected in fields.items()}  # fmt: skip
+
+    async def read_hits() -> list[Any]:
+        rows = await full_text.read_hits(request.scoped, args["text"], reads, first)
+        return [hit(row) for row in rows]
+
+    return read_hits
 
 
 def connection_shape(

@@ -242,3 +242,41 @@ async def test_what_a_post_s_source_does_not_say_reads_as_null(graph: Graph) -> 
 
     posts = [{"title": "科员", "approvalFiled": None, "paid": None}]
     assert data == {"people": {"nodes": [{"posts": posts}]}}
+
+
+SEARCH = """
+query ($text: String!, $types: [SearchType!]) {
+  search(text: $text, types: $types, first: 15) {
+    __typename
+    score
+    entity {
+      __typename
+      ... on Person { id name idNumber phone households { relation household { number } } }
+      ... on Organization { name uscc region { code } }
+      ... on Facility { name code }
+      ...place
+    }
+  }
+}
+fragment place on Community { code name township { code } }"""
+NAMES = """{ people(first: 5) { nodes { name } } organizations(first: 3) { nodes { name } }
+  communities(first: 3) { nodes { name } } }"""
+
+
+@pytest.mark.parametrize("principal", [ADMIN, VIEWER, SCOPED], ids=["admin", "viewer", "scoped"])
+async def test_search_hits_of_every_type_are_one_statement(
+    demo_graph: Graph, principal: Principal
+) -> None:
+    page, _ = await run(demo_graph, NAMES)
+    names = [node["name"] for root in page.values() for node in root["nodes"]]
+    found, fallbacks = 0, sum(planner.FALLBACKS.values())
+    for text in [*(name[:2] for name in names), names[0][:1], "社区", "  "]:
+        for types in (None, ["PERSON", "COMMUNITY"]):
+            data = await same_answer(
+                demo_graph, SEARCH, principal, roots=1 if text.strip() else 0,  # blank: none
+                text=text, types=types,
+            )  # fmt: skip
+            found += len(data["search"])
+
+    assert found > 0
+    assert sum(planner.FALLBACKS.values()) == fallbacks  # every one planned
