@@ -66,6 +66,17 @@ KEY: dict[Label, LiteralString] = {
     Label.ASSET: "registration",
     Label.SOURCE_RECORD: "key",
 }
+# Labels whose nodes may lack their natural key: people and organizations known only from
+# records without an ID number or a USCC. Every node of another label has its key.
+KEYLESS: frozenset[Label] = frozenset({Label.PERSON, Label.ORGANIZATION})
+
+
+def position(var: LiteralString, label: Label) -> LiteralString:
+    """Where node `var` of `label` comes in a relationship field's order: its natural key,
+    or its id for a node without one (ids and keys never look alike)."""
+    key = var + "." + KEY[label]
+    return "coalesce(" + key + ", " + var + ".id)" if label in KEYLESS else key
+
 
 # Properties a root connection may be filtered or sorted on (each has a range index).
 INDEXED: dict[Label, tuple[LiteralString, ...]] = {

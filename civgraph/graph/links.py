@@ -13,7 +13,7 @@ from datetime import date
 from functools import cache
 from typing import Any, LiteralString
 
-from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec
+from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, Rel, RelSpec, position
 from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
@@ -184,7 +184,6 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     whose other node lies outside `$scope` are left out."""
     near = LABEL_TEXT[spec.source] if outgoing else LABEL_TEXT[spec.target]
     far = LABEL_TEXT[spec.target] if outgoing else LABEL_TEXT[spec.source]
-    far_key = KEY[spec.target] if outgoing else KEY[spec.source]
     far_label = spec.target if outgoing else spec.source
     arrow: LiteralString = (
         "-[r:" + REL_TEXT[spec.rel] + "]->" if outgoing else "<-[r:" + REL_TEXT[spec.rel] + "]-"
@@ -193,7 +192,7 @@ def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
         "UNWIND $keys AS key MATCH (n:" + near + " {id: key}) "
         "CALL (n) { MATCH (n)" + arrow + "(o:" + far + ") "
         "WHERE ($asOf IS NULL OR (" + in_effect("r") + ")) AND " + in_scope("o", far_label) + " "
-        "WITH r, o, coalesce(o." + far_key + ", o.id) AS position "
+        "WITH r, o, " + position("o", far_label) + " AS position "
         "WHERE $afterKey IS NULL OR position > $afterKey "
         "OR (position = $afterKey AND r.key > $afterRel) "
         "RETURN r, o, position ORDER BY position, r.key LIMIT $limit } "

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, LiteralString
 
-from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, RelSpec
+from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, RelSpec, position
 from civgraph.graph.driver import Row
 from civgraph.graph.filters import Condition, compile_conditions
 from civgraph.graph.pages import with_scope
@@ -188,13 +188,17 @@ class Statement:
         arrow: LiteralString = (
             "-[" + r + ":" + rel + "]->" if hop.outgoing else "<-[" + r + ":" + rel + "]-"
         )
+        # Relationships without a period are one per pair of nodes (their keys all `-`):
+        # the far node's position orders them alone, and reading `key` is saved.
+        periodic = hop.spec.period
+        tiebreak: LiteralString = ", " + r + ".key" if periodic else ""
         cut: LiteralString = ""
         if hop.after is not None:
-            position, key = self.param(hop.after[0]), self.param(hop.after[1])
-            cut = (
-                " WHERE " + q + " > " + position + " OR (" + q + " = " + position
-                + " AND " + r + ".key > " + key + ")"
-            )  # fmt: skip
+            last = self.param(hop.after[0])
+            cut = " WHERE " + q + " > " + last
+            if periodic:
+                key = self.param(hop.after[1])
+                cut += " OR (" + q + " = " + last + " AND " + r + ".key > " + key + ")"
         start = near
         first: LiteralString = ""
         if hop.through is not None:  # the near node is reached by a first hop
@@ -209,15 +213,15 @@ class Statement:
         ordered = (
             "MATCH (" + start + ")" + arrow + "(" + o + ":" + LABEL_TEXT[far] + ") "
             "WHERE " + " AND ".join(conditions) + " "
-            "WITH " + r + ", " + o + ", coalesce(" + o + "." + KEY[far] + ", " + o + ".id) "
-            "AS " + q + cut + " ORDER BY " + q + ", " + r + ".key LIMIT " + self.param(hop.limit)
+            "WITH " + r + ", " + o + ", " + position(o, far) + " AS " + q + cut + " "
+            "ORDER BY " + q + tiebreak + " LIMIT " + self.param(hop.limit)
         )  # fmt: skip
         shown: LiteralString = " RETURN {" + ", ".join(item) + "} }"
         if hop.through is None:
             return "COLLECT { " + ordered + shown
         return (
             "COLLECT { " + first + " CALL (" + start + ") { " + ordered + " RETURN " + r + ", "
-            + o + ", " + q + " } WITH * ORDER BY hq, hk, " + q + ", " + r + ".key" + shown
+            + o + ", " + q + " } WITH * ORDER BY hq, hk, " + q + tiebreak + shown
         )  # fmt: skip
 
     def through(
@@ -233,8 +237,8 @@ class Statement:
         return (
             "MATCH (" + near + ")-[" + h + ":" + REL_TEXT[spec.rel] + "]->(" + start + ":"
             + LABEL_TEXT[spec.target] + ") WHERE " + " AND ".join(conditions) + " "
-            "WITH " + start + ", coalesce(" + start + "." + KEY[spec.target] + ", " + start
-            + ".id) AS hq, " + h + ".key AS hk ORDER BY hq, hk LIMIT "
+            "WITH " + start + ", " + position(start, spec.target) + " AS hq, "
+            + h + ".key AS hk ORDER BY hq, hk LIMIT "
             + self.param(hop.through.limit) + " WITH " + start + ", hq, hk"
         )  # fmt: skip
 
