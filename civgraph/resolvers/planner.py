@@ -333,10 +333,15 @@ def connection_shape(
     info = planning.page_info(fields)
     wants_total = any(ns[0].name.value == "totalCount" for ns in fields.values())
 
+    wants_cursors = any(ns[0].name.value in ("edges", "pageInfo") for ns in fields.values())
+
+    def cursor(item: dict[str, Any]) -> str:
+        return pages.encode_cursor(order, native(item["s"]), item["i"])
+
     def shape(row: dict[str, Any]) -> dict[str, Any]:
         found = row["page"]
         shown = found[:first]
-        cursors = [pages.encode_cursor(order, native(item["s"]), item["i"]) for item in shown]
+        cursors = [cursor(item) for item in shown] if wants_cursors else []
         made = [shape_node(item["o"]) for item in shown] if node_nodes else []
         end = cursors[-1] if cursors else None
         out: dict[str, Any] = {}
