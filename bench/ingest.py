@@ -8,6 +8,13 @@ memory of the ingest process and of Neo4j. `--rerun` times a second run of the s
 household registration: the same loader with `--batch 1` (one row a transaction, the naive
 loader) against the default batches. Neo4j's offline bulk importer, the ceiling, is
 `make bench-bulk` (bench/bulk_import.py).
+
+`--delta-rows N --store PATH` measures online deltas instead: on a copy of a store that
+already holds this province (`PATH`, e.g. the `neo4j` folder a full run leaves in
+var/bench/ingest-<people>-<seed>), N rows of the household registration (a new phone
+number each) and of 低保 (a new amount each) go through `civgraph ingest` with the change
+feed on, at each of `--delta-batches`; printed with the CPU the ingest process and Neo4j
+used per row (bench/cpu.py).
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.cpu import Meter
 from civgraph.graph.server import process
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,8 +62,11 @@ def province(people: int, seed: int) -> Path:
     return out
 
 
-def ingest(exports: Path, server: process.RunningServer, batch: int, work: Path) -> Run:
-    """`civgraph ingest --dir` as a child process; its figures from its summary line."""
+def ingest(
+    exports: Path, server: process.RunningServer, batch: int, work: Path, meter: Meter | None = None
+) -> Run:
+    """`civgraph ingest --dir` as a child process; its figures from its summary line (and the
+    CPU it and Neo4j used, printed, with a `meter` of Neo4j)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
     env |= {"CIVGRAPH_NEO4J_URI": server.uri, "CIVGRAPH_NEO4J_PASSWORD": server.password}
     log = work / f"ingest-{exports.name}-{batch}.log"
@@ -67,12 +78,19 @@ def ingest(exports: Path, server: process.RunningServer, batch: int, work: Path)
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    before = meter.seconds() if meter else {}
     _, status, usage = os.wait4(child.pid, 0)
     text = log.read_text(encoding="utf-8", errors="replace")
     found = RATE.search(text)
     if status != 0 or found is None:
         raise SystemExit(f"ingest failed ({status}):\n{text[-3000:]}")
-    return Run(int(found[1]), float(found[2]), usage.ru_maxrss / 1024)
+    run = Run(int(found[1]), float(found[2]), usage.ru_maxrss / 1024)
+    if meter:
+        neo4j = next(iter(meter.seconds().values())) - next(iter(before.values()))
+        mine = usage.ru_utime + usage.ru_stime
+        print(f"{'':<44} CPU per 1,000 rows: ingest {mine * 1e3 / run.rows:.2f} s, "
+              f"Neo4j {neo4j * 1e3 / run.rows:.2f} s")  # fmt: skip
+    return run
 
 
 def peak_rss_mib(pid: int) -> float:
@@ -101,6 +119,57 @@ def first_rows(exports: Path, rows: int, out: Path) -> Path:
     return out
 
 
+def changed_rows(exports: Path, rows: int, run: int, out: Path) -> Path:
+    """`rows` rows spread over the household registration (each with a new phone number)
+    and over 低保 (each with a new monthly amount): a day's changes to existing entries."""
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    registration = exports / "household_registration.csv"
+    with registration.open(encoding="gbk", newline="") as inp:
+        header, *body = list(csv.reader(inp))
+    step = max(1, len(body) // rows)
+    phone = header.index("联系电话")
+    with (out / registration.name).open("w", encoding="gbk", newline="") as target:
+        writer = csv.writer(target)
+        writer.writerow(header)
+        for index, row in enumerate(body[::step][:rows]):
+            row[phone] = f"1{39 - run % 10}{index:08d}"
+            writer.writerow(row)
+    dibao = exports / "dibao.jsonl"
+    lines = dibao.read_text(encoding="utf-8").splitlines()
+    step = max(1, len(lines) // rows)
+    with (out / dibao.name).open("w", encoding="utf-8") as target:
+        for line in lines[::step][:rows]:
+            record = json.loads(line)
+            record["月保障金"] = str(int(record["月保障金"] or 0) + run + 1)
+            target.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
+
+
+def deltas(args: argparse.Namespace, exports: Path) -> None:
+    """Online deltas on a copy of `args.store`, at each batch size."""
+    if not (args.store / "data").is_dir():
+        raise SystemExit(f"{args.store} is not a Neo4j store folder (it has no data/)")
+    work = VAR / f"delta-{args.people}-{args.seed}"
+    home = work / "neo4j"
+    shutil.rmtree(home, ignore_errors=True)
+    work.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    shutil.copytree(args.store, home, symlinks=True)
+    print(f"copied {args.store} in {time.perf_counter() - started:.0f} s")
+    config = process.ServerConfig(home=home, port=0, heap=args.heap, pagecache=args.pagecache,
+                                  password=secrets.token_urlsafe(16))  # fmt: skip
+    server, child = process.start(config, attached=True)
+    try:
+        meter = Meter({"Neo4j": child.pid})
+        for run, batch in enumerate(int(b) for b in args.delta_batches.split(",")):
+            delta = changed_rows(exports, args.delta_rows, run, work / f"delta-{run}")
+            report(f"deltas, feed on, batches of {batch}",
+                   ingest(delta, server, batch, work, meter))  # fmt: skip
+    finally:
+        process.stop_attached(child)
+
+
 def fresh_neo4j(home: Path, heap: str, pagecache: str) -> process.ServerConfig:
     shutil.rmtree(home, ignore_errors=True)
     return process.ServerConfig(
@@ -123,6 +192,20 @@ def arguments() -> argparse.Namespace:
     parser.add_argument("--rerun", action="store_true", help="time a second, idle run")
     parser.add_argument("--naive-rows", type=int, default=5000, help="0: skip the comparison")
     parser.add_argument("--no-ingest", action="store_true", help="only write the province")
+    parser.add_argument(
+        "--delta-rows",
+        type=int,
+        default=0,
+        help="online deltas: rows of each of two registries (needs --store)",
+    )
+    parser.add_argument("--delta-batches", default="500,2000,5000",
+                        help="batch sizes the deltas are measured at")  # fmt: skip
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="a Neo4j store holding this province, copied for the deltas",
+    )
     return parser.parse_args()
 
 
@@ -132,6 +215,11 @@ def main() -> None:
     manifest = json.loads((exports / "manifest.json").read_text(encoding="utf-8"))
     if args.no_ingest:
         print(f"province: {manifest['people']:,} people, {exports}")
+        return
+    if args.delta_rows:
+        if args.store is None:
+            raise SystemExit("--delta-rows needs --store: a store holding this province")
+        deltas(args, exports)
         return
     work = VAR / f"ingest-{args.people}-{args.seed}"
     work.mkdir(parents=True, exist_ok=True)
