@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import os
 import re
@@ -121,25 +122,32 @@ def first_rows(exports: Path, rows: int, out: Path) -> Path:
 
 def changed_rows(exports: Path, rows: int, run: int, out: Path) -> Path:
     """`rows` rows spread over the household registration (each with a new phone number)
-    and over 低保 (each with a new monthly amount): a day's changes to existing entries."""
+    and over 低保 (each with a new monthly amount): a day's changes to existing entries.
+    Streamed: the ingest process is forked from this one, and its peak RSS counts ours."""
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
     registration = exports / "household_registration.csv"
     with registration.open(encoding="gbk", newline="") as inp:
-        header, *body = list(csv.reader(inp))
-    step = max(1, len(body) // rows)
-    phone = header.index("联系电话")
-    with (out / registration.name).open("w", encoding="gbk", newline="") as target:
-        writer = csv.writer(target)
+        step = max(1, (sum(1 for _ in inp) - 1) // rows)
+    with (
+        registration.open(encoding="gbk", newline="") as inp,
+        (out / registration.name).open("w", encoding="gbk", newline="") as target,
+    ):
+        reader, writer = csv.reader(inp), csv.writer(target)
+        header = next(reader)
+        phone = header.index("联系电话")
         writer.writerow(header)
-        for index, row in enumerate(body[::step][:rows]):
+        for index, row in enumerate(itertools.islice(reader, 0, step * rows, step)):
             row[phone] = f"1{39 - run % 10}{index:08d}"
             writer.writerow(row)
     dibao = exports / "dibao.jsonl"
-    lines = dibao.read_text(encoding="utf-8").splitlines()
-    step = max(1, len(lines) // rows)
-    with (out / dibao.name).open("w", encoding="utf-8") as target:
-        for line in lines[::step][:rows]:
+    with dibao.open(encoding="utf-8") as inp:
+        step = max(1, sum(1 for _ in inp) // rows)
+    with (
+        dibao.open(encoding="utf-8") as inp,
+        (out / dibao.name).open("w", encoding="utf-8") as target,
+    ):
+        for line in itertools.islice(inp, 0, step * rows, step):
             record = json.loads(line)
             record["月保障金"] = str(int(record["月保障金"] or 0) + run + 1)
             target.write(json.dumps(record, ensure_ascii=False) + "\n")
