@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-feed bench-mutations bench-rules bench-dashboard bench-bulk fuzz clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-deltas bench-feed bench-mutations bench-rules bench-dashboard bench-bulk fuzz clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -72,6 +72,12 @@ bench-read: setup
 # own; then one row a transaction (the naive loader) against batches on a subset.
 bench-ingest: setup
 	$(BIN)/python -m bench.ingest --people $(PEOPLE) --rerun
+
+# Online deltas (20,000 rows of two registries, change feed on, at three batch sizes) on a
+# copy of the store `make bench-ingest` leaves for $(PEOPLE) people (or STORE=PATH).
+bench-deltas: setup
+	$(BIN)/python -m bench.ingest --people $(PEOPLE) --delta-rows 20000 --heap 2g \
+		--pagecache 6g --store $(or $(STORE),var/bench/ingest-$(PEOPLE)-1/neo4j)
 
 # The change feed: commit-to-client latency for 1, 100 and 1,000 subscribers on one server,
 # and events a second while the registration of $(PEOPLE) people is ingested.
