@@ -238,7 +238,13 @@ query Deep($township: DivisionCode!) {
     }
   }
 }"""
-TREE_CYPHER: LiteralString = """
+
+
+def township_tree(member: LiteralString) -> LiteralString:
+    """A township's communities → 20 households each → members, each member's map ending
+    with `member` (more of its fields, or nothing)."""
+    return (
+        """
 MATCH (t:Region {code: $township})
 RETURN t.name AS name, COLLECT {
   MATCH (t)<-[:PART_OF]-(c:Community)
@@ -249,29 +255,17 @@ RETURN t.name AS name, COLLECT {
     RETURN {number: h.number, members: COLLECT {
       MATCH (h)<-[r:MEMBER_OF]-(m:Person)
       WITH r, m ORDER BY m.idNumber
-      RETURN {relation: r.relation, name: m.name, idNumber: m.idNumber}
+      RETURN {relation: r.relation, name: m.name, idNumber: m.idNumber"""
+        + member
+        + """}
     }}
   }}
 } AS communities"""
-DEEP_CYPHER: LiteralString = (
-    """
-MATCH (t:Region {code: $township})
-RETURN t.name AS name, COLLECT {
-  MATCH (t)<-[:PART_OF]-(c:Community)
-  WITH c ORDER BY c.code
-  RETURN {name: c.name, households: COLLECT {
-    MATCH (c)<-[:REGISTERED_IN]-(h:Household)
-    WITH h ORDER BY h.number LIMIT 20
-    RETURN {number: h.number, members: COLLECT {
-      MATCH (h)<-[r:MEMBER_OF]-(m:Person)
-      WITH r, m ORDER BY m.idNumber
-      RETURN {relation: r.relation, name: m.name, idNumber: m.idNumber, programs: """
-    + MEMBER_PROGRAMS
-    + """}
-    }}
-  }}
-} AS communities"""
-)
+    )
+
+
+TREE_CYPHER = township_tree("")
+DEEP_CYPHER = township_tree(", programs: " + MEMBER_PROGRAMS)
 TREE_PEER = """
 query Tree($township: String!) {
   regions(where: {code: {eq: $township}}) {
