@@ -1,5 +1,5 @@
-"""CPU time of the processes a bench runs, each with its descendants (uvicorn's workers, the
-peer's npm child), read from /proc: where a request's work goes when the machine is full."""
+"""CPU time of the processes a bench runs, each with its descendants (uvicorn's workers),
+read from /proc: where a request's work goes when the machine is full."""
 
 from __future__ import annotations
 

@@ -67,7 +67,7 @@ def ingest(
     exports: Path, server: process.RunningServer, batch: int, work: Path, meter: Meter | None = None
 ) -> Run:
     """`civgraph ingest --dir` as a child process; its figures from its summary line (and the
-    CPU it and Neo4j used, printed, with a `meter` of Neo4j)."""
+    CPU it and Neo4j used, printed, with a `meter` of "Neo4j")."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
     env |= {"CIVGRAPH_NEO4J_URI": server.uri, "CIVGRAPH_NEO4J_PASSWORD": server.password}
     log = work / f"ingest-{exports.name}-{batch}.log"
@@ -87,7 +87,7 @@ def ingest(
         raise SystemExit(f"ingest failed ({status}):\n{text[-3000:]}")
     run = Run(int(found[1]), float(found[2]), usage.ru_maxrss / 1024)
     if meter:
-        neo4j = next(iter(meter.seconds().values())) - next(iter(before.values()))
+        neo4j = meter.seconds()["Neo4j"] - before["Neo4j"]
         mine = usage.ru_utime + usage.ru_stime
         print(f"{'':<44} CPU per 1,000 rows: ingest {mine * 1e3 / run.rows:.2f} s, "
               f"Neo4j {neo4j * 1e3 / run.rows:.2f} s")  # fmt: skip

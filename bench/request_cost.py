@@ -31,11 +31,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import json
 import os
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -53,6 +51,8 @@ import orjson
 from starlette.routing import Route
 from strawberry.extensions import ParserCache, ValidationCache
 
+from bench import servers
+from bench.cpu import Meter
 from civgraph.app import GraphQLApp, create_app
 from civgraph.auth.keys import create_key
 from civgraph.auth.principal import Principal, Role
@@ -76,15 +76,6 @@ SET p.phone = '13912345678' RETURN p.idNumber AS id
 """
 ROUNDS = 5
 Work = Callable[[], Awaitable[object]]
-
-
-def clock_ticks(pid: int) -> int:
-    """User and system CPU of a process so far, in clock ticks."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return int(fields[11]) + int(fields[12])
-
-
-TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass(frozen=True, slots=True)
@@ -278,14 +269,15 @@ class Load:
 
 
 async def load_over(seconds: float, jvm: int, tally: Tally) -> Load:
-    sent, jvm_before, own_before = tally.statements, clock_ticks(jvm), time.process_time()
+    neo4j = Meter({"Neo4j": jvm})
+    sent, jvm_before, own_before = tally.statements, neo4j.seconds(), time.process_time()
     started = time.perf_counter()
     await asyncio.sleep(seconds)
     elapsed = time.perf_counter() - started
     return Load(
         (tally.statements - sent) / elapsed,
         (time.process_time() - own_before) * 1000 / elapsed,
-        (clock_ticks(jvm) - jvm_before) * TICK_MS / elapsed,
+        (neo4j.seconds()["Neo4j"] - jvm_before["Neo4j"]) * 1000 / elapsed,
     )
 
 
@@ -315,35 +307,21 @@ async def idle_costs(settings: Settings, jvm: int, seconds: float) -> None:
               f"ms/s, Neo4j CPU {load.jvm:5.1f} ms/s")  # fmt: skip
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextmanager
 def served(server: process.RunningServer, workers: int, home: Path) -> Iterator[str]:
     """`civgraph serve` with `workers` processes on this Neo4j, until the block ends."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CIVGRAPH_", "NEO4J_"))}
-    env |= {
-        "CIVGRAPH_NEO4J_URI": server.uri, "CIVGRAPH_NEO4J_PASSWORD": server.password,
-        "CIVGRAPH_NEO4J_HOME": str(home / f"api-{workers}"), "CIVGRAPH_PORT": str(port),
-        "CIVGRAPH_WORKERS": str(workers), "CIVGRAPH_LOAD_DEMO_DATA": "false",
-        "CIVGRAPH_LOG_LEVEL": "warning", "CIVGRAPH_RATE_LIMIT_PER_MINUTE": str(10**9),
-    }  # fmt: skip
-    child = subprocess.Popen(
-        [sys.executable, "-m", "civgraph", "serve"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    port, folder = servers.free_port(), home / f"api-{workers}"
+    folder.mkdir(parents=True, exist_ok=True)
+    env = servers.api_env(server, port, folder) | {"CIVGRAPH_WORKERS": str(workers)}
+    log = folder / "api.log"
+    with log.open("wb") as out:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "civgraph", "serve"],
+            env=env, stdout=out, stderr=subprocess.STDOUT, cwd=servers.ROOT,
+        )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline and child.poll() is None:
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            time.sleep(0.3)
+        servers.wait_for_health(url, child, log)
         time.sleep(2 * workers)  # every worker up, not just the first
         yield url
     finally:
