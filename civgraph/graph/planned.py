@@ -23,7 +23,7 @@ from typing import Any, LiteralString
 from civgraph.graph.catalog import KEY, LABEL_TEXT, REL_TEXT, Label, RelSpec, position
 from civgraph.graph.driver import Row
 from civgraph.graph.filters import Condition, compile_conditions
-from civgraph.graph.pages import with_scope
+from civgraph.graph.pages import Order, with_scope
 from civgraph.graph.periods import in_effect
 from civgraph.graph.scope import Scope, Scoped, in_scope
 
@@ -203,7 +203,8 @@ class Statement:
         first: LiteralString = ""
         if hop.through is not None:  # the near node is reached by a first hop
             start, h, hq = self.fresh()
-            first = self.through(near, start, h, hq, hop)
+            hk = self.fresh()[2]  # nested hops each need their own names
+            first = self.through(near, start, h, hq, hk, hop)
         item: list[LiteralString] = ["p: " + q, "k: " + r + ".key"] if hop.cursors else []
         if hop.rel_props:
             item.append("r: " + r + " {" + ", ".join("." + p for p in hop.rel_props) + "}")
@@ -221,12 +222,12 @@ class Statement:
             return "COLLECT { " + ordered + shown
         return (
             "COLLECT { " + first + " CALL (" + start + ") { " + ordered + " RETURN " + r + ", "
-            + o + ", " + q + " } WITH * ORDER BY hq, hk, " + q + tiebreak + shown
+            + o + ", " + q + " } WITH * ORDER BY " + hq + ", " + hk + ", " + q + tiebreak + shown
         )  # fmt: skip
 
     def through(
         self, near: LiteralString, start: LiteralString, h: LiteralString, hq: LiteralString,
-        hop: Hop,
+        hk: LiteralString, hop: Hop,
     ) -> LiteralString:  # fmt: skip
         """The first hop's match: the nodes it reaches, as `start`, in order (hq, hk)."""
         assert hop.through is not None
@@ -237,9 +238,9 @@ class Statement:
         return (
             "MATCH (" + near + ")-[" + h + ":" + REL_TEXT[spec.rel] + "]->(" + start + ":"
             + LABEL_TEXT[spec.target] + ") WHERE " + " AND ".join(conditions) + " "
-            "WITH " + start + ", " + position(start, spec.target) + " AS hq, "
-            + h + ".key AS hk ORDER BY hq, hk LIMIT "
-            + self.param(hop.through.limit) + " WITH " + start + ", hq, hk"
+            "WITH " + start + ", " + position(start, spec.target) + " AS " + hq + ", "
+            + h + ".key AS " + hk + " ORDER BY " + hq + ", " + hk + " LIMIT "
+            + self.param(hop.through.limit) + " WITH " + start + ", " + hq + ", " + hk
         )  # fmt: skip
 
 
@@ -274,16 +275,9 @@ async def read_many(
     return {row["key"]: row["node"] for row in await scoped.read_raw(query, **statement.params)}
 
 
-@dataclass(frozen=True, slots=True)
-class PageOrder:
-    prop: LiteralString
-    descending: bool
-    nullable: bool = False  # nodes without the property come last, by id
-
-
 async def read_page(
     scoped: Scoped, label: Label, read: Read, *,
-    conditions: list[Condition], order: PageOrder, limit: int,
+    conditions: list[Condition], order: Order, limit: int,
     after: tuple[Any, str] | None, total: bool,
 ) -> Row:  # fmt: skip
     """A keyset page of nodes of one label (`page`: items `s` the sort value, `i` the id and

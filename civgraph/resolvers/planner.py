@@ -95,12 +95,10 @@ class Plan:
     """A query's root fields: those planned (one statement each), in the operation's order,
     and the rest, for strawberry to execute as usual."""
 
-    keys: list[str]  # every root field's response key, in order
     planned: dict[str, Root]
     rest: list[FieldNode]
-    fields: dict[str, list[FieldNode]]
+    fields: dict[str, list[FieldNode]]  # every root field, by response key, in order
     query_type: GraphQLObjectType
-    planning: Planning
 
     async def run(self) -> Answer:
         """Reads and shapes the planned root fields (concurrently, as graphql-core would)."""
@@ -168,7 +166,7 @@ def plan(
             FALLBACKS["error"] += 1
             log.warning("planning failed", exc_info=True)
             rest += nodes
-    return Plan(list(fields), planned, rest, fields, query_type, planning)
+    return Plan(planned, rest, fields, query_type)
 
 
 def merged(
@@ -180,7 +178,7 @@ def merged(
     theirs = getattr(executed, "data", None)
     if answer.data is None or theirs is None:
         return None, errors
-    data = {key: answer.data[key] if key in answer.data else theirs.get(key) for key in plan.keys}
+    data = {key: answer.data[key] if key in answer.data else theirs.get(key) for key in plan.fields}
     return data, errors
 
 
@@ -195,7 +193,8 @@ def plan_root(
     definition = query_type.fields[name]
     args = planning.arguments(definition, nodes)
     if name == "node":
-        return node(planning, request, args["id"], nodes)
+        label, node_id = decoded(args["id"])
+        return one(planning, request, label, nodes, node_id=node_id)
     if name == "nodes":
         return many(planning, request, args["ids"], nodes)
     if name in KEYED:
@@ -204,9 +203,7 @@ def plan_root(
             key = check(args[argument])
         except UserError as error:
             raise Unplannable(f"Query.{name}: input the resolver refuses") from error
-        read = planned.Read(label)
-        shape = planning.entity(LABEL_TEXT[label], read, nodes)
-        return lambda: shaped(planned.read_one(request.scoped, label, read, key=key), shape)
+        return one(planning, request, label, nodes, key=key)
     if name in CONNECTIONS:
         converted = request.convert(definition, args)
         return connection(planning, request, CONNECTIONS[name], definition, converted, nodes)
@@ -235,12 +232,15 @@ def decoded(global_id: Any) -> tuple[Label, str]:
     return label, parsed.node_id
 
 
-def node(planning: Planning, request: Request, global_id: Any, nodes: list[FieldNode]) -> Root:
-    label, node_id = decoded(global_id)
+def one(
+    planning: Planning, request: Request, label: Label, nodes: list[FieldNode], *,
+    key: str | None = None, node_id: str | None = None,
+) -> Root:  # fmt: skip
+    """One node of `label` by natural key or platform id, read when the root runs."""
     read = planned.Read(label)
     shape = planning.entity(LABEL_TEXT[label], read, nodes)
-    found = planned.read_one(request.scoped, label, read, node_id=node_id)
-    return lambda: shaped(found, shape)
+    return lambda: shaped(planned.read_one(request.scoped, label, read, key=key, node_id=node_id),
+                          shape)  # fmt: skip
 
 
 def many(planning: Planning, request: Request, ids: list[Any], nodes: list[FieldNode]) -> Root:
@@ -278,11 +278,10 @@ def connection(
     read = planned.Read(label)
     shape, wants_total = connection_shape(planning, connection_type, label, read, order, nodes,
                                           first)  # fmt: skip
-    page_order = planned.PageOrder(order.prop, order.descending, order.nullable)
 
     async def read_page() -> Any:
         row = await planned.read_page(
-            request.scoped, label, read, conditions=conditions, order=page_order,
+            request.scoped, label, read, conditions=conditions, order=order,
             limit=first + 1, after=after, total=wants_total,
         )  # fmt: skip
         return shape(row)

@@ -11,7 +11,7 @@ the whole root field then falls back to the DataLoader path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, LiteralString
 
@@ -44,10 +44,10 @@ from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
 from civgraph.resolvers.cursors import decode_link_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
+from civgraph.resolvers.related import LIST_LIMIT
 from civgraph.resolvers.relations import LOOKUPS, RELATIONS, Relation
 
 Shaper = Callable[[dict[str, Any]], Any]
-LIST_LIMIT = 500  # a plain list field's bound, as the DataLoader path reads it
 ENTITY_LABELS = {LABEL_TEXT[label]: label for label in models.STORED}
 PROVENANCE: tuple[tuple[str, LiteralString], ...] = (
     ("source", "source"), ("recordKey", "recordKey"), ("firstSeen", "firstSeen"),
@@ -94,7 +94,6 @@ class Planning:
     variables: VariableValues
     privacy: Privacy  # the operation's: masks personal data, counts what it shows
     max_page_size: int
-    seen_fragments: set[str] = field(default_factory=set)
 
     # --- selections -----------------------------------------------------------------------
 

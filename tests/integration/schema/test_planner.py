@@ -186,9 +186,7 @@ async def test_nested_pages_follow_their_cursors(demo_graph: Graph) -> None:
 
 
 async def test_several_root_fields_are_one_statement_each(demo_graph: Graph) -> None:
-    code, _ = await run(
-        demo_graph, "{ regions(first: 1, filter: {level: TOWNSHIP}) { nodes { code } } }"
-    )
+    code, _ = await run(demo_graph, TOWNSHIPS)
     await same_answer(demo_graph, LOOKUPS, roots=3, code=code["regions"]["nodes"][0]["code"])
 
 
@@ -280,3 +278,20 @@ async def test_search_hits_of_every_type_are_one_statement(
 
     assert found > 0
     assert sum(planner.FALLBACKS.values()) == fallbacks  # every one planned
+
+
+NESTED_THROUGH = """
+{ people(first: 30) { nodes { name programs { via program { code } beneficiary {
+  ... on Household { number members { person { name programs { via amount program { code } } } } }
+} } } } }"""
+
+
+async def test_a_households_programs_inside_a_households_programs(demo_graph: Graph) -> None:
+    """Person.programs reads the households' enrollments through the person's memberships;
+    nested again under the household's members, each level keeps its own names."""
+    fallbacks = sum(planner.FALLBACKS.values())
+
+    data = await same_answer(demo_graph, NESTED_THROUGH)
+
+    assert sum(planner.FALLBACKS.values()) == fallbacks
+    assert any(p["via"] == "HOUSEHOLD" for n in data["people"]["nodes"] for p in n["programs"])
