@@ -171,7 +171,7 @@ class Graph:
                 result = await session.run(query, params)
                 async for record in result:
                     yield to_native(record.data())
-        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+        except UNREACHABLE as error:
             raise DatabaseUnavailable(str(error)) from error
 
     async def ping(self) -> bool:
@@ -195,7 +195,7 @@ class Graph:
         try:
             async with self.driver.session(database=self.database) as session:
                 return await session.execute_write(unit)
-        except (neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired) as error:
+        except UNREACHABLE as error:
             raise DatabaseUnavailable(str(error)) from error
 
 

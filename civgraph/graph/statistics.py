@@ -32,15 +32,17 @@ ENROLLED_PEOPLE: LiteralString = (
     "WITH p, x, r WHERE " + in_scope("x", Label.PERSON, ASKED) + " "
 )
 
-OVERLAP_PAGE: LiteralString = (
+# The people enrolled in at least $minimum of the programs, as `x` with their `codes`.
+OVERLAPPING: LiteralString = (
     ENROLLED_PEOPLE + "WITH x, collect(DISTINCT p.code) AS codes WHERE size(codes) >= $minimum "
-    "AND ($afterId IS NULL OR x.id > $afterId) "
+)
+OVERLAP_PAGE: LiteralString = (
+    OVERLAPPING + "AND ($afterId IS NULL OR x.id > $afterId) "
     "RETURN x {.*} AS person, codes ORDER BY x.id LIMIT $limit"
 )
 # The page and the count in one pass over the enrollments (half the work of the two).
 OVERLAP_COUNTED_PAGE: LiteralString = (
-    ENROLLED_PEOPLE + "WITH x, collect(DISTINCT p.code) AS codes WHERE size(codes) >= $minimum "
-    "WITH x, codes ORDER BY x.id "
+    OVERLAPPING + "WITH x, codes ORDER BY x.id "
     "WITH collect({x: x, codes: codes}) AS found "
     "WITH size(found) AS total, "
     "[f IN found WHERE $afterId IS NULL OR f.x.id > $afterId][0..$limit] AS page "
