@@ -1,11 +1,14 @@
 """Personal data in-process: masked for a viewer on every personal field, counted for an
-admin per operation, also when operations share one context (a WebSocket connection's)."""
+admin per operation, also when operations share one context (a WebSocket connection's);
+both by the read planner and by the resolvers (the `Masked` field extension)."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date
 from typing import Any
+
+import pytest
 
 from civgraph.auth import policy
 from civgraph.auth.audit import AuditLog
@@ -27,9 +30,12 @@ COUPLE = [("甲", date(1960, 1, 1), MemberRelation.HEAD),
           ("乙", date(1962, 1, 1), MemberRelation.SPOUSE)]  # fmt: skip
 
 
-def context_of(graph: Graph, role: Role, audit: AuditLog | None = None) -> Context:
+PLANNER = pytest.mark.parametrize("planner", [True, False], ids=["planned", "resolvers"])
+
+
+def context_of(graph: Graph, role: Role, planner: bool, audit: AuditLog | None = None) -> Context:
     principal = Principal("tests (synthetic)", role)
-    return build_context(graph, Settings(), principal=principal, audit=audit)
+    return build_context(graph, Settings(planner=planner), principal=principal, audit=audit)
 
 
 async def households(context: Context) -> dict[str, Any]:
@@ -40,12 +46,13 @@ async def households(context: Context) -> dict[str, Any]:
     return node
 
 
-async def test_a_viewer_gets_every_personal_field_masked(graph: Graph) -> None:
+@PLANNER
+async def test_a_viewer_gets_every_personal_field_masked(graph: Graph, planner: bool) -> None:
     await builders.regions(graph)
     await builders.household(graph, "H-1", COUPLE)
 
-    masked = await households(context_of(graph, Role.VIEWER))
-    shown = await households(context_of(graph, Role.ADMIN))
+    masked = await households(context_of(graph, Role.VIEWER, planner))
+    shown = await households(context_of(graph, Role.ADMIN, planner))
 
     assert masked["address"] == policy.mask_address(shown["address"]) != shown["address"]
     for hidden, seen in zip(masked["members"], shown["members"], strict=True):
@@ -57,11 +64,14 @@ async def test_a_viewer_gets_every_personal_field_masked(graph: Graph) -> None:
         )
 
 
-async def test_operations_sharing_one_context_count_each_their_own(graph: Graph) -> None:
+@PLANNER
+async def test_operations_sharing_one_context_count_each_their_own(
+    graph: Graph, planner: bool
+) -> None:
     await builders.regions(graph)
     head, _ = await builders.household(graph, "H-2", COUPLE)
     audit = AuditLog(graph)  # not started: the entries stay pending, to be read here
-    connection = context_of(graph, Role.ADMIN, audit)
+    connection = context_of(graph, Role.ADMIN, planner, audit)
     schema = build_schema()
 
     await asyncio.gather(
