@@ -213,3 +213,24 @@ async def test_program_overlap_is_one_statement_with_its_count_or_without(
     assert overlap["pageInfo"] == {"hasNextPage": True}
     assert overlap.get("count") == (3 if with_count else None)
     assert tally.statements == 1
+
+
+@pytest.mark.parametrize("planner", [True, False], ids=["planned", "resolvers"])
+async def test_what_a_post_s_source_does_not_say_reads_as_null(graph: Graph, planner: bool) -> None:
+    """A cadre roster that says nothing of approval or pay: unknown, not an error."""
+    await builders.regions(graph)
+    agency = await builders.organization(graph, "测试局", OrganizationKind.GOVERNMENT_AGENCY, 1)
+    [head] = await builders.household(
+        graph, "H-1", [("户主", date(1960, 1, 1), MemberRelation.HEAD)]
+    )
+    await builders.link(graph, Rel.HOLDS_POST, (Label.PERSON, head),
+                        (Label.ORGANIZATION, agency), Post(title="科员"))  # fmt: skip
+
+    result = await build_schema().execute(
+        "{ people(first: 5) { nodes { posts { title approvalFiled paid } } } }",
+        context_value=build_context(graph, Settings(planner=planner), principal=ADMIN),
+    )
+
+    assert result.errors is None, result.errors
+    posts = [{"title": "科员", "approvalFiled": None, "paid": None}]
+    assert result.data == {"people": {"nodes": [{"posts": posts}]}}

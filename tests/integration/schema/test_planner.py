@@ -4,20 +4,16 @@ plan falls back, visibly."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import pytest
 
 from civgraph.auth.principal import Principal, Role
-from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.driver import Graph, counting
-from civgraph.graph.models import MemberRelation, OrganizationKind, Post
 from civgraph.resolvers import planner
 from civgraph.resolvers.context import build_context
 from civgraph.schema.schema import build_schema
 from civgraph.settings import Settings
-from tests import builders
 from tests.integration.schema.test_relationship_fields import FIELDS
 
 ADMIN = Principal("tests (synthetic)", Role.ADMIN)
@@ -222,24 +218,6 @@ async def test_the_root_fields_it_plans_are_planned_beside_those_it_does_not(
     data = await same_answer(demo_graph, MIXED, roots=2 + overlap)  # its own, and one each
 
     assert list(data) == ["region", "programOverlap", "people"]
-
-
-async def test_what_a_post_s_source_does_not_say_reads_as_null(graph: Graph) -> None:
-    """A cadre roster that says nothing of approval or pay: unknown, not an error."""
-    await builders.regions(graph)
-    agency = await builders.organization(graph, "测试局", OrganizationKind.GOVERNMENT_AGENCY, 1)
-    [head] = await builders.household(
-        graph, "H-1", [("户主", date(1960, 1, 1), MemberRelation.HEAD)]
-    )
-    await builders.link(graph, Rel.HOLDS_POST, (Label.PERSON, head),
-                        (Label.ORGANIZATION, agency), Post(title="科员"))  # fmt: skip
-
-    data = await same_answer(
-        graph, "{ people(first: 5) { nodes { posts { title approvalFiled paid } } } }"
-    )
-
-    posts = [{"title": "科员", "approvalFiled": None, "paid": None}]
-    assert data == {"people": {"nodes": [{"posts": posts}]}}
 
 
 SEARCH = """
