@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import LiteralString
 
 
@@ -146,6 +147,7 @@ RELATIONSHIPS: tuple[RelSpec, ...] = (
 )
 
 
+@cache
 def relationship(rel: Rel, source: Label, target: Label) -> RelSpec:
     for candidate in RELATIONSHIPS:
         if (candidate.rel, candidate.source, candidate.target) == (rel, source, target):

@@ -48,6 +48,11 @@ def resident_id_check_digit(first17: str) -> str:
     return ric.calc_check_digit(first17 + "0")
 
 
+def age_on(born: date, day: date) -> int:
+    """Completed years on `day` of someone born on `born`."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
 def make_resident_id(county: str, born: date, sequence: int) -> str:
     """A valid resident ID number for synthetic data: odd `sequence` for a man, even for a
     woman. (stdnum refuses a county code that did not exist in the birth year.)"""

@@ -36,7 +36,8 @@ PARAMS: tuple[LiteralString, ...] = tuple(f"p{i}" for i in range(512))
 
 
 class TooLarge(ValueError):
-    """A selection wider than the statement's fixed name lists (the planner falls back)."""
+    """A selection wider than the statement's fixed name lists: found while planning, the
+    planner falls back; found while the statement is written, the root field fails."""
 
 
 @dataclass(eq=False)

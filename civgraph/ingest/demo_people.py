@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from civgraph.graph.catalog import Label, Rel, RelSpec, relationship
-from civgraph.graph.identifiers import make_resident_id
+from civgraph.graph.identifiers import age_on, make_resident_id
 from civgraph.graph.links import LinkInput
 from civgraph.graph.models import CommunityFields as CommunityInput
 from civgraph.graph.models import (
@@ -171,8 +171,7 @@ class Resident:
     @property
     def age(self) -> int:
         """Completed years on AS_OF, or at death."""
-        on = self.died or AS_OF
-        return on.year - self.born.year - ((on.month, on.day) < (self.born.month, self.born.day))
+        return age_on(self.born, self.died or AS_OF)
 
 
 @dataclass

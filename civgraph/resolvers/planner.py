@@ -153,12 +153,12 @@ def plan(
     assert query_type is not None
     fields: dict[str, list[FieldNode]] = {}
     planning.visit(query_type, operation.selection_set, fields, set())
-    planned: dict[str, Root] = {}
+    roots: dict[str, Root] = {}
     rest: list[FieldNode] = []
     for key, nodes in fields.items():
         try:
-            planned[key] = plan_root(planning, request, query_type, nodes)
-        except Unplannable as reason:
+            roots[key] = plan_root(planning, request, query_type, nodes)
+        except (Unplannable, planned.TooLarge) as reason:
             FALLBACKS[str(reason).split(":", 1)[0]] += 1
             log.debug("not planned", reason=str(reason))
             rest += nodes
@@ -166,7 +166,7 @@ def plan(
             FALLBACKS["error"] += 1
             log.warning("planning failed", exc_info=True)
             rest += nodes
-    return Plan(planned, rest, fields, query_type)
+    return Plan(roots, rest, fields, query_type)
 
 
 def merged(

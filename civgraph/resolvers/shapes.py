@@ -42,6 +42,7 @@ from civgraph.auth.privacy import Privacy
 from civgraph.graph import models, planned
 from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.driver import native
+from civgraph.graph.identifiers import age_on
 from civgraph.resolvers.cursors import decode_link_cursor, encode_cursor
 from civgraph.resolvers.errors import UserError
 from civgraph.resolvers.related import LIST_LIMIT
@@ -298,8 +299,7 @@ class Planning:
         prop = read.need("birthDate")
 
         def age(raw: dict[str, Any]) -> int:
-            born: date = native(raw[prop])
-            return as_of.year - born.year - ((as_of.month, as_of.day) < (born.month, born.day))
+            return age_on(native(raw[prop]), as_of)
 
         return age
 

@@ -17,6 +17,7 @@ from strawberry import relay
 
 from civgraph.graph import models
 from civgraph.graph.catalog import Label
+from civgraph.graph.identifiers import age_on
 from civgraph.resolvers.relations import ENROLLMENTS
 from civgraph.schema import edges
 from civgraph.schema.context import Info
@@ -270,12 +271,7 @@ class Person(Entity):
 
     @strawberry.field(description="Age in whole years on `asOf` (default today).")
     def age(self, as_of: date | None = None) -> int:
-        day = as_of or date.today()
-        return (
-            day.year
-            - self.birth_date.year
-            - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
-        )
+        return age_on(self.birth_date, as_of or date.today())
 
     @strawberry.field(description="Household memberships (MEMBER_OF).")
     async def households(self, info: Info, as_of: date | None = None) -> list[edges.Membership]:

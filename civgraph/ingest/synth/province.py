@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 
+from civgraph.graph.identifiers import age_on
+
 AS_OF = date(2026, 11, 1)  # the day the exports are taken
 # Counties whose codes are in stdnum's table for every birth year: people born before
 # their own county's code existed get ID numbers issued in one of these.
@@ -57,7 +59,7 @@ def anhui() -> tuple[list[tuple[str, str]], list[County]]:
 
 
 def age(born: date, on: date = AS_OF) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return age_on(born, on)
 
 
 def anniversary(born: date, years: int) -> date:
