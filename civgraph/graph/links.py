@@ -18,7 +18,7 @@ from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 from civgraph.graph.periods import in_effect
-from civgraph.graph.provenance import RECORD, Origin, describes
+from civgraph.graph.provenance import RECORD, Origin, describes, restated
 from civgraph.graph.scope import Scoped, in_scope
 
 STANDARD = frozenset({"key", "since", "until", "source", "recordKey", "firstSeen", "lastSeen"})
@@ -178,6 +178,20 @@ def described_target(spec: RelSpec, by_id: bool) -> LiteralString:
 
 
 @cache
+def restated_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
+    """The source records of rows `link_statements` combined into a later row of the batch."""
+    return (
+        "UNWIND $rows AS row "
+        + endpoint_match(spec.source, "s", "source", by_id, "row")
+        + endpoint_match(spec.target, "t", "target", by_id, "row, s")
+        + "WITH s, t, row"
+        + RECORD
+        + describes("s", "matchKey", "score")
+        + described_target(spec, by_id)
+    )
+
+
+@cache
 def list_statement(spec: RelSpec, outgoing: bool) -> LiteralString:
     """A page of each node's relationships, ordered by the other node's natural key (its
     platform id when it has none: a person known only from records without an ID); those
@@ -220,18 +234,31 @@ async def link_all(
 
 def link_statements(spec: RelSpec, links: Sequence[LinkInput], source: str) -> list[Statement]:
     """The statements `link_all` runs; the first one's rows say which links were written."""
-    rows = [link.row(spec) | {"index": index} for index, link in enumerate(links)]
+    rows, records = restated(
+        [(identity(row), row | {"index": [index]})
+         for index, row in enumerate(link.row(spec) for link in links)],
+        lambda before, row: row | {"props": before["props"] | row["props"],
+                                   "index": before["index"] + row["index"]},
+    )  # fmt: skip
     by_id = any(link.source_id or link.target_id for link in links)
     statement = upsert_statement(spec, by_id)
     statements: list[Statement] = [(statement, {"rows": rows, "source": source})]
+    if records:
+        statements.append((restated_statement(spec, by_id), {"rows": records, "source": source}))
     if spec.rel in DERIVED:
         statements.append((DERIVED[spec.rel], {"rows": rows}))
     return statements
 
 
+def identity(row: dict[str, Any]) -> tuple[Any, ...]:
+    """What tells a relationship row's relationship apart: its endpoints and key."""
+    return row["sourceKey"], row["sourceId"], row["targetKey"], row["targetId"], row["key"]
+
+
 def written(rows: Sequence[Row]) -> set[int]:
-    """Positions of the links the first of `link_statements` wrote, from its rows."""
-    return {int(index) for row in rows for index in row["linked"]}
+    """Positions of the links the first of `link_statements` wrote, from its rows (each row
+    stands for the positions of the links it combines)."""
+    return {int(index) for row in rows for indexes in row["linked"] for index in indexes}
 
 
 async def list_links(scoped: Scoped, query: LinkQuery, ids: Sequence[str]) -> dict[str, list[Link]]:

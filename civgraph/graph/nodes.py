@@ -10,7 +10,7 @@ from civgraph.graph.catalog import KEY, LABEL_TEXT, Label
 from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.models import NodeFields, Stored, stored
-from civgraph.graph.provenance import RECORD, Origin, describes
+from civgraph.graph.provenance import RECORD, Origin, describes, restated
 from civgraph.graph.scope import Scoped, in_scope
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
@@ -74,6 +74,16 @@ def upsert_statement(label: Label) -> LiteralString:
 
 
 @cache
+def restated_statement(label: Label) -> LiteralString:
+    """The source records of rows `node_statements` combined into a later row of the batch."""
+    name, key = LABEL_TEXT[label], KEY[label]
+    return (
+        "UNWIND $rows AS row MATCH (n:" + name + " {" + key + ": row.props." + key + "}) "
+        "WITH n, row" + RECORD + describes("n", "matchKey", "score")
+    )
+
+
+@cache
 def by_id_statement(label: Label) -> LiteralString:
     """Nodes by platform id, those in `$scope` only (null: all)."""
     return (
@@ -120,13 +130,18 @@ def node_statements(
         raise ValueError("upsert_nodes takes records of one label at a time")
     keys = [natural_key(record) for record in records]
     origins = origins or [Origin(key) for key in keys]
-    rows = [
-        {"props": record.properties()} | origin.row(KEY[label])
-        for record, origin in zip(records, origins, strict=True)
-    ]
+    rows, earlier = restated(
+        [
+            (key, {"props": record.properties()} | origin.row(KEY[label]))
+            for key, record, origin in zip(keys, records, origins, strict=True)
+        ],
+        lambda before, row: row | {"props": before["props"] | row["props"]},
+    )
     statements: list[Statement] = [(upsert_statement(label), {"rows": rows, "source": source})]
+    if earlier:
+        statements.append((restated_statement(label), {"rows": earlier, "source": source}))
     if label in STRUCTURE:
-        statements.append((STRUCTURE[label], {"keys": keys}))
+        statements.append((STRUCTURE[label], {"keys": list(dict.fromkeys(keys))}))
     return statements
 
 

@@ -10,7 +10,7 @@ record in its own `source` and `recordKey`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -20,11 +20,12 @@ from civgraph.graph.catalog import LABEL_TEXT, Label
 from civgraph.graph.scope import Scoped, in_scope
 
 # Merges the record of `row` (into `rec`); statements that use it bind `row` and `$source`.
+# A transaction's records are seen at one instant (its clock), whichever statement wrote them.
 RECORD: LiteralString = (
     " MERGE (rec:SourceRecord {key: $source + ':' + row.recordKey}) "
     "ON CREATE SET rec.id = randomUUID(), rec.source = $source, rec.recordKey = row.recordKey, "
-    "rec.firstSeen = datetime() "
-    "SET rec.file = row.file, rec.line = row.line, rec.lastSeen = datetime() "
+    "rec.firstSeen = datetime.transaction() "
+    "SET rec.file = row.file, rec.line = row.line, rec.lastSeen = datetime.transaction() "
 )
 
 
@@ -36,6 +37,32 @@ def describes(
         " MERGE (rec)-[" + var + ":DESCRIBES]->(" + node + ") "
         "SET " + var + ".matchKey = row." + match_key + ", " + var + ".score = row." + score + " "
     )
+
+
+def restated(
+    keyed: Sequence[tuple[object, dict[str, Any]]],
+    combine: Callable[[dict[str, Any], dict[str, Any]], dict[str, Any]],
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """A batch's rows with one row per entity: rows stating the same one (same key) are
+    combined in order, so the entity changes once a batch, as the rows one after another
+    would leave it (one statement would see each row against the entity before the batch).
+    Also returns the earlier rows whose source records the combined row does not carry (the
+    last of each record key, as writing them in order would leave it)."""
+    last: dict[object, dict[str, Any]] = {}
+    earlier: dict[object, dict[str, dict[str, Any]]] = {}
+    for key, row in keyed:
+        if key in last:
+            earlier.setdefault(key, {})[last[key]["recordKey"]] = last[key]
+            last[key] = combine(last[key], row)
+        else:
+            last[key] = row
+    records = [
+        row
+        for key, rows in earlier.items()
+        for record, row in rows.items()
+        if record != last[key]["recordKey"]
+    ]
+    return list(last.values()), records
 
 
 @dataclass(frozen=True, slots=True)

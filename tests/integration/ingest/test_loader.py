@@ -11,6 +11,7 @@ import pytest
 from openpyxl import Workbook
 
 from civgraph.graph.catalog import Label
+from civgraph.graph.changes import Operation, read_changes
 from civgraph.graph.driver import Graph
 from civgraph.graph.provenance import sources_of
 from civgraph.ingest.run import files_in, run
@@ -179,3 +180,21 @@ async def test_every_entity_keeps_the_records_it_came_from(
     assert [(r.source, r.record_key, r.match_key) for r in of_head[head[0]["id"]]] == [
         ("household_registration", HEAD, "idNumber")
     ]
+
+
+async def test_an_entity_several_rows_of_a_batch_state_changes_once(
+    graph: Graph, exports: Path, tmp_path: Path
+) -> None:
+    # Given a household that three rows of one batch state alike (one row per member)
+    await run(graph, files_in(exports), tmp_path / "rejects.csv", batch_size=100)
+
+    # Then it was created once: version 1, one creation event; each row's record describes it
+    # (and the 低保 row's)
+    found = await graph.read(
+        "MATCH (h:Household {number: 'H-1'})<-[:DESCRIBES]-(r:SourceRecord) "
+        "RETURN h.id AS id, h.version AS version, count(r) AS records"
+    )
+    changes = await read_changes(seen_by(graph), None, 1000)
+    created = [c for c in changes if c.entity_id == found[0]["id"]]
+    assert (found[0]["version"], found[0]["records"]) == (1, 4)
+    assert [c.operation for c in created] == [Operation.NODE_CREATED]
