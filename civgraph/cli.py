@@ -10,7 +10,7 @@ import socket
 import sys
 import time
 from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Annotated
@@ -36,6 +36,7 @@ from civgraph.graph.migrations import has_data, migrate
 from civgraph.graph.scope import EVERYTHING
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
+from civgraph.ingest.initial.run import first_load
 from civgraph.ingest.loader import Summary, Thresholds
 from civgraph.ingest.mappings import SOURCES
 from civgraph.ingest.readers import UnreadableFile
@@ -315,6 +316,69 @@ async def ingest_files(
             return await run_ingest(graph, found, report, batch, progress, thresholds)
     finally:
         await graph.close()
+
+
+@app.command("load")
+def load_command(
+    directory: Annotated[Path, typer.Argument(help="The registry exports, as for `ingest --dir`.")],
+    initial: Annotated[
+        bool, typer.Option("--initial", help="The first load into an empty database.")
+    ] = False,
+    rejects: Annotated[Path, typer.Option(help="Where the reject report goes.")] = Path(
+        "rejects.csv"
+    ),
+    batch: Annotated[int, typer.Option(min=1, help="Rows per batch, as `ingest` has them.")] = 2000,
+) -> None:
+    """A province's first load: validated and resolved as `ingest` does, written by Neo4j's
+    offline importer (docs/ingest.md). Refuses a database that holds data."""
+    if not initial:
+        raise fail("only the first load is a `load`: give --initial (deltas: `civgraph ingest`)")
+    settings = get_settings()
+    if connection.is_external(settings):
+        raise fail(
+            f"CIVGRAPH_NEO4J_URI is set ({settings.neo4j_uri}): a first load writes the store "
+            "files of the embedded Neo4j; load an external server with `civgraph ingest`"
+        )
+    if pid_in(api_pid_file(settings)) is not None:
+        raise fail("the API is running on this database: stop it first (`civgraph stop`)")
+    listed = inventory(directory)
+    thresholds = Thresholds(settings.match_join, settings.match_grey)
+    work = settings.neo4j_home.parent / "load"
+    progress = PhaseProgress()
+    try:
+        with progress.bar or nullcontext():
+            loaded = first_load(settings, listed.files, rejects, batch, thresholds, work, progress)
+    except (GraphError, UnknownSource, UnreadableFile, OSError) as error:
+        raise fail(str(error)) from error
+    print_summary(loaded.summaries, sum(loaded.seconds.values()), rejects, listed.unknown)
+    phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in loaded.seconds.items())
+    console.print(
+        f"first load: {loaded.nodes} nodes and {loaded.relationships} relationships imported, "
+        f"{loaded.resolved_rows} rows resolved online; {phases}. Neo4j is running: "
+        "`civgraph serve` serves it"
+    )
+
+
+class PhaseProgress:
+    """How far each phase of a first load is: a live line on a terminal, log lines otherwise."""
+
+    def __init__(self) -> None:
+        self.bar = Progress(
+            TextColumn("{task.description}"), TextColumn("{task.completed}"),
+            TimeElapsedColumn(), console=console,
+        ) if console.is_terminal else None  # fmt: skip
+        self.tasks: dict[str, TaskID] = {}
+        self.logged: dict[str, float] = {}
+
+    def __call__(self, phase: str, done: int) -> None:
+        if self.bar is None:
+            if time.monotonic() - self.logged.get(phase, 0.0) > 5:  # a line every 5 s a phase
+                self.logged[phase] = time.monotonic()
+                log.info("load progress", phase=phase, done=done)
+            return
+        if phase not in self.tasks:
+            self.tasks[phase] = self.bar.add_task(phase, total=None)
+        self.bar.update(self.tasks[phase], completed=done)
 
 
 class IngestProgress:

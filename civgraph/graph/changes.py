@@ -38,6 +38,9 @@ class Operation(StrEnum):
     RELATIONSHIP_UPDATED = "RELATIONSHIP_UPDATED"
     RELATIONSHIP_ENDED = "RELATIONSHIP_ENDED"  # its period got an end (`until`)
     RELATIONSHIP_DELETED = "RELATIONSHIP_DELETED"
+    # The graph was loaded anew (`civgraph load --initial`): history begins here, and a
+    # consumer resynchronises (reads the graph again) instead of applying earlier events.
+    INITIAL_LOAD = "INITIAL_LOAD"
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,11 +57,15 @@ RECORD: LiteralString = """
 MERGE (s:ChangeSequence {id: 'changes'})
 ON CREATE SET s.value = 0
 SET s.value = s.value + 1
-CREATE (:ChangeBatch {
+CREATE (b:ChangeBatch {
   tx: s.value, count: $count, events: $events, types: $types, programs: $programs,
   regions: $regions, source: $source, actor: $actor, at: datetime()
 })
 """
+
+
+# The marker of a new beginning: a batch every consumer gets, whatever it filters on.
+MARK: LiteralString = RECORD + "SET b.resync = true"
 
 
 def plain(value: Any) -> Any:
@@ -103,6 +110,18 @@ class Outbox:
             "actor": self.context.actor,
         }
         return [(RECORD, params)]
+
+
+async def mark_initial_load(graph: Graph, context: Context, fields: dict[str, Any]) -> None:
+    """Records the `INITIAL_LOAD` marker: the feed's history begins after it."""
+    change = {
+        "operation": Operation.INITIAL_LOAD.value,
+        "entity": "Graph",
+        "entityId": "initial-load",
+        "fields": [[name, None, value] for name, value in fields.items()],
+    }
+    [(_, params)] = Outbox(context).statements([[{"changes": [change]}]])
+    await graph.write(MARK, **params)
 
 
 class InvalidChangeCursor(GraphError, ValueError):
@@ -201,7 +220,7 @@ class ChangeFilter:
 
     def matches(self, event: ChangeEvent) -> bool:
         prefix = self.prefix
-        return (
+        return event.operation is Operation.INITIAL_LOAD or (
             (self.types is None or event.entity in self.types)
             and (self.programs is None or not self.programs.isdisjoint(event.programs))
             and (prefix is None or (event.region_code or "").startswith(prefix))
@@ -223,12 +242,12 @@ ALL_CHANGES = ChangeFilter()
 READ: LiteralString = (
     """
 MATCH (b:ChangeBatch)
-WHERE b.tx >= $tx
-  AND ($types IS NULL OR any(t IN b.types WHERE t IN $types))
+WHERE b.tx >= $tx AND (b.resync OR
+  ($types IS NULL OR any(t IN b.types WHERE t IN $types))
   AND ($programs IS NULL OR any(p IN b.programs WHERE p IN $programs))
   AND ($region IS NULL OR any(r IN b.regions WHERE """
     + within("r", "$region")
-    + """))
+    + """)))
 WITH b ORDER BY b.tx LIMIT $batches
 RETURN b.tx AS tx, b {.*} AS batch
 """

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import LiteralString
+from typing import Any, LiteralString
 
 import structlog
 
@@ -105,18 +105,23 @@ BOOKKEEPING: LiteralString = (
     "AND NOT n:PlanTarget"
 )
 
+# Bookkeeping a first load keeps (`civgraph load --initial` writes a new store): migrations
+# are applied again instead. None of these nodes has relationships.
+KEPT: tuple[LiteralString, ...] = ("ChangeSequence", "ApiKey", "AuditEntry", "PlanTarget")
+
 LIST_APPLIED: LiteralString = "MATCH (m:SchemaMigration) RETURN m.id AS id"
 RECORD_APPLIED: LiteralString = (
     "MERGE (m:SchemaMigration {id: $id}) ON CREATE SET m.appliedAt = datetime()"
 )
-AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes(300)"
+AWAIT_INDEXES: LiteralString = "CALL db.awaitIndexes($seconds)"
 COUNT_DATA_NODES: LiteralString = (
     "MATCH (n) WHERE " + BOOKKEEPING + " RETURN count(n) > 0 AS hasData"
 )
 
 
-async def migrate(graph: Graph) -> list[str]:
-    """Applies the migrations not yet recorded; returns their ids. Safe to run concurrently."""
+async def migrate(graph: Graph, index_wait: int = 300) -> list[str]:
+    """Applies the migrations not yet recorded, then waits up to `index_wait` seconds for
+    the indexes to come online; returns their ids. Safe to run concurrently."""
     applied = {row["id"] for row in await graph.read(LIST_APPLIED)}
     newly_applied = []
     for migration in MIGRATIONS:
@@ -127,10 +132,27 @@ async def migrate(graph: Graph) -> list[str]:
         await graph.write(RECORD_APPLIED, id=migration.id)
         log.info("migration applied", migration=migration.id)
         newly_applied.append(migration.id)
-    await graph.run_auto(AWAIT_INDEXES)
+    await graph.run_auto(AWAIT_INDEXES, seconds=index_wait)
     return newly_applied
 
 
 async def has_data(graph: Graph) -> bool:
     rows = await graph.read(COUNT_DATA_NODES)
     return bool(rows[0]["hasData"])
+
+
+async def read_kept(graph: Graph) -> dict[str, list[dict[str, Any]]]:
+    """The bookkeeping nodes a new store must keep, by label (`KEPT`)."""
+    return {
+        label: [row["props"] for row in await graph.read(
+            "MATCH (n:" + label + ") RETURN properties(n) AS props")]
+        for label in KEPT
+    }  # fmt: skip
+
+
+async def restore_kept(graph: Graph, kept: dict[str, list[dict[str, Any]]]) -> None:
+    for label in KEPT:
+        if kept.get(label):
+            await graph.write(
+                "UNWIND $rows AS row CREATE (n:" + label + ") SET n = row", rows=kept[label]
+            )

@@ -68,9 +68,10 @@ class Rejects:
 
     HEADER = ("source", "file", "line", "column", "value", "reason")
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, *, header: bool = True) -> None:
         self.writer = csv.writer(out)
-        self.writer.writerow(self.HEADER)
+        if header:
+            self.writer.writerow(self.HEADER)
 
     def add(self, source: str, row: Row, error: RowError) -> None:
         self.writer.writerow((source, row.file, row.line, error.column, error.value, error.reason))
@@ -181,11 +182,18 @@ DEFAULT_THRESHOLDS = Thresholds()
 
 
 async def write(
-    graph: Graph, source: Source, batch: list[Parsed], summary: Summary, thresholds: Thresholds
+    graph: Graph,
+    source: Source,
+    batch: list[Parsed],
+    summary: Summary,
+    thresholds: Thresholds,
+    *,
+    feed: bool = True,
 ) -> dict[int, str]:
     """Resolves the batch's people without ID numbers, then writes it in one transaction
     (nodes, resolved entities, relationships); returns the rows (by position) whose
-    relationships found no endpoint."""
+    relationships found no endpoint. Without `feed`, no change events are recorded (a first
+    load's, whose feed begins after it)."""
     pending = [
         Pending(parsed.origin.record_key, parsed.links, index, identity, end)
         for parsed in batch
@@ -209,7 +217,7 @@ async def write(
         starts.append(len(statements))
         if present:
             statements += link_statements(link.spec, [row for _, row in present], source.name)
-    outbox = Outbox(Context(f"ingest:{source.name}", ACTOR))
+    outbox = Outbox(Context(f"ingest:{source.name}", ACTOR)) if feed else None
     results = await graph.write_all(statements + resolved.after, outbox) if statements else []
     unlinked: dict[int, str] = {}
     for link, present, start in zip(source.links, wanted, starts, strict=True):

@@ -1,0 +1,1 @@
+"""The first load of a province into an empty database (`civgraph load --initial`)."""

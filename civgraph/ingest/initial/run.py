@@ -1,0 +1,171 @@
+"""`civgraph load --initial DIR`: the whole first load, from registry files to a store the
+server opens, on the managed (embedded) Neo4j of the settings.
+
+It refuses a database that holds data. Before it replaces the store it leaves a state file
+in the Neo4j home (with the bookkeeping it keeps: API keys, plan targets); a load killed
+part-way leaves that file, and the next run knows the store there is its own unfinished
+work and loads again from the start. The state file goes when the load is done.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import shutil
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from civgraph.graph import connection
+from civgraph.graph.changes import Context, mark_initial_load
+from civgraph.graph.errors import GraphError
+from civgraph.graph.migrations import has_data, migrate, read_kept, restore_kept
+from civgraph.graph.server import process
+from civgraph.graph.server.importer import bulk_import, store_of
+from civgraph.ingest.initial.export import export
+from civgraph.ingest.initial.load import Progress, resolve_aside, stage_reference, stage_source
+from civgraph.ingest.initial.staging import Staging
+from civgraph.ingest.loader import ACTOR, Rejects, Summary, Thresholds
+from civgraph.ingest.mappings import SOURCES
+from civgraph.ingest.run import ordered
+from civgraph.settings import Settings
+
+INDEX_WAIT = 6 * 3600  # seconds the index builds of a large province may take
+
+
+class NotEmpty(GraphError):
+    """The database holds data: a first load would replace it."""
+
+
+@dataclass
+class Loaded:
+    summaries: list[Summary]
+    seconds: dict[str, float] = field(default_factory=dict)  # by phase
+    nodes: int = 0  # written by the importer
+    relationships: int = 0
+    resolved_rows: int = 0  # rows whose relationships went through entity resolution
+
+
+def state_file(config: process.ServerConfig) -> Path:
+    return config.home / "initial-load.state"
+
+
+async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> dict[str, Any]:
+    """The bookkeeping to keep, from an empty database (or an unfinished first load's state
+    file); refuses a database with data. Leaves the server stopped."""
+    state = state_file(config)
+    if state.exists():
+        kept: dict[str, Any] = pickle.loads(state.read_bytes())  # noqa: S301 (our own file)
+        process.stop(config)
+        return kept
+    if not store_of(config).exists():
+        return {}
+    connection.ensure_started(settings)
+    graph = await connection.open_graph(settings)
+    try:
+        if await has_data(graph):
+            raise NotEmpty(
+                f"the database in {config.home} holds data: a first load only goes into an "
+                "empty one. Load registry files into it with `civgraph ingest --dir DIR`, or "
+                f"stop civgraph and remove {config.home / 'data'} to start again from nothing"
+            )
+        kept = await read_kept(graph)
+    finally:
+        await graph.close()
+        process.stop(config)
+    return kept
+
+
+def timed(seconds: dict[str, float], phase: str, started: float) -> float:
+    now = time.perf_counter()
+    seconds[phase] = seconds.get(phase, 0.0) + now - started
+    return now
+
+
+def first_load(
+    settings: Settings,
+    files: dict[str, list[Path]],
+    report: Path,
+    batch_size: int,
+    thresholds: Thresholds,
+    work: Path,
+    progress: Progress | None = None,
+) -> Loaded:
+    """Loads the files into the empty managed database and leaves its server running."""
+    config = connection.server_config(settings)
+    sources = ordered(list(files))
+    kept = asyncio.run(kept_or_refuse(settings, config))
+    config.home.mkdir(parents=True, exist_ok=True)
+    state_file(config).write_bytes(pickle.dumps(kept))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    loaded = Loaded([])
+    clock = time.perf_counter()
+    staging = Staging(work / "staging.sqlite")
+    with report.open("w", encoding="utf-8", newline="") as out, ASIDE(work).open("wb") as put:
+        rejects = Rejects(out)
+        stage_reference(staging)
+        loaded.summaries = [
+            stage_source(staging, source, files[source.name], rejects, put, batch_size, progress)
+            for source in sources
+        ]
+    clock = timed(loaded.seconds, "stage", clock)
+    written = export(staging, work / "import", datetime.now(UTC).isoformat())
+    staging.close()
+    clock = timed(loaded.seconds, "export", clock)
+    imported = bulk_import(
+        config, written.nodes, written.relationships,
+        (lambda percent: progress("import", percent)) if progress else None,
+    )  # fmt: skip
+    loaded.nodes, loaded.relationships = imported.nodes, imported.relationships
+    timed(loaded.seconds, "import", clock)
+    process.start(config)
+    asyncio.run(finish(settings, loaded, kept, work, report, thresholds, progress))
+    state_file(config).unlink()
+    shutil.rmtree(work, ignore_errors=True)
+    return loaded
+
+
+def ASIDE(work: Path) -> Path:
+    return work / "aside.pickle"
+
+
+async def finish(
+    settings: Settings,
+    loaded: Loaded,
+    kept: dict[str, Any],
+    work: Path,
+    report: Path,
+    thresholds: Thresholds,
+    progress: Progress | None,
+) -> None:
+    """On the new store: constraints and indexes, the kept bookkeeping, the rows to
+    resolve, then the feed's marker."""
+    clock = time.perf_counter()
+    graph = await connection.open_graph(settings)
+    try:
+        await migrate(graph, index_wait=INDEX_WAIT)
+        await restore_kept(graph, kept)
+        clock = timed(loaded.seconds, "index", clock)
+        by_name = {summary.source: summary for summary in loaded.summaries}
+        with report.open("a", encoding="utf-8", newline="") as out:
+            loaded.resolved_rows = await resolve_aside(
+                graph, SOURCES, by_name, ASIDE(work), Rejects(out, header=False), thresholds,
+                progress,
+            )  # fmt: skip
+        timed(loaded.seconds, "resolve", clock)
+        await mark_initial_load(graph, Context("load:initial", ACTOR), marker(loaded))
+    finally:
+        await graph.close()
+
+
+def marker(loaded: Loaded) -> dict[str, Any]:
+    """What the feed's `INITIAL_LOAD` event says about the load."""
+    return {
+        "sources": [summary.source for summary in loaded.summaries],
+        "rows": sum(summary.read for summary in loaded.summaries),
+        "loaded": sum(summary.loaded for summary in loaded.summaries),
+        "rejected": sum(summary.rejected for summary in loaded.summaries),
+    }

@@ -1,0 +1,302 @@
+"""The first load's staging store: what online ingest's statements would leave in the graph,
+worked out batch by batch in a SQLite file instead of Neo4j.
+
+Each method does what one of online ingest's statements does, in the same order and with
+the same rules (`civgraph.graph.nodes`, `civgraph.graph.links`, `civgraph.graph.provenance`):
+nodes merged by natural key (`SET n += props`, `version` bumped when a field changes), the
+structural relationship drawn from a node's own code when its target exists then,
+relationships merged by endpoints, type and key, a person's division code derived from
+their current household, and a source record per row describing what it stated. The store
+is on disk, so memory stays bounded whatever the province's size; `export` then writes it
+out for Neo4j's offline importer.
+
+Values are kept as JSON (dates as ISO text); `kinds` remembers each property's type.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from civgraph.graph.catalog import KEY, Label, Rel, RelSpec
+from civgraph.graph.links import LinkInput
+from civgraph.graph.models import NodeFields
+from civgraph.graph.provenance import Origin
+
+SCHEMA = """
+CREATE TABLE nodes (label TEXT, key TEXT, id TEXT, props TEXT, version INT, source TEXT,
+                    record TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID;
+CREATE TABLE rels (rel TEXT, slabel TEXT, skey TEXT, tlabel TEXT, tkey TEXT, key TEXT,
+                   props TEXT, version INT, source TEXT, record TEXT,
+                   PRIMARY KEY (rel, slabel, skey, tlabel, tkey, key)) WITHOUT ROWID;
+CREATE TABLE structure (label TEXT, key TEXT, rel TEXT, tlabel TEXT, tkey TEXT, source TEXT,
+                        record TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID;
+CREATE TABLE records (key TEXT PRIMARY KEY, id TEXT, source TEXT, record TEXT, file TEXT,
+                      line INT) WITHOUT ROWID;
+CREATE TABLE describes (record TEXT, label TEXT, nodekey TEXT, matchKey TEXT, score REAL,
+                        role TEXT, PRIMARY KEY (record, label, nodekey)) WITHOUT ROWID;
+"""
+
+
+def region_of_organization(code: str) -> str:
+    return code[:9] if len(code) == 12 else code
+
+
+# The structural relationship each label's node gets from its own code, as
+# `civgraph.graph.nodes.STRUCTURE` draws it: type, target label, the target's key.
+STRUCTURE: dict[Label, tuple[Rel, Label, Callable[[dict[str, Any]], str | None]]] = {
+    Label.REGION: (Rel.PART_OF, Label.REGION, lambda p: p.get("parentCode")),
+    Label.COMMUNITY: (Rel.PART_OF, Label.REGION, lambda p: p.get("townshipCode")),
+    Label.HOUSEHOLD: (Rel.REGISTERED_IN, Label.COMMUNITY, lambda p: p.get("communityCode")),
+    Label.FACILITY: (Rel.LOCATED_IN, Label.COMMUNITY, lambda p: p.get("divisionCode")),
+    Label.ORGANIZATION: (
+        Rel.LOCATED_IN,
+        Label.REGION,
+        lambda p: region_of_organization(p["divisionCode"]) if p.get("divisionCode") else None,
+    ),
+}
+
+
+def kind_of(value: Any) -> str:
+    """The importer's type for a property value."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "long"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    return "string"
+
+
+def plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+@dataclass
+class Node:
+    id: str
+    props: dict[str, Any]
+    version: int
+    source: str
+    record: str
+
+
+class Staging:
+    """The graph a first load builds, kept in SQLite until it is exported."""
+
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.db = sqlite3.connect(path, isolation_level=None)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144",
+                       "temp_store=MEMORY", "locking_mode=EXCLUSIVE"):  # fmt: skip
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(SCHEMA)
+        self.db.execute("BEGIN")
+        self.kinds: dict[tuple[str, str], str] = {}  # (label or rel type, property) → type
+
+    def commit(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.execute("BEGIN")
+
+    def close(self) -> None:
+        self.db.execute("COMMIT")
+        self.db.close()
+
+    # --- what a batch writes ----------------------------------------------------------
+
+    def nodes(self, records: Sequence[NodeFields], source: str, origins: Sequence[Origin]) -> None:
+        """`nodes.upsert_statement` and the STRUCTURE statement after it."""
+        if not records:
+            return
+        label = records[0].label
+        keys = [str(record.properties()[KEY[label]]) for record in records]
+        stated: dict[str, tuple[dict[str, Any], Origin]] = {}  # a batch's rows, combined
+        for record, key, origin in zip(records, keys, origins, strict=True):
+            props = self.typed(label.value, record.properties())
+            stated[key] = ((stated[key][0] if key in stated else {}) | props, origin)
+            self.describe(source, origin, label, key, origin.match_key or KEY[label])
+        found = self.get_nodes(label, list(stated))
+        for key, (props, origin) in stated.items():
+            node = found.get(key)
+            if node is None:
+                found[key] = Node(str(uuid.uuid4()), props, 1, source, origin.record_key)
+            else:
+                node.version += any(node.props.get(k) != v for k, v in props.items())
+                node.props |= props
+                node.source, node.record = source, origin.record_key
+        self.put_nodes(label, found)
+        if label in STRUCTURE:
+            self.structure(label, found)
+
+    def structure(self, label: Label, nodes: dict[str, Node]) -> None:
+        rel, target, key_of = STRUCTURE[label]
+        wanted = {key: key_of(node.props) for key, node in nodes.items()}
+        present = self.existing(target, [k for k in wanted.values() if k])
+        self.db.executemany(
+            "INSERT OR REPLACE INTO structure VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (label.value, key, rel.value, target.value, to, nodes[key].source,
+                 nodes[key].record)
+                for key, to in wanted.items()
+                if to in present
+            ],
+        )  # fmt: skip
+
+    def links(self, spec: RelSpec, links: Sequence[LinkInput], source: str) -> set[int]:
+        """`links.upsert_statement` (by natural keys): the positions of the links written;
+        the others lack an endpoint."""
+        sources = self.existing(spec.source, [link.source_key for link in links])
+        targets = self.existing(spec.target, [link.target_key for link in links])
+        written = {position for position, link in enumerate(links)
+                   if link.source_key in sources and link.target_key in targets}  # fmt: skip
+        stated: dict[tuple[str, str, str], tuple[dict[str, Any], dict[str, Any], Origin]] = {}
+        for position in sorted(written):
+            link = links[position]
+            at = (link.source_key, link.target_key, link.key)
+            props = self.typed(spec.rel.value, link.props.properties() if link.props else {})
+            period = self.typed(spec.rel.value, {"since": link.since, "until": link.until})
+            origin = link.origin or Origin(f"{link.source_key}>{link.target_key}@{link.key}")
+            stated[at] = ((stated[at][0] if at in stated else {}) | props, period, origin)
+            self.describe(source, origin, spec.source, link.source_key,
+                          origin.match_key or KEY[spec.source])  # fmt: skip
+            if spec.source is spec.target:
+                self.describe(source, origin, spec.target, link.target_key, KEY[spec.target],
+                              role="target")  # fmt: skip
+        rels = self.get_rels(spec, list(stated))
+        for at, (props, period, origin) in stated.items():
+            rel = rels.get(at)
+            if rel is None:
+                rels[at] = [props | {k: v for k, v in period.items() if v is not None}, 1]
+            else:
+                had = rel[0]
+                rel[1] += any(
+                    not (had.get(k) is None and v is None) and had.get(k) != v
+                    for k, v in (props | period).items()
+                )
+                had |= props
+                for k, v in period.items():
+                    if v is None:
+                        had.pop(k, None)
+                    else:
+                        had[k] = v
+            rels[at][2:] = [source, origin.record_key]
+        self.put_rels(spec, rels)
+        return written
+
+    def member_of(self, people: Sequence[str]) -> None:
+        """`links.DERIVED[MEMBER_OF]`: a person's division code is their current household's
+        (the current membership that started last), none without one."""
+        unique = list(dict.fromkeys(people))
+        found = self.get_nodes(Label.PERSON, unique)
+        current: dict[str, str | None] = {}
+        rows = self.db.execute(
+            "SELECT skey, tkey, json_extract(props, '$.since') FROM rels "
+            "WHERE rel = 'MEMBER_OF' AND slabel = 'Person' AND tlabel = 'Household' "
+            "AND skey IN (SELECT value FROM json_each(?)) "
+            "AND json_extract(props, '$.until') IS NULL",
+            (json.dumps(list(found)),),
+        ).fetchall()
+        latest: dict[str, tuple[str, str]] = {}  # person → (since, household); no since first
+        for person, household, since in rows:
+            order = "9999" if since is None else since
+            if person not in latest or order > latest[person][0]:
+                latest[person] = (order, household)
+        households = self.get_nodes(Label.HOUSEHOLD, [h for _, h in latest.values()])
+        for person in found:
+            household = households.get(latest[person][1]) if person in latest else None
+            current[person] = household.props.get("divisionCode") if household else None
+        self.kinds.setdefault((Label.PERSON.value, "divisionCode"), "string")
+        changed = {}
+        for person, node in found.items():
+            if node.props.get("divisionCode") != current[person]:
+                if current[person] is None:
+                    node.props.pop("divisionCode", None)
+                else:
+                    node.props["divisionCode"] = current[person]
+                node.version += 1
+                changed[person] = node
+        self.put_nodes(Label.PERSON, changed)
+
+    def describe(
+        self, source: str, origin: Origin, label: Label, key: str, match_key: str,
+        role: str | None = None,
+    ) -> None:  # fmt: skip
+        """The row's `SourceRecord` (`provenance.RECORD`) and its `DESCRIBES` link."""
+        record = f"{source}:{origin.record_key}"
+        self.db.execute(
+            "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+            "file = excluded.file, line = excluded.line",
+            (record, str(uuid.uuid4()), source, origin.record_key, origin.file, origin.line),
+        )
+        self.db.execute(
+            "INSERT INTO describes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "matchKey = excluded.matchKey, score = excluded.score, "
+            "role = coalesce(excluded.role, role)",
+            (record, label.value, key, match_key, origin.score, role),
+        )
+
+    # --- reading and writing the store -------------------------------------------------
+
+    def typed(self, owner: str, props: dict[str, Any]) -> dict[str, Any]:
+        """`props` as stored (JSON values), noting each property's type."""
+        for name, value in props.items():
+            if value is not None:
+                self.kinds.setdefault((owner, name), kind_of(value))
+        return {name: plain(value) for name, value in props.items()}
+
+    def get_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, Node]:
+        rows = self.db.execute(
+            "SELECT key, id, props, version, source, record FROM nodes WHERE label = ? "
+            "AND key IN (SELECT value FROM json_each(?))",
+            (label.value, json.dumps(list(keys))),
+        )
+        return {key: Node(id_, json.loads(props), version, source, record)
+                for key, id_, props, version, source, record in rows}  # fmt: skip
+
+    def put_nodes(self, label: Label, nodes: dict[str, Node]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(label.value, key, n.id, json.dumps(n.props, ensure_ascii=False), n.version,
+              n.source, n.record) for key, n in nodes.items()],
+        )  # fmt: skip
+
+    def existing(self, label: Label, keys: Sequence[str]) -> set[str]:
+        rows = self.db.execute(
+            "SELECT key FROM nodes WHERE label = ? AND key IN (SELECT value FROM json_each(?))",
+            (label.value, json.dumps(list(keys))),
+        )
+        return {key for (key,) in rows}
+
+    def get_rels(
+        self, spec: RelSpec, ats: Sequence[tuple[str, str, str]]
+    ) -> dict[tuple[str, str, str], list[Any]]:
+        rows = self.db.execute(
+            "SELECT skey, tkey, key, props, version, source, record FROM rels "
+            "WHERE rel = ? AND slabel = ? AND tlabel = ? AND (skey, tkey, key) IN ("
+            "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+            "json_extract(value, '$[2]') FROM json_each(?))",
+            (spec.rel.value, spec.source.value, spec.target.value, json.dumps(list(ats))),
+        )
+        return {(s, t, k): [json.loads(props), version, source, record]
+                for s, t, k, props, version, source, record in rows}  # fmt: skip
+
+    def put_rels(self, spec: RelSpec, rels: dict[tuple[str, str, str], list[Any]]) -> None:
+        self.db.executemany(
+            "INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(spec.rel.value, spec.source.value, s, spec.target.value, t, k,
+              json.dumps(props, ensure_ascii=False), version, source, record)
+             for (s, t, k), (props, version, source, record) in rels.items()],
+        )  # fmt: skip
+
+    def rows(self, query: str, *params: Any) -> Iterator[tuple[Any, ...]]:
+        yield from self.db.execute(query, params)
