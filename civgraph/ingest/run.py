@@ -25,7 +25,10 @@ class UnknownSource(Exception):
 
 
 def ordered(names: Sequence[str]) -> list[Source]:
-    """The named sources, each after the sources it depends on (when those are named too)."""
+    """The named sources, each after the sources it depends on and after those that create
+    the entities it resolves (when those are named too): entity resolution sees every person
+    or organization the run's files create, whichever way they are loaded (online, or put
+    aside until after the first load's import)."""
     unknown = [name for name in names if name not in SOURCES]
     if unknown:
         raise UnknownSource(f"unknown source {', '.join(unknown)}; known: {', '.join(SOURCES)}")
@@ -34,8 +37,9 @@ def ordered(names: Sequence[str]) -> list[Source]:
     def visit(source: Source) -> None:
         if source in result:
             return
-        for dependency in source.depends_on:
-            if dependency in names:
+        creators = [n for n in names if SOURCES[n].creates & source.resolves]
+        for dependency in (*source.depends_on, *creators):
+            if dependency in names and dependency != source.name:
                 visit(SOURCES[dependency])
         result.append(source)
 

@@ -56,7 +56,8 @@ DESCRIPTIONS[Via] = "PERSON: the beneficiary's own enrollment; HOUSEHOLD: their 
 
 DESCRIPTIONS[Operation] = (
     "What a change did: a node created, updated or deleted; a relationship created, updated, "
-    "ended (its period got an end date) or deleted."
+    "ended (its period got an end date) or deleted; INITIAL_LOAD: the graph was loaded anew "
+    "(`civgraph load --initial`), history begins there and a consumer reads the graph again."
 )
 
 # GraphQL names that differ from the class name (`Beneficiary` is the union of Person and

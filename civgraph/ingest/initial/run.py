@@ -54,7 +54,8 @@ def state_file(config: process.ServerConfig) -> Path:
 
 async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> dict[str, Any]:
     """The bookkeeping to keep, from an empty database (or an unfinished first load's state
-    file); refuses a database with data. Leaves the server stopped."""
+    file), leaving its server stopped; refuses a database with data, leaving its server as
+    it was."""
     state = state_file(config)
     if state.exists():
         kept: dict[str, Any] = pickle.loads(state.read_bytes())  # noqa: S301 (our own file)
@@ -62,10 +63,12 @@ async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> di
         return kept
     if not store_of(config).exists():
         return {}
-    connection.ensure_started(settings)
+    _, started = connection.ensure_started(settings)
     graph = await connection.open_graph(settings)
     try:
         if await has_data(graph):
+            if started:
+                process.stop(config)
             raise NotEmpty(
                 f"the database in {config.home} holds data: a first load only goes into an "
                 "empty one. Load registry files into it with `civgraph ingest --dir DIR`, or "
@@ -74,7 +77,7 @@ async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> di
         kept = await read_kept(graph)
     finally:
         await graph.close()
-        process.stop(config)
+    process.stop(config)
     return kept
 
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from civgraph.graph import models as m
-from civgraph.graph.catalog import RelSpec
+from civgraph.graph.catalog import Label, RelSpec
 from civgraph.ingest.fields import Column
 
 
@@ -89,6 +89,19 @@ class Source:
     nodes: tuple[NodeMap, ...] = ()
     links: tuple[LinkMap, ...] = ()
     depends_on: tuple[str, ...] = ()  # sources whose nodes its relationships point at
+
+    @property
+    def creates(self) -> frozenset[Label]:
+        return frozenset(node.model.label for node in self.nodes)
+
+    @property
+    def resolves(self) -> frozenset[Label]:
+        """Labels of the entities entity resolution may look for (its rows name them
+        without a natural key)."""
+        return frozenset(
+            [link.spec.source for link in self.links if link.identify is not None]
+            + [link.spec.target for link in self.links if link.identify_target is not None]
+        )
 
     @property
     def columns(self) -> frozenset[str]:
