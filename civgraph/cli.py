@@ -353,8 +353,9 @@ def load_command(
     print_summary(loaded.summaries, sum(loaded.seconds.values()), rejects, listed.unknown)
     phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in loaded.seconds.items())
     console.print(
-        f"first load: {loaded.nodes} nodes and {loaded.relationships} relationships imported, "
-        f"{loaded.resolved_rows} rows resolved online; {phases}. Neo4j is running: "
+        f"first load: {loaded.nodes} nodes and {loaded.relationships} relationships imported "
+        f"(importer peak {loaded.importer_peak_mib:.0f} MiB), {loaded.resolved_rows} rows "
+        f"resolved online; {phases}. Neo4j is running: "
         "`civgraph serve` serves it"
     )
 

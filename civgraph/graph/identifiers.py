@@ -28,11 +28,14 @@ class ResidentId:
     region_code: str
 
 
+DIGITS = frozenset("0123456789")
+
+
 @lru_cache(maxsize=1 << 16)  # a row checks the same number several times (fields, links)
 def parse_resident_id(value: str) -> ResidentId:
     """Validates a resident ID (check digit, birth date, issuing county) and decodes it."""
     try:
-        number = ric.validate(value)
+        number = checked(value) or ric.validate(value)
         birth_date = ric.get_birth_date(number)
     except ValidationError as error:
         raise InvalidIdentifier("resident ID", value, str(error)) from error
@@ -41,6 +44,31 @@ def parse_resident_id(value: str) -> ResidentId:
     # The 17th character is the sequence number's last digit: odd for men, even for women.
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number, birth_date, sex, number[:6])
+
+
+def checked(value: str) -> str | None:
+    """`value` when it passes stdnum's checks, made here for the usual case (stdnum's own
+    validation cost 0.4 ms a number, most of a registration row); None when it may not, for
+    stdnum to say why."""
+    if len(value) != 18 or not DIGITS.issuperset(value[:17]):
+        return None
+    if value[17] != ric.calc_check_digit(value):
+        return None
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        return None
+    return value if county_known(value[:10]) else None
+
+
+@lru_cache(maxsize=1 << 16)
+def county_known(county_and_year: str) -> bool:
+    """Whether the issuing county (first 6 digits) existed in the birth year (next 4)."""
+    try:
+        ric.get_birth_place(county_and_year + "0101" + "0000")
+    except (ValidationError, KeyError):
+        return False
+    return True
 
 
 def resident_id_check_digit(first17: str) -> str:

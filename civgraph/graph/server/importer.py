@@ -39,6 +39,7 @@ class Imported:
     nodes: int
     relationships: int
     log: Path
+    peak_rss_mib: float  # the importer JVM's
 
 
 def store_of(config: ServerConfig) -> Path:
@@ -93,11 +94,15 @@ def bulk_import(
             log.write(line)
             if progress and (match := PROGRESS.search(line)):
                 progress(int(match[1]))
-        status = child.wait()
+        # wait4 gives this child's own peak memory
+        _, code, usage = os.wait4(child.pid, 0)
+        status = os.waitstatus_to_exitcode(code)
     output = log_path.read_text(encoding="utf-8", errors="replace")
     if status != 0 or "IMPORT DONE" not in output:
         raise ImportFailed(
             f"Neo4j's importer exited with status {status}; the end of {log_path}:\n" + tail(output)
         )
     counts = {kind: int(number) for number, kind in IMPORTED.findall(output)}
-    return Imported(counts.get("nodes", 0), counts.get("relationships", 0), log_path)
+    return Imported(
+        counts.get("nodes", 0), counts.get("relationships", 0), log_path, usage.ru_maxrss / 1024
+    )

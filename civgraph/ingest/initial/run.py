@@ -45,6 +45,7 @@ class Loaded:
     seconds: dict[str, float] = field(default_factory=dict)  # by phase
     nodes: int = 0  # written by the importer
     relationships: int = 0
+    importer_peak_mib: float = 0.0
     resolved_rows: int = 0  # rows whose relationships went through entity resolution
 
 
@@ -123,6 +124,7 @@ def first_load(
         (lambda percent: progress("import", percent)) if progress else None,
     )  # fmt: skip
     loaded.nodes, loaded.relationships = imported.nodes, imported.relationships
+    loaded.importer_peak_mib = imported.peak_rss_mib
     timed(loaded.seconds, "import", clock)
     process.start(config)
     asyncio.run(finish(settings, loaded, kept, work, report, thresholds, progress))

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -30,15 +29,15 @@ from civgraph.graph.models import NodeFields
 from civgraph.graph.provenance import Origin
 
 SCHEMA = """
-CREATE TABLE nodes (label TEXT, key TEXT, id TEXT, props TEXT, version INT, source TEXT,
-                    record TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID;
+CREATE TABLE nodes (label TEXT, key TEXT, props TEXT, version INT, source TEXT, record TEXT,
+                    PRIMARY KEY (label, key)) WITHOUT ROWID;
 CREATE TABLE rels (rel TEXT, slabel TEXT, skey TEXT, tlabel TEXT, tkey TEXT, key TEXT,
                    props TEXT, version INT, source TEXT, record TEXT,
                    PRIMARY KEY (rel, slabel, skey, tlabel, tkey, key)) WITHOUT ROWID;
 CREATE TABLE structure (label TEXT, key TEXT, rel TEXT, tlabel TEXT, tkey TEXT, source TEXT,
                         record TEXT, PRIMARY KEY (label, key)) WITHOUT ROWID;
-CREATE TABLE records (key TEXT PRIMARY KEY, id TEXT, source TEXT, record TEXT, file TEXT,
-                      line INT) WITHOUT ROWID;
+CREATE TABLE records (key TEXT PRIMARY KEY, source TEXT, record TEXT, file TEXT, line INT)
+                      WITHOUT ROWID;
 CREATE TABLE describes (record TEXT, label TEXT, nodekey TEXT, matchKey TEXT, score REAL,
                         role TEXT, PRIMARY KEY (record, label, nodekey)) WITHOUT ROWID;
 """
@@ -84,7 +83,6 @@ def plain(value: Any) -> Any:
 
 @dataclass
 class Node:
-    id: str
     props: dict[str, Any]
     version: int
     source: str
@@ -103,12 +101,16 @@ class Staging:
         self.db.executescript(SCHEMA)
         self.db.execute("BEGIN")
         self.kinds: dict[tuple[str, str], str] = {}  # (label or rel type, property) → type
+        self.records: list[tuple[Any, ...]] = []  # described, not yet written (`flush`)
+        self.described: list[tuple[Any, ...]] = []
 
     def commit(self) -> None:
+        self.flush()
         self.db.execute("COMMIT")
         self.db.execute("BEGIN")
 
     def close(self) -> None:
+        self.flush()
         self.db.execute("COMMIT")
         self.db.close()
 
@@ -129,12 +131,13 @@ class Staging:
         for key, (props, origin) in stated.items():
             node = found.get(key)
             if node is None:
-                found[key] = Node(str(uuid.uuid4()), props, 1, source, origin.record_key)
+                found[key] = Node(props, 1, source, origin.record_key)
             else:
                 node.version += any(node.props.get(k) != v for k, v in props.items())
                 node.props |= props
                 node.source, node.record = source, origin.record_key
         self.put_nodes(label, found)
+        self.flush()
         if label in STRUCTURE:
             self.structure(label, found)
 
@@ -191,6 +194,7 @@ class Staging:
                         had[k] = v
             rels[at][2:] = [source, origin.record_key]
         self.put_rels(spec, rels)
+        self.flush()
         return written
 
     def member_of(self, people: Sequence[str]) -> None:
@@ -231,43 +235,50 @@ class Staging:
         self, source: str, origin: Origin, label: Label, key: str, match_key: str,
         role: str | None = None,
     ) -> None:  # fmt: skip
-        """The row's `SourceRecord` (`provenance.RECORD`) and its `DESCRIBES` link."""
+        """The row's `SourceRecord` (`provenance.RECORD`) and its `DESCRIBES` link (written
+        by `flush`, in order)."""
         record = f"{source}:{origin.record_key}"
-        self.db.execute(
-            "INSERT INTO records VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
+        self.records.append((record, source, origin.record_key, origin.file, origin.line))
+        self.described.append((record, label.value, key, match_key, origin.score, role))
+
+    def flush(self) -> None:
+        self.db.executemany(
+            "INSERT INTO records VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET "
             "file = excluded.file, line = excluded.line",
-            (record, str(uuid.uuid4()), source, origin.record_key, origin.file, origin.line),
+            self.records,
         )
-        self.db.execute(
+        self.db.executemany(
             "INSERT INTO describes VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
             "matchKey = excluded.matchKey, score = excluded.score, "
             "role = coalesce(excluded.role, role)",
-            (record, label.value, key, match_key, origin.score, role),
+            self.described,
         )
+        self.records.clear()
+        self.described.clear()
 
     # --- reading and writing the store -------------------------------------------------
 
     def typed(self, owner: str, props: dict[str, Any]) -> dict[str, Any]:
         """`props` as stored (JSON values), noting each property's type."""
         for name, value in props.items():
-            if value is not None:
-                self.kinds.setdefault((owner, name), kind_of(value))
+            if value is not None and (owner, name) not in self.kinds:
+                self.kinds[owner, name] = kind_of(value)
         return {name: plain(value) for name, value in props.items()}
 
     def get_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, Node]:
         rows = self.db.execute(
-            "SELECT key, id, props, version, source, record FROM nodes WHERE label = ? "
+            "SELECT key, props, version, source, record FROM nodes WHERE label = ? "
             "AND key IN (SELECT value FROM json_each(?))",
             (label.value, json.dumps(list(keys))),
         )
-        return {key: Node(id_, json.loads(props), version, source, record)
-                for key, id_, props, version, source, record in rows}  # fmt: skip
+        return {key: Node(json.loads(props), version, source, record)
+                for key, props, version, source, record in rows}  # fmt: skip
 
     def put_nodes(self, label: Label, nodes: dict[str, Node]) -> None:
         self.db.executemany(
-            "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [(label.value, key, n.id, json.dumps(n.props, ensure_ascii=False), n.version,
-              n.source, n.record) for key, n in nodes.items()],
+            "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?)",
+            [(label.value, key, json.dumps(n.props, ensure_ascii=False), n.version, n.source,
+              n.record) for key, n in nodes.items()],
         )  # fmt: skip
 
     def existing(self, label: Label, keys: Sequence[str]) -> set[str]:

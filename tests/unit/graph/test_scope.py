@@ -46,10 +46,13 @@ WRITES = {
     "civgraph.graph.decisions.reject": "an investigator's decision, within Decider.scope",
     "civgraph.graph.decisions.split": "an investigator's decision, within Decider.scope",
     "civgraph.graph.rules.reviews.review": "marks a finding (reviewFinding)",
+    "civgraph.graph.changes.mark_initial_load": "the first load's marker in the change feed",
+    "civgraph.graph.migrations.restore_kept": "the first load: bookkeeping back, no entity",
 }
 SYSTEM_READS = {
     "civgraph.graph.changes.pruned_through": "the change sequence's bookkeeping: no entity",
     "civgraph.graph.migrations.has_data": "start-up: whether the database is empty",
+    "civgraph.graph.migrations.read_kept": "the first load: bookkeeping to keep, no entity",
     "civgraph.graph.indicators.targets_loaded": "start-up: whether plan targets are loaded",
     "civgraph.graph.indicators.stored_targets": "the work plan's published targets: no entity",
     "civgraph.graph.rules.reviews.reviews": "marks on findings, by the keys of findings a "
