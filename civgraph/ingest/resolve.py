@@ -104,6 +104,7 @@ async def resolve_label(
         if (item.record_key, item.end) not in earlier
     ]
     found = await candidates(graph, label, todo) if todo else {}
+    fresh: list[dict[str, Any]] = []  # entities this batch made so far, as candidates
     entities: list[dict[str, Any]] = []
     possible: list[dict[str, Any]] = []
     identities: list[dict[str, Any]] = []
@@ -117,12 +118,14 @@ async def resolve_label(
             item.links[item.index] = pointed(item, *made[key, item.end])
             continue
         else:
-            decision = decision_on(identity, found.get(n, []), *thresholds)
+            earlier_in_batch = [c for c in fresh if blocks(identity, c)]
+            decision = decision_on(identity, found.get(n, []) + earlier_in_batch, *thresholds)
             entity, match_key, score = outcome(source, key, item.end, decision)
             if decision.outcome is Outcome.JOIN:
                 result.merged += 1
             else:
                 entities.append({"id": entity} | entity_row(key, identity))
+                fresh.append(as_candidate(entity, identity))
                 possible += [
                     {"id": entity, "candidate": m.candidate.id, "score": m.score,
                      "matchKey": m.key, "recordKey": key}
@@ -136,6 +139,28 @@ async def resolve_label(
     before, after = entity_statements(source, entities, possible, identities, label)
     result.before += before
     result.after += after
+
+
+def as_candidate(entity: str, identity: Unresolved) -> dict[str, Any]:
+    """An entity a record became, as the candidate queries return one: the next records of
+    the batch are matched against it as if it had been written before them (so a batch's
+    size changes no decision)."""
+    if isinstance(identity, Identity):
+        born, community = identity.birth_date, identity.community_code
+        return {"id": entity, "name": identity.name, "sex": identity.sex, "birthDate": born,
+                "divisionCode": community}  # fmt: skip
+    return {"id": entity, "name": identity.name, "divisionCode": identity.region_code}
+
+
+def blocks(identity: Unresolved, candidate: dict[str, Any]) -> bool:
+    """Whether the candidate queries would find `candidate` for `identity` (`lookup`)."""
+    name: str = candidate["name"]
+    if isinstance(identity, Identity):
+        return bool(candidate["birthDate"] == identity.birth_date or name == identity.name)
+    return name in identity.names or (
+        name.startswith(normalised(identity.name)[:2])
+        and str(candidate["divisionCode"]).startswith(identity.region_code[:6])
+    )
 
 
 def pointed(item: Pending, entity: str, match_key: str, score: float) -> Any:

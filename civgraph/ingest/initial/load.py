@@ -6,13 +6,13 @@ Phases, each reported to `progress`:
    parsed and validated (rejects reported as online) and written to the staging store
    (`staging.Staging`), which applies online ingest's rules. Relationships with an end
    named without a natural key (a person without an ID number, an organization without a
-   USCC) are put aside with the batch they came in: entity resolution needs the graph.
+   USCC) are put aside: entity resolution needs the graph.
 2. **export**: the staged graph as the importer's CSV files.
 3. **import**: `neo4j-admin database import full` writes a new store.
 4. **index**: the server opens it; migrations build the constraints and indexes, and the
    bookkeeping kept from the empty database (API keys, plan targets) is put back.
 5. **resolve**: the put-aside relationships go through online ingest's resolution and
-   writes, batch by batch in the order they came, without change events.
+   writes, in the order they came, without change events.
 6. The change feed records its `INITIAL_LOAD` marker: history begins there.
 
 Equivalent to online ingest of the same files because every source that resolves people or
@@ -172,6 +172,22 @@ def read_aside(path: Path) -> Iterator[AsideBatch]:
                 return
 
 
+def regrouped(path: Path, size: int) -> Iterator[AsideBatch]:
+    """The put-aside rows in the order they came, `size` at a time per source (resolution
+    decides a batch's records one after another, so batches need not be those of stage)."""
+    pending: AsideBatch | None = None
+    for batch in read_aside(path):
+        if pending is not None and pending.source != batch.source:
+            yield pending
+            pending = None
+        pending = AsideBatch(batch.source, (pending.rows if pending else []) + batch.rows)
+        while len(pending.rows) >= size:
+            yield AsideBatch(pending.source, pending.rows[:size])
+            pending = AsideBatch(pending.source, pending.rows[size:])
+    if pending is not None and pending.rows:
+        yield pending
+
+
 async def resolve_aside(
     graph: Graph,
     sources: dict[str, Source],
@@ -179,12 +195,13 @@ async def resolve_aside(
     path: Path,
     rejects: Rejects,
     thresholds: Thresholds,
+    batch_size: int,
     progress: Progress | None = None,
 ) -> int:
-    """Writes the put-aside relationships through online ingest's resolution, each batch as
-    it came; returns the rows done."""
+    """Writes the put-aside relationships through online ingest's resolution, in the order
+    they came; returns the rows done."""
     done = 0
-    for batch in read_aside(path):
+    for batch in regrouped(path, batch_size):
         source, summary = sources[batch.source], summaries[batch.source]
         rows = [aside.parsed for aside in batch.rows]
         unlinked = await write(graph, source, rows, summary, thresholds, feed=False)

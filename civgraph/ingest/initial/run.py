@@ -127,7 +127,7 @@ def first_load(
     loaded.importer_peak_mib = imported.peak_rss_mib
     timed(loaded.seconds, "import", clock)
     process.start(config)
-    asyncio.run(finish(settings, loaded, kept, work, report, thresholds, progress))
+    asyncio.run(finish(settings, loaded, kept, work, report, (thresholds, batch_size), progress))
     state_file(config).unlink()
     shutil.rmtree(work, ignore_errors=True)
     return loaded
@@ -143,7 +143,7 @@ async def finish(
     kept: dict[str, Any],
     work: Path,
     report: Path,
-    thresholds: Thresholds,
+    resolving: tuple[Thresholds, int],
     progress: Progress | None,
 ) -> None:
     """On the new store: constraints and indexes, the kept bookkeeping, the rows to
@@ -157,7 +157,7 @@ async def finish(
         by_name = {summary.source: summary for summary in loaded.summaries}
         with report.open("a", encoding="utf-8", newline="") as out:
             loaded.resolved_rows = await resolve_aside(
-                graph, SOURCES, by_name, ASIDE(work), Rejects(out, header=False), thresholds,
+                graph, SOURCES, by_name, ASIDE(work), Rejects(out, header=False), *resolving,
                 progress,
             )  # fmt: skip
         timed(loaded.seconds, "resolve", clock)

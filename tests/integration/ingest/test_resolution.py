@@ -18,7 +18,7 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.errors import ResolutionError
 from civgraph.graph.scope import EVERYTHING
 from civgraph.ingest.run import files_in, run
-from tests.builders import GRAPH_COUNTS, resident_id, seen_by
+from tests.builders import GRAPH_COUNTS, resident_id, seen_by, wipe
 
 HOME = "340121001001"
 WOMAN = resident_id(date(1948, 6, 15), 12)  # 陈秀英
@@ -197,3 +197,27 @@ async def test_a_record_that_carried_its_id_number_cannot_be_split(
 
     with pytest.raises(ResolutionError, match="carried the idNumber"):
         await split(graph, TESTER, "cremations", "C-1")
+
+
+async def test_records_of_one_batch_are_resolved_one_after_another(
+    graph: Graph, tmp_path: Path
+) -> None:
+    # Given a second record (C-6) of a person known from no ID number (赵铁柱, C-4)
+    directory = tmp_path / "exports"
+    directory.mkdir()
+    write_exports(directory)
+    again = ["C-6", "", "赵铁柱", "男", "1940-01-01", HOME, HOME_ID, "2025-04-09"]
+    write(directory, "cremations.csv", [CREMATION_HEADER, *CREMATIONS, again])
+    joined = []
+    for size in (1, 10):
+        # When the records come in batches of one, then all in one batch
+        await wipe(graph)
+        await run(graph, files_in(directory), tmp_path / f"rejects-{size}.csv", batch_size=size)
+        people = await graph.read(
+            "MATCH (rec:SourceRecord)-[:DESCRIBES]->(p:Person) "
+            "WHERE rec.key IN ['cremations:C-4', 'cremations:C-6'] RETURN DISTINCT p.id AS id"
+        )
+        joined.append(len(people) == 1)
+
+    # Then the second joins the first's person either way
+    assert joined == [True, True]
