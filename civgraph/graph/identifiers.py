@@ -8,7 +8,13 @@ from enum import StrEnum
 from functools import lru_cache
 
 from stdnum.cn import ric, uscc
-from stdnum.exceptions import ValidationError
+from stdnum.exceptions import (
+    InvalidChecksum,
+    InvalidFormat,
+    InvalidLength,
+    ValidationError,
+)
+from stdnum.util import isdigits
 
 from civgraph.graph.errors import InvalidIdentifier
 
@@ -32,8 +38,15 @@ class ResidentId:
 def parse_resident_id(value: str) -> ResidentId:
     """Validates a resident ID (check digit, birth date, issuing county) and decodes it."""
     try:
-        number = ric.validate(value)
+        number = ric.compact(value)
+        if len(number) != 18:
+            raise InvalidLength()
+        if not isdigits(number[:-1]):
+            raise InvalidFormat()
+        if number[-1] != ric.calc_check_digit(number):
+            raise InvalidChecksum()
         birth_date = ric.get_birth_date(number)
+        check_birth_place(number, birth_date.year)
     except ValidationError as error:
         raise InvalidIdentifier("resident ID", value, str(error)) from error
     except KeyError as error:  # stdnum 2.x, for a code its table has without a county name
@@ -41,6 +54,26 @@ def parse_resident_id(value: str) -> ResidentId:
     # The 17th character is the sequence number's last digit: odd for men, even for women.
     sex = Sex.MALE if int(number[16]) % 2 else Sex.FEMALE
     return ResidentId(number, birth_date, sex, number[:6])
+
+
+# What stdnum's county check (a slow table lookup) said of a county code in a birth year:
+# the answer depends on nothing else, so it is asked once for each.
+BIRTH_PLACES: dict[tuple[str, int], ValidationError | KeyError | None] = {}
+
+
+def check_birth_place(number: str, year: int) -> None:
+    """`ric.validate`'s last check: the code was a county in the birth year (or raises as
+    `ric.get_birth_place` does)."""
+    key = (number[:6], year)
+    if key not in BIRTH_PLACES:
+        try:
+            ric.get_birth_place(number)
+            BIRTH_PLACES[key] = None
+        except (ValidationError, KeyError) as error:
+            BIRTH_PLACES[key] = error
+    refused = BIRTH_PLACES[key]
+    if refused is not None:
+        raise refused
 
 
 def resident_id_check_digit(first17: str) -> str:
