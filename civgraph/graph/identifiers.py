@@ -5,11 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
+from stdnum import numdb
 from stdnum.cn import ric, uscc
 from stdnum.exceptions import (
     InvalidChecksum,
+    InvalidComponent,
     InvalidFormat,
     InvalidLength,
     ValidationError,
@@ -56,24 +58,31 @@ def parse_resident_id(value: str) -> ResidentId:
     return ResidentId(number, birth_date, sex, number[:6])
 
 
-# What stdnum's county check (a slow table lookup) said of a county code in a birth year:
-# the answer depends on nothing else, so it is asked once for each.
-BIRTH_PLACES: dict[tuple[str, int], ValidationError | KeyError | None] = {}
+@cache
+def county_periods(code: str) -> tuple[str, ...] | None:
+    """The entries of stdnum's county table for a code (`[start-end]name`, or a name valid
+    at any time); None when the table does not have it. Looking a code up in that table is
+    slow, and a run meets each code thousands of times: looked up once."""
+    info = {k: v for _, props in numdb.get("cn/loc").info(code) for k, v in props.items()}
+    if not info:
+        return None
+    return tuple(info["county"].split(","))  # KeyError as in stdnum: a code without a county
 
 
 def check_birth_place(number: str, year: int) -> None:
-    """`ric.validate`'s last check: the code was a county in the birth year (or raises as
-    `ric.get_birth_place` does)."""
-    key = (number[:6], year)
-    if key not in BIRTH_PLACES:
-        try:
-            ric.get_birth_place(number)
-            BIRTH_PLACES[key] = None
-        except (ValidationError, KeyError) as error:
-            BIRTH_PLACES[key] = error
-    refused = BIRTH_PLACES[key]
-    if refused is not None:
-        raise refused
+    """`ric.get_birth_place`'s check, on the cached table entries: the code was a county in
+    the birth year (stdnum 2.2's rule, tested against it in tests/unit/graph)."""
+    periods = county_periods(number[:6])
+    if periods is None:
+        raise InvalidComponent()
+    for county in periods:
+        if not county.startswith("["):
+            return
+        period, _ = county[1:].split("]")
+        start, end = period.split("-")
+        if (not start or year >= int(start)) and (not end or year <= int(end)):
+            return
+    raise InvalidComponent()
 
 
 def resident_id_check_digit(first17: str) -> str:
