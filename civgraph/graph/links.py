@@ -123,7 +123,8 @@ def endpoint_match(
 @cache
 def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
     """Creates or updates relationships between nodes found by natural key (or, `by_id`, by
-    platform id where a row has one); bumps `version` when a property or the period changes
+    platform id where a row has one); writes a relationship only when it is new or a
+    property or the period changes (provenance and `lastSeen` with it, `version` bumped)
     and returns the changes for the change feed (one row: `linked` positions and `changes`)."""
     rel = REL_TEXT[spec.rel]
     programs: LiteralString = "[t.code]" if spec.target is Label.PROGRAM else "[]"
@@ -139,10 +140,10 @@ def upsert_statement(spec: RelSpec, by_id: bool = False) -> LiteralString:
         "AND after[k] IS NULL) AND (created OR r[k] IS NULL OR after[k] IS NULL "
         "OR r[k] <> after[k]) | [k, CASE WHEN created THEN null ELSE r[k] END, after[k]]] "
         "AS changed "
+        "FOREACH (_ IN CASE WHEN created OR size(changed) > 0 THEN [1] ELSE [] END | "
         "SET r += row.props, r.since = row.since, r.until = row.until, r.source = $source, "
         "r.recordKey = row.recordKey, r.lastSeen = datetime(), "
-        "r.version = coalesce(r.version, 0) + "
-        "CASE WHEN created OR size(changed) > 0 THEN 1 ELSE 0 END "
+        "r.version = coalesce(r.version, 0) + 1) "
         "WITH s, t, row, after, created, changed"
         + RECORD
         + describes("s", "matchKey", "score")

@@ -15,9 +15,10 @@ from civgraph.graph.scope import Scoped, in_scope
 
 # Structural relationships drawn from a node's own properties when it is upserted; they
 # carry the node's provenance.
+# Written when the relationship is created: an unchanged one is not written again.
 PROVENANCE: LiteralString = (
-    " SET r.source = n.source, r.recordKey = n.recordKey, "
-    "r.firstSeen = coalesce(r.firstSeen, datetime()), r.lastSeen = datetime()"
+    " ON CREATE SET r.source = n.source, r.recordKey = n.recordKey, "
+    "r.firstSeen = datetime(), r.lastSeen = datetime()"
 )
 # A structural relationship follows the node's code: the one to an old target goes.
 REPLACE_STALE: LiteralString = (
@@ -52,8 +53,10 @@ STRUCTURE: dict[Label, LiteralString] = {
 
 @cache
 def upsert_statement(label: Label) -> LiteralString:
-    """Creates or updates nodes by natural key; bumps `version` when a field changes and
-    returns the changes for the change feed (one row: `changes`)."""
+    """Creates or updates nodes by natural key; writes a node only when a field changes
+    (its provenance and `lastSeen` with it, `version` bumped) and returns the changes for the
+    change feed (one row: `changes`). The record is written, and describes the node, either
+    way: when a record was last read is its own `lastSeen`."""
     name, key = LABEL_TEXT[label], KEY[label]
     return (
         "UNWIND $rows AS row MERGE (n:" + name + " {" + key + ": row.props." + key + "}) "
@@ -62,9 +65,9 @@ def upsert_statement(label: Label) -> LiteralString:
         "THEN [k IN keys(row.props) | [k, null, row.props[k]]] "
         "ELSE [k IN keys(row.props) WHERE n[k] IS NULL OR n[k] <> row.props[k] "
         "| [k, n[k], row.props[k]]] END AS changed, n.version = 0 AS created "
+        "FOREACH (_ IN CASE WHEN size(changed) > 0 THEN [1] ELSE [] END | "
         "SET n += row.props, n.source = $source, n.recordKey = row.recordKey, "
-        "n.lastSeen = datetime(), n.version = coalesce(n.version, 0) + "
-        "CASE WHEN size(changed) > 0 THEN 1 ELSE 0 END "
+        "n.lastSeen = datetime(), n.version = coalesce(n.version, 0) + 1) "
         "WITH n, row, changed, created" + RECORD + describes("n", "matchKey", "score") + " "
         "RETURN collect(CASE WHEN size(changed) > 0 THEN {operation: CASE WHEN created "
         "THEN 'NODE_CREATED' ELSE 'NODE_UPDATED' END, entity: '" + name + "', "

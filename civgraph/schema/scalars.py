@@ -53,7 +53,10 @@ class Provenance:
     source: str = strawberry.field(description="The source registry (or `demo (synthetic)`).")
     record_key: str = personal(description="The record's key in that registry.")
     first_seen: datetime
-    last_seen: datetime
+    last_seen: datetime = strawberry.field(
+        description="When a load last changed it (or created it): a record read again with "
+        "nothing new does not write it. When each record was last read is in `sources`."
+    )
 
     @classmethod
     def of(cls, record: models.Stored) -> Provenance:

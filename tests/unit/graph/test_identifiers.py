@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import random
 import re
 from datetime import date
 
 import pytest
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
 
 from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.identifiers import (
@@ -43,6 +46,38 @@ def test_the_check_digit_of_17_digits_is_the_one_gb_11643_gives() -> None:
 def test_invalid_numbers_are_refused_with_the_reason(number: str, reason: str) -> None:
     with pytest.raises(InvalidIdentifier, match=reason):
         parse_resident_id(number)
+
+
+def stdnum_verdict(number: str) -> str:
+    try:
+        return ric.validate(number)
+    except (ValidationError, KeyError) as error:
+        return type(error).__name__
+
+
+def our_verdict(number: str) -> str:
+    try:
+        return parse_resident_id(number).number
+    except InvalidIdentifier as error:
+        cause = error.__cause__
+        return type(cause).__name__ if cause else "InvalidIdentifier"
+
+
+def test_the_cached_county_check_says_what_stdnum_says() -> None:
+    # given numbers of every county code in the table's range, born in many years (the check
+    # reads a code's periods: a county may be valid before, after or between given years)
+    draw = random.Random(11643)  # noqa: S311 (test data, not secrets)
+    numbers = []
+    for _ in range(4000):
+        county = f"{draw.randrange(11, 66)}{draw.randrange(1, 12):02d}{draw.randrange(1, 30):02d}"
+        first17 = f"{county}{draw.randrange(1900, 2030)}0101{draw.randrange(0, 1000):03d}"
+        numbers.append(first17 + resident_id_check_digit(first17))
+    # when both judge them, then they agree on each (valid, or the same error)
+    verdicts = {number: stdnum_verdict(number) for number in numbers}
+    assert {n: our_verdict(n) for n in numbers} == verdicts
+    # and each outcome was met: valid, no county then, no county name (stdnum's KeyError)
+    assert sum(v == n for n, v in verdicts.items()) > 100
+    assert {"InvalidComponent", "KeyError"} <= set(verdicts.values())
 
 
 def test_a_male_number_has_an_odd_17th_digit() -> None:
