@@ -3,19 +3,15 @@ for every row: loaded, or rejected with file, line, field and reason."""
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import os
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any, TextIO
 
 from pydantic import ValidationError
 
-from civgraph.graph.catalog import KEY
 from civgraph.graph.changes import Context, Outbox
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.errors import InvalidIdentifier
@@ -33,8 +29,6 @@ from civgraph.ingest.reference import PROGRAMS
 from civgraph.ingest.resolve import End, Pending, Unresolved, resolve
 
 BATCH = 2000
-YIELD_EVERY = 50  # rows parsed between turns of the event loop (`parsed`)
-CONCURRENT = 2  # batches written at once, when they write nothing in common (`ingest`)
 ACTOR = os.environ.get("USER") or "civgraph ingest"  # who the change feed says wrote
 REFERENCE = "reference"
 
@@ -254,89 +248,6 @@ async def load_reference(graph: Graph) -> None:
     await upsert_nodes(graph, PROGRAMS, REFERENCE)
 
 
-@dataclass(frozen=True, slots=True)
-class Batch:
-    """A batch of rows read and parsed: those to write, and those refused with why."""
-
-    rows: list[Row]
-    good: list[Parsed]
-    refused: list[tuple[Row, RowError]]
-
-
-async def parsed(source: Source, rows: list[Row]) -> Batch:
-    """Parses a batch, letting the event loop run every `YIELD_EVERY` rows: the previous
-    batch's write goes on meanwhile (its statements are sent as the answers come)."""
-    good: list[Parsed] = []
-    refused: list[tuple[Row, RowError]] = []
-    for count, row in enumerate(rows, start=1):
-        try:
-            good.append(parse(source, row))
-        except RowError as error:
-            refused.append((row, error))
-        if count % YIELD_EVERY == 0:
-            await asyncio.sleep(0)
-    return Batch(rows, good, refused)
-
-
-Key = tuple[str, str]  # (label or "record", natural key)
-
-
-@cache
-def key_field(model: type[NodeFields]) -> str:
-    """The field of a node model that holds its natural key."""
-    stored = KEY[model.label]
-    return next(name for name, info in model.model_fields.items() if info.alias == stored)
-
-
-@dataclass(frozen=True, slots=True)
-class Touched:
-    """What a batch's transaction writes and what it only reads (matches), by natural key."""
-
-    writes: set[Key]
-    reads: set[Key]
-
-    def conflicts(self, other: Touched) -> bool:
-        return not (
-            self.writes.isdisjoint(other.writes)
-            and self.reads.isdisjoint(other.writes)
-            and self.writes.isdisjoint(other.reads)
-        )
-
-
-def touched(source: Source, batch: list[Parsed]) -> Touched | None:
-    """What a batch writes: its records, its nodes and the subjects of its relationships
-    (whose DESCRIBES it merges; a target too when it is described); and what it reads: the
-    targets of its relationships. None when it resolves entities: resolution reads the
-    graph the batches before it write, so it runs when they have committed."""
-    if any(parsed.unkeyed for parsed in batch):
-        return None
-    writes: set[Key] = set()
-    reads: set[Key] = set()
-    for parsed in batch:
-        writes.add(("record", parsed.origin.record_key))
-        for node in parsed.nodes:
-            if node is not None:
-                writes.add((node.label, getattr(node, key_field(type(node)))))
-        for link, made in zip(source.links, parsed.links, strict=True):
-            if made is not None:
-                writes.add((link.spec.source, made.source_key))
-                both = link.spec.target is link.spec.source  # both spouses are described
-                (writes if both else reads).add((link.spec.target, made.target_key))
-    return Touched(writes, reads)
-
-
-@dataclass(frozen=True, slots=True)
-class Writing:
-    """A batch whose transaction is under way."""
-
-    batch: Batch
-    touched: Touched | None
-    task: asyncio.Task[dict[int, str]]
-
-    def conflicts(self, touched: Touched | None) -> bool:
-        return touched is None or self.touched is None or touched.conflicts(self.touched)
-
-
 async def ingest(
     graph: Graph,
     source: Source,
@@ -347,61 +258,30 @@ async def ingest(
     thresholds: Thresholds = DEFAULT_THRESHOLDS,
 ) -> Summary:
     """Loads the files of one source, streaming; idempotent (upserts by natural key). The
-    reference data (`load_reference`) must be loaded already.
-
-    The next batch is parsed while batches are written, and up to `CONCURRENT` batches are
-    written at once, each in its own transaction, when neither writes what the other writes
-    or reads (by natural key: `touched`); a batch that does waits for the one under way, so
-    each entity's writes commit in the order of the files and a relationship finds the
-    node an earlier batch created. Batches are accounted for (summary, rejects) in order."""
+    reference data (`load_reference`) must be loaded already."""
     summary = Summary(source.name)
     if progress:
         progress(summary)  # the source starts: rates count from here
     columns: set[str] = set()
-    writing: deque[Writing] = deque()
-
-    async def finish_oldest() -> None:
-        oldest = writing.popleft()
-        account(source, oldest.batch, await oldest.task, summary, rejects, progress)
-
-    try:
-        for path in paths:
-            summary.files.append(str(path))
-            for rows in batches(read_rows(path), batch_size):
-                batch = await parsed(source, rows)
-                columns.update(name for row in rows for name in row.values)
-                keys = touched(source, batch.good)
-                while len(writing) >= CONCURRENT or any(w.conflicts(keys) for w in writing):
-                    await finish_oldest()
-                task = asyncio.create_task(write(graph, source, batch.good, summary, thresholds))
-                writing.append(Writing(batch, keys, task))
-        while writing:
-            await finish_oldest()
-    finally:
-        for unfinished in writing:
-            unfinished.task.cancel()
-        await asyncio.gather(*(w.task for w in writing), return_exceptions=True)
+    for path in paths:
+        summary.files.append(str(path))
+        for rows in batches(read_rows(path), batch_size):
+            summary.read += len(rows)
+            columns.update(name for row in rows for name in row.values)
+            good: list[Parsed] = []
+            for row in rows:
+                try:
+                    good.append(parse(source, row))
+                except RowError as error:
+                    rejects.add(source.name, row, error)
+                    summary.rejected += 1
+            unlinked = await write(graph, source, good, summary, thresholds)
+            for position, reason in sorted(unlinked.items()):
+                column = source.links[0].target.name or "" if source.links else ""
+                rejects.add(source.name, good[position].row, RowError(column, "", reason))
+            summary.loaded += len(good) - len(unlinked)
+            summary.rejected += len(unlinked)
+            if progress:
+                progress(summary)
     summary.unknown_columns = sorted(columns - source.columns - {"__error__"})
     return summary
-
-
-def account(
-    source: Source,
-    batch: Batch,
-    unlinked: dict[int, str],
-    summary: Summary,
-    rejects: Rejects,
-    progress: Callable[[Summary], None] | None,
-) -> None:
-    """A written batch in the summary and the reject report: the rows refused when parsed,
-    then those whose relationships found no endpoint."""
-    summary.read += len(batch.rows)
-    for row, error in batch.refused:
-        rejects.add(source.name, row, error)
-    for position, reason in sorted(unlinked.items()):
-        column = source.links[0].target.name or "" if source.links else ""
-        rejects.add(source.name, batch.good[position].row, RowError(column, "", reason))
-    summary.loaded += len(batch.good) - len(unlinked)
-    summary.rejected += len(batch.refused) + len(unlinked)
-    if progress:
-        progress(summary)
