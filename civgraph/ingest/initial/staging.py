@@ -117,7 +117,8 @@ class Staging:
     # --- what a batch writes ----------------------------------------------------------
 
     def nodes(self, records: Sequence[NodeFields], source: str, origins: Sequence[Origin]) -> None:
-        """`nodes.upsert_statement` and the STRUCTURE statement after it."""
+        """`nodes.upsert_statement` and the STRUCTURE statement after it: a node is written
+        when it is new or a field changes."""
         if not records:
             return
         label = records[0].label
@@ -132,9 +133,9 @@ class Staging:
             node = found.get(key)
             if node is None:
                 found[key] = Node(props, 1, source, origin.record_key)
-            else:
-                node.version += any(node.props.get(k) != v for k, v in props.items())
+            elif any(node.props.get(k) != v for k, v in props.items()):
                 node.props |= props
+                node.version += 1
                 node.source, node.record = source, origin.record_key
         self.put_nodes(label, found)
         self.flush()
@@ -142,16 +143,23 @@ class Staging:
             self.structure(label, found)
 
     def structure(self, label: Label, nodes: dict[str, Node]) -> None:
+        """The structural relationship to the node's target, if that exists: a new one (to
+        a new target) takes the node's provenance; one already there keeps its own."""
         rel, target, key_of = STRUCTURE[label]
         wanted = {key: key_of(node.props) for key, node in nodes.items()}
         present = self.existing(target, [k for k in wanted.values() if k])
+        had = dict(self.db.execute(
+            "SELECT key, tkey FROM structure WHERE label = ? "
+            "AND key IN (SELECT value FROM json_each(?))",
+            (label.value, json.dumps(list(wanted))),
+        ).fetchall())  # fmt: skip
         self.db.executemany(
             "INSERT OR REPLACE INTO structure VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (label.value, key, rel.value, target.value, to, nodes[key].source,
                  nodes[key].record)
                 for key, to in wanted.items()
-                if to in present
+                if to in present and had.get(key) != to
             ],
         )  # fmt: skip
 
@@ -182,10 +190,12 @@ class Staging:
                 rels[at] = [props | {k: v for k, v in period.items() if v is not None}, 1]
             else:
                 had = rel[0]
-                rel[1] += any(
+                if not any(
                     not (had.get(k) is None and v is None) and had.get(k) != v
                     for k, v in (props | period).items()
-                )
+                ):
+                    continue  # unchanged: not written, its provenance stays
+                rel[1] += 1
                 had |= props
                 for k, v in period.items():
                     if v is None:
