@@ -6,7 +6,7 @@ SERVER := civgraph/graph/server
 LAUNCHER := $(SERVER)/target/.built
 GRAPHIQL := civgraph/static/graphiql/.vendored
 
-.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-deltas bench-feed bench-mutations bench-rules bench-dashboard bench-bulk fuzz clean
+.PHONY: setup browser run stop test lint typecheck pytest schema bench-startup bench-read bench-ingest bench-deltas bench-feed bench-mutations bench-rules bench-dashboard fuzz clean
 
 setup: $(BIN)/.installed $(LAUNCHER) $(GRAPHIQL)
 
@@ -68,16 +68,20 @@ PEOPLE ?= 100000
 bench-read: setup
 	$(BIN)/python -m bench.read_api --people $(PEOPLE) $(if $(STORE),--store $(STORE))
 
-# `civgraph ingest --dir` on the synthetic province of $(PEOPLE) people, on a Neo4j of its
-# own; then one row a transaction (the naive loader) against batches on a subset.
+# The synthetic province of $(PEOPLE) people: its first load (`civgraph load --initial`,
+# files to a serving API, by phase), online deltas on the store it leaves (change feed on),
+# then today's online path for the whole province and the naive loader on a subset.
 bench-ingest: setup
+	$(BIN)/python -m bench.first_load --people $(PEOPLE)
+	$(BIN)/python -m bench.ingest --people $(PEOPLE) --delta-rows 20000 --delta-batches 2000 \
+		--heap 2g --pagecache 6g --store var/bench/first-$(PEOPLE)-1/neo4j
 	$(BIN)/python -m bench.ingest --people $(PEOPLE) --rerun
 
 # Online deltas (20,000 rows of two registries, change feed on, at three batch sizes) on a
-# copy of the store `make bench-ingest` leaves for $(PEOPLE) people (or STORE=PATH).
+# copy of the store the first load of `make bench-ingest` leaves (or STORE=PATH).
 bench-deltas: setup
 	$(BIN)/python -m bench.ingest --people $(PEOPLE) --delta-rows 20000 --heap 2g \
-		--pagecache 6g --store $(or $(STORE),var/bench/ingest-$(PEOPLE)-1/neo4j)
+		--pagecache 6g --store $(or $(STORE),var/bench/first-$(PEOPLE)-1/neo4j)
 
 # The change feed: commit-to-client latency for 1, 100 and 1,000 subscribers on one server,
 # and events a second while the registration of $(PEOPLE) people is ingested.
@@ -97,12 +101,6 @@ bench-rules: setup
 # province, a city and a county, cold and warm, and each indicator's time.
 bench-dashboard: setup
 	$(BIN)/python -m bench.dashboard --people $(RULES_PEOPLE)
-
-# Neo4j's offline bulk importer (neo4j-admin import, from Maven Central) on the same
-# province's people and households: the ceiling.
-bench-bulk: setup
-	$(BIN)/python -m bench.ingest --people $(PEOPLE) --naive-rows 0 --no-ingest
-	$(BIN)/python -m bench.bulk_import --synth var/bench/synth-$(PEOPLE)-1 --verify
 
 schema: setup
 	$(BIN)/civgraph export-schema > schema.graphql

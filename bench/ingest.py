@@ -6,8 +6,8 @@ registry exactly as a user would: rows read, seconds, rows per second, the peak 
 memory of the ingest process and of Neo4j. `--rerun` times a second run of the same files
 (which must change nothing). Then, for comparison on the first `--naive-rows` rows of the
 household registration: the same loader with `--batch 1` (one row a transaction, the naive
-loader) against the default batches. Neo4j's offline bulk importer, the ceiling, is
-`make bench-bulk` (bench/bulk_import.py).
+loader) against the default batches. The first load through Neo4j's offline importer is
+bench/first_load.py.
 
 `--delta-rows N --store PATH` measures online deltas instead: on a copy of a store that
 already holds this province (`PATH`, e.g. the `neo4j` folder a full run leaves in
