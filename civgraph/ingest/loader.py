@@ -262,6 +262,23 @@ async def ingest(
     summary = Summary(source.name)
     if progress:
         progress(summary)  # the source starts: rates count from here
+    for good in parsed_batches(source, paths, rejects, batch_size, summary):
+        unlinked = await write(graph, source, good, summary, thresholds)
+        for position, reason in sorted(unlinked.items()):
+            reject_unlinked(rejects, source, good[position], reason)
+        summary.loaded += len(good) - len(unlinked)
+        summary.rejected += len(unlinked)
+        if progress:
+            progress(summary)
+    return summary
+
+
+def parsed_batches(
+    source: Source, paths: Iterable[Path], rejects: Rejects, batch_size: int, summary: Summary
+) -> Iterator[list[Parsed]]:
+    """The rows of a source's files, `batch_size` at a time, parsed; the rows that do not
+    parse go to the reject report. `summary` counts them, and lists the files and the
+    columns the mapping does not read."""
     columns: set[str] = set()
     for path in paths:
         summary.files.append(str(path))
@@ -275,13 +292,11 @@ async def ingest(
                 except RowError as error:
                     rejects.add(source.name, row, error)
                     summary.rejected += 1
-            unlinked = await write(graph, source, good, summary, thresholds)
-            for position, reason in sorted(unlinked.items()):
-                column = source.links[0].target.name or "" if source.links else ""
-                rejects.add(source.name, good[position].row, RowError(column, "", reason))
-            summary.loaded += len(good) - len(unlinked)
-            summary.rejected += len(unlinked)
-            if progress:
-                progress(summary)
+            yield good
     summary.unknown_columns = sorted(columns - source.columns - {"__error__"})
-    return summary
+
+
+def reject_unlinked(rejects: Rejects, source: Source, parsed: Parsed, reason: str) -> None:
+    """A parsed row whose relationship found no endpoint, as the reject report has it."""
+    column = source.links[0].target.name or "" if source.links else ""
+    rejects.add(source.name, parsed.row, RowError(column, "", reason))

@@ -38,16 +38,14 @@ from civgraph.ingest.loader import (
     REFERENCE,
     Parsed,
     Rejects,
-    RowError,
     Summary,
     Thresholds,
-    batches,
     missing_endpoint,
-    parse,
+    parsed_batches,
+    reject_unlinked,
     write,
 )
 from civgraph.ingest.mappings import Source
-from civgraph.ingest.readers import read_rows
 from civgraph.ingest.reference import PROGRAMS
 
 Progress = Callable[[str, int], None]  # phase, how far (rows, or percent for the import)
@@ -84,37 +82,23 @@ def stage_source(
 ) -> Summary:
     """Stages one source's files as `loader.ingest` would write them."""
     summary = Summary(source.name)
-    columns: set[str] = set()
-    for path in paths:
-        summary.files.append(str(path))
-        for rows in batches(read_rows(path), batch_size):
-            summary.read += len(rows)
-            columns.update(name for row in rows for name in row.values)
-            good: list[Parsed] = []
-            for row in rows:
-                try:
-                    good.append(parse(source, row))
-                except RowError as error:
-                    rejects.add(source.name, row, error)
-                    summary.rejected += 1
-            failed = stage_batch(staging, source, good)
-            put_aside = [
-                Aside(only_unkeyed(parsed), failed.get(position))
-                for position, parsed in enumerate(good)
-                if parsed.unkeyed
-            ]
-            if put_aside:
-                pickle.dump(AsideBatch(source.name, put_aside), aside)
-            for position, (_, reason) in sorted(failed.items()):
-                if not good[position].unkeyed:
-                    reject(rejects, source, good[position], reason)
-            done = [p for p in good if not p.unkeyed]
-            summary.loaded += len(done) - sum(1 for p in failed if not good[p].unkeyed)
-            summary.rejected += sum(1 for p in failed if not good[p].unkeyed)
-            if progress:
-                progress(f"stage {source.name}", summary.read)
-        staging.commit()
-    summary.unknown_columns = sorted(columns - source.columns - {"__error__"})
+    for good in parsed_batches(source, paths, rejects, batch_size, summary):
+        failed = stage_batch(staging, source, good)
+        put_aside = [
+            Aside(only_unkeyed(parsed), failed.get(position))
+            for position, parsed in enumerate(good)
+            if parsed.unkeyed
+        ]
+        if put_aside:
+            pickle.dump(AsideBatch(source.name, put_aside), aside)
+        rejected = [p for p in sorted(failed) if not good[p].unkeyed]
+        for position in rejected:
+            reject_unlinked(rejects, source, good[position], failed[position][1])
+        summary.loaded += sum(1 for p in good if not p.unkeyed) - len(rejected)
+        summary.rejected += len(rejected)
+        if progress:
+            progress(f"stage {source.name}", summary.read)
+    staging.commit()
     return summary
 
 
@@ -156,11 +140,6 @@ def only_unkeyed(parsed: Parsed) -> Parsed:
         link if index in wanted else None for index, link in enumerate(parsed.links)
     ]
     return replace(parsed, nodes=[None] * len(parsed.nodes), links=links)
-
-
-def reject(rejects: Rejects, source: Source, parsed: Parsed, reason: str) -> None:
-    column = source.links[0].target.name or "" if source.links else ""
-    rejects.add(source.name, parsed.row, RowError(column, "", reason))
 
 
 def read_aside(path: Path) -> Iterator[AsideBatch]:
@@ -210,7 +189,7 @@ async def resolve_aside(
             if reason is None:
                 summary.loaded += 1
             else:
-                reject(rejects, source, aside.parsed, reason)
+                reject_unlinked(rejects, source, aside.parsed, reason)
                 summary.rejected += 1
         done += len(rows)
         if progress:
