@@ -22,7 +22,6 @@ from rich.console import Console
 from rich.progress import Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from civgraph.app import create_app
 from civgraph.auth.keys import create_key, list_keys, revoke_key
 from civgraph.auth.principal import Role
 from civgraph.graph import connection, decisions
@@ -44,8 +43,6 @@ from civgraph.ingest.run import UnknownSource, inventory
 from civgraph.ingest.run import run as run_ingest
 from civgraph.ingest.synth import synthesize
 from civgraph.logs import configure_logging
-from civgraph.schema.reading import decode_id
-from civgraph.schema.schema import sdl
 from civgraph.settings import Mode, Settings, get_settings
 
 app = typer.Typer(
@@ -185,6 +182,8 @@ def serve_api(settings: Settings) -> None:
             host=settings.host, port=settings.port, log_config=None,
         )  # fmt: skip
     else:
+        from civgraph.app import create_app  # noqa: PLC0415 (the API: 0.6 s of imports other commands skip)
+
         uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_config=None)
 
 
@@ -461,6 +460,8 @@ def decider() -> Decider:
 def person_id(given: str) -> str:
     """A person's platform id from the global id the API shows, or as given (a platform id)."""
     try:
+        from civgraph.schema.reading import decode_id  # noqa: PLC0415 (see serve_api)
+
         label, id = decode_id(given)
     except ValueError:
         return given
@@ -626,6 +627,8 @@ def targets_load(
 @app.command("export-schema")
 def export_schema() -> None:
     """Prints the GraphQL SDL (the committed schema.graphql is this output)."""
+    from civgraph.schema.schema import sdl  # noqa: PLC0415 (see serve_api)
+
     sys.stdout.write(sdl())
 
 
