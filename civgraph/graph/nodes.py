@@ -131,12 +131,13 @@ def node_statements(
     label = records[0].label
     if any(record.label is not label for record in records):
         raise ValueError("upsert_nodes takes records of one label at a time")
-    keys = [natural_key(record) for record in records]
+    props = [record.properties() for record in records]  # a model dump each: once
+    keys = [str(p[KEY[label]]) for p in props]
     origins = origins or [Origin(key) for key in keys]
     rows, earlier = restated(
         [
-            (key, {"props": record.properties()} | origin.row(KEY[label]))
-            for key, record, origin in zip(keys, records, origins, strict=True)
+            (key, {"props": given} | origin.row(KEY[label]))
+            for key, given, origin in zip(keys, props, origins, strict=True)
         ],
         lambda before, row: row | {"props": before["props"] | row["props"]},
     )

@@ -122,10 +122,11 @@ class Staging:
         if not records:
             return
         label = records[0].label
-        keys = [str(record.properties()[KEY[label]]) for record in records]
         stated: dict[str, tuple[dict[str, Any], Origin]] = {}  # a batch's rows, combined
-        for record, key, origin in zip(records, keys, origins, strict=True):
-            props = self.typed(label.value, record.properties())
+        for record, origin in zip(records, origins, strict=True):
+            given = record.properties()
+            key = str(given[KEY[label]])
+            props = self.typed(label.value, given)
             stated[key] = ((stated[key][0] if key in stated else {}) | props, origin)
             self.describe(source, origin, label, key, origin.match_key or KEY[label])
         found = self.get_nodes(label, list(stated))
