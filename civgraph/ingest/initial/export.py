@@ -123,21 +123,18 @@ def export_records(staging: Staging, directory: Path, now: str, files: Files) ->
     return count
 
 
-def pairs(staging: Staging, table: str) -> Iterator[tuple[str, str, str]]:
-    yield from staging.rows(f"SELECT DISTINCT rel, slabel, tlabel FROM {table}")  # noqa: S608
-
-
 def export_relationships(staging: Staging, directory: Path, now: str, files: Files) -> int:
     count = 0
-    for rel, source, target in list(pairs(staging, "rels")):
+    kinds = list(staging.rows("SELECT DISTINCT rel, slabel, tlabel FROM rels"))
+    for rel, source, target in kinds:
         names, columns = properties(staging, rel)
         path = directory / f"rels-{rel}-{source}-{target}.csv"
         with path.open("w", encoding="utf-8") as out:
             write_row_header(out, [f":START_ID({source})", f":END_ID({target})", "key",
                                    *columns, *SEEN, "version:long"])  # fmt: skip
             rows = staging.rows(
-                "SELECT skey, tkey, key, props, version, src, record FROM "
-                "(SELECT *, source AS src FROM rels) WHERE rel = ? AND slabel = ? AND tlabel = ?",
+                "SELECT skey, tkey, key, props, version, source, record FROM rels "
+                "WHERE rel = ? AND slabel = ? AND tlabel = ?",
                 rel, source, target,
             )  # fmt: skip
             for skey, tkey, key, props, version, src, record in rows:
@@ -146,8 +143,8 @@ def export_relationships(staging: Staging, directory: Path, now: str, files: Fil
                                 now, now, version])  # fmt: skip
                 count += 1
         files.relationships.append((rel, path))
-    for rel, source, target in list(pairs(staging, "(SELECT rel, label AS slabel, tlabel "
-                                                   "FROM structure)")):  # fmt: skip
+    structural = list(staging.rows("SELECT DISTINCT rel, label, tlabel FROM structure"))
+    for rel, source, target in structural:
         path = directory / f"structure-{rel}-{source}-{target}.csv"
         with path.open("w", encoding="utf-8") as out:
             write_row_header(out, [f":START_ID({source})", f":END_ID({target})", "key",

@@ -108,7 +108,7 @@ def first_load(
     loaded = Loaded([])
     clock = time.perf_counter()
     staging = Staging(work / "staging.sqlite")
-    with report.open("w", encoding="utf-8", newline="") as out, ASIDE(work).open("wb") as put:
+    with report.open("w", encoding="utf-8", newline="") as out, aside_file(work).open("wb") as put:
         rejects = Rejects(out)
         stage_reference(staging)
         loaded.summaries = [
@@ -133,7 +133,8 @@ def first_load(
     return loaded
 
 
-def ASIDE(work: Path) -> Path:
+def aside_file(work: Path) -> Path:
+    """Where the rows put aside for entity resolution wait for the import."""
     return work / "aside.pickle"
 
 
@@ -157,7 +158,7 @@ async def finish(
         by_name = {summary.source: summary for summary in loaded.summaries}
         with report.open("a", encoding="utf-8", newline="") as out:
             loaded.resolved_rows = await resolve_aside(
-                graph, SOURCES, by_name, ASIDE(work), Rejects(out, header=False), *resolving,
+                graph, SOURCES, by_name, aside_file(work), Rejects(out, header=False), *resolving,
                 progress,
             )  # fmt: skip
         timed(loaded.seconds, "resolve", clock)
