@@ -20,10 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-import httpx
-
 from bench.ingest import RATE, VAR, peak_rss_mib, province
-from bench.servers import free_port
+from bench.servers import BenchError, free_port, wait_for_health
 from civgraph.graph.server import process
 
 PHASE = re.compile(r"(stage|export|import|index|resolve) ([\d.]+) s")
@@ -50,18 +48,12 @@ def serve_until_ready(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]
             [sys.executable, "-m", "civgraph", "serve"], env=env | {"CIVGRAPH_PORT": str(port)},
             stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if child.poll() is not None:
-            raise SystemExit(f"the API exited with {child.returncode}:\n{log.read_text()}")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return child
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    child.kill()
-    raise SystemExit(f"the API was not ready in 600 s:\n{log.read_text()}")
+    try:
+        wait_for_health(f"http://127.0.0.1:{port}", child, log, "/readyz", seconds=600)
+    except BenchError:
+        child.kill()
+        raise
+    return child
 
 
 def size_mib(folder: Path) -> float:

@@ -58,17 +58,25 @@ def api_env(server: process.RunningServer, port: int, home: Path) -> dict[str, s
     }
 
 
-def wait_for_health(url: str, child: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + 120
+def wait_for_health(
+    url: str,
+    child: subprocess.Popen[bytes],
+    log: Path,
+    path: str = "/healthz",
+    seconds: float = 120,
+) -> None:
+    """Until the API answers `path` with 200 (`/readyz`: and reaches Neo4j)."""
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if child.poll() is not None:
             raise BenchError(f"the API exited with {child.returncode}:\n{log.read_text()}")
         try:
-            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+            if httpx.get(f"{url}{path}", timeout=1).status_code == 200:
                 return
         except httpx.TransportError:
-            time.sleep(0.2)
-    raise BenchError(f"the API did not answer /healthz in 120 s:\n{log.read_text()}")
+            pass
+        time.sleep(0.1)
+    raise BenchError(f"the API did not answer {path} in {seconds:.0f} s:\n{log.read_text()}")
 
 
 def emptied(folder: Path) -> None:
