@@ -92,10 +92,11 @@ bench-mutations: setup
 	$(BIN)/python -m bench.mutations
 
 # Every investigation rule over the province of PEOPLE (1000000 here by default): seconds
-# to the first page and to all findings, province and one county, PROFILE db hits.
+# to the first page and to all findings, province and one county, PROFILE db hits;
+# STORE=PATH: an existing store of that province (a first load's, say).
 RULES_PEOPLE ?= 1000000
 bench-rules: setup
-	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE)
+	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE) $(if $(STORE),--store $(STORE))
 
 # The provincial dashboard on the same province: linkageCoverage and planIndicators for the
 # province, a city and a county, cold and warm, and each indicator's time.

@@ -3,8 +3,9 @@ result, for the whole province and for one county, and the Cypher PROFILE's data
 for the county.
 
 `python -m bench.rules --people N` reuses the Neo4j store `make bench-ingest` leaves in
-var/bench/ingest-N-1/neo4j (or synthesizes and ingests the province first), starts Neo4j
-on it, applies the migrations and runs every rule.
+var/bench/ingest-N-1/neo4j (or synthesizes and ingests the province first), or the store
+`--store` names (a first load's, say), starts Neo4j on it, applies the migrations and runs
+every rule.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from bench.ingest import VAR, ingest, province
@@ -81,12 +83,16 @@ async def busiest_county(graph: Graph) -> str:
 
 
 @asynccontextmanager
-async def province_graph(people: int) -> AsyncIterator[tuple[Graph, process.RunningServer]]:
-    """The synthetic province of `people` in the store `make bench-ingest` leaves (ingested
-    first when missing), on its own Neo4j, migrated; and that Neo4j."""
-    home = VAR / f"ingest-{people}-1" / "neo4j"
+async def province_graph(
+    people: int, store: Path | None = None, pagecache: str = "1g"
+) -> AsyncIterator[tuple[Graph, process.RunningServer]]:
+    """The synthetic province of `people` in `store`, or in the store `make bench-ingest`
+    leaves (ingested first when missing), on its own Neo4j, migrated; and that Neo4j."""
+    home = store or VAR / f"ingest-{people}-1" / "neo4j"
     loaded = (home / "data").exists()
-    async with running_graph(home, "2g", "1g") as (server, graph):
+    if store is not None and not loaded:
+        raise SystemExit(f"{store} is not a Neo4j store folder (it has no data/)")
+    async with running_graph(home, "2g", pagecache) as (server, graph):
         if not loaded:
             run = ingest(province(people, 1), server, 2000, home.parent)
             print(f"ingested {run.rows:,} rows in {run.seconds:.0f} s")
@@ -94,7 +100,7 @@ async def province_graph(people: int) -> AsyncIterator[tuple[Graph, process.Runn
 
 
 async def bench(args: argparse.Namespace) -> None:
-    async with province_graph(args.people) as (graph, _):
+    async with province_graph(args.people, args.store, args.pagecache) as (graph, _):
         county = await busiest_county(graph)
         print(f"{args.people:,} people; as of {AS_OF}; county {county}; first page {PAGE}")
         print(f"{'rule':<22} | {'province: first s':>17} {'all s':>7} {'found':>7} "
@@ -114,6 +120,13 @@ async def bench(args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--people", type=int, default=1_000_000)
+    parser.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="an existing Neo4j store folder (with data/) of that province",
+    )
+    parser.add_argument("--pagecache", default="1g", help="Neo4j's page cache")
     asyncio.run(bench(parser.parse_args()))
 
 

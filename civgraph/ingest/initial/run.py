@@ -107,7 +107,8 @@ def first_load(
     work.mkdir(parents=True)
     loaded = Loaded([])
     clock = time.perf_counter()
-    staging = Staging(work / "staging.sqlite")
+    staged, csvs = work / "staging.sqlite", work / "import"  # each removed when used
+    staging = Staging(staged)
     with report.open("w", encoding="utf-8", newline="") as out, aside_file(work).open("wb") as put:
         rejects = Rejects(out)
         stage_reference(staging)
@@ -116,8 +117,9 @@ def first_load(
             for source in sources
         ]
     clock = timed(loaded.seconds, "stage", clock)
-    written = export(staging, work / "import", datetime.now(UTC).isoformat())
+    written = export(staging, csvs, datetime.now(UTC).isoformat())
     staging.close()
+    staged.unlink()
     clock = timed(loaded.seconds, "export", clock)
     imported = bulk_import(
         config, written.nodes, written.relationships,
@@ -125,6 +127,7 @@ def first_load(
     )  # fmt: skip
     loaded.nodes, loaded.relationships = imported.nodes, imported.relationships
     loaded.importer_peak_mib = imported.peak_rss_mib
+    shutil.rmtree(csvs)
     timed(loaded.seconds, "import", clock)
     process.start(config)
     asyncio.run(finish(settings, loaded, kept, work, report, (thresholds, batch_size), progress))
