@@ -36,8 +36,9 @@ from civgraph.graph.scope import EVERYTHING
 from civgraph.graph.server import process
 from civgraph.ingest.demo import load_demo
 from civgraph.ingest.initial.run import first_load
-from civgraph.ingest.loader import Summary, Thresholds
+from civgraph.ingest.loader import Thresholds
 from civgraph.ingest.mappings import SOURCES
+from civgraph.ingest.parsing import Summary
 from civgraph.ingest.readers import UnreadableFile
 from civgraph.ingest.run import UnknownSource, inventory
 from civgraph.ingest.run import run as run_ingest

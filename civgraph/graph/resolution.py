@@ -46,16 +46,20 @@ def entity_id(source: str, key: str, end: End = End.SOURCE) -> str:
     return str(uuid.uuid5(NAMESPACE, name))
 
 
-# People born the same day, people of the same name.
+# People born the same day; people of the same name who live in `place` (a division code's
+# prefix, '' anywhere; none when `place` is null): a namesake born another day is a likely
+# match only nearby, and a common name has thousands of namesakes in a province.
 PERSON_CANDIDATES: LiteralString = """
 UNWIND $rows AS row
 CALL (row) {
   MATCH (p:Person {birthDate: row.birthDate}) RETURN p LIMIT $limit
   UNION
-  MATCH (p:Person {name: row.name}) RETURN p LIMIT $limit
+  MATCH (p:Person {name: row.name})
+  WHERE p.birthDate = row.birthDate OR row.place = '' OR p.divisionCode STARTS WITH row.place
+  RETURN p LIMIT $limit
 }
 RETURN row.index AS index,
-       collect(p {.id, .name, .sex, .birthDate, .divisionCode}) AS candidates
+       collect([p.id, p.name, p.sex, toString(p.birthDate), p.divisionCode]) AS candidates
 """
 
 # Organizations of the name (as written or normalised), and those of the county whose name
@@ -71,7 +75,7 @@ CALL (row) {
     + in_scope("o", Label.ORGANIZATION, "row.county")
     + """ RETURN o LIMIT $limit
 }
-RETURN row.index AS index, collect(o {.id, .name, .divisionCode}) AS candidates
+RETURN row.index AS index, collect([o.id, o.name, null, null, o.divisionCode]) AS candidates
 """
 )
 CANDIDATES = {Label.PERSON: PERSON_CANDIDATES, Label.ORGANIZATION: ORGANIZATION_CANDIDATES}
@@ -179,13 +183,24 @@ async def decided(
     }
 
 
+# A candidate as the queries return it: id, name, sex, birth date, division code.
+CandidateRow = tuple[str, str, str | None, date | None, str | None]
+
+
 async def candidates(
     graph: Graph, label: Label, rows: Sequence[dict[str, Any]]
-) -> dict[int, list[Row]]:
-    """For each row (`index` and what the label's query blocks on: a person's `name` and
-    `birthDate`, an organization's `names`, `prefix` and `county`), its candidates."""
-    found = await graph.read(CANDIDATES[label], rows=list(rows), limit=CANDIDATE_LIMIT)
-    return {row["index"]: row["candidates"] for row in found}
+) -> dict[int, list[CandidateRow]]:
+    """For each row (`index` and what the label's query blocks on: a person's `name`,
+    `birthDate` and `place`, an organization's `names`, `prefix` and `county`), its
+    candidates. Lists, not maps: a batch's candidates are hundreds of thousands."""
+    found = await graph.read_raw(CANDIDATES[label], rows=list(rows), limit=CANDIDATE_LIMIT)
+    return {
+        row["index"]: [
+            (id_, name or "", sex, date.fromisoformat(born) if born else None, code)
+            for id_, name, sex, born, code in row["candidates"]
+        ]
+        for row in found
+    }
 
 
 Row = dict[str, Any]

@@ -39,7 +39,10 @@ from pypinyin import lazy_pinyin
 
 JOIN = 0.90
 GREY = 0.65
+NAME = 0.45  # the very same name
+SEX = 0.05
 PLACE = 0.20  # the most a place can add (the same community)
+TOWNSHIP, COUNTY = 0.12, 0.06
 MARGIN = 0.10  # how far ahead of the next candidate a join must be
 POSSIBLE_LINKS = 3  # at most this many POSSIBLY_SAME links per record
 SEPARATORS = str.maketrans("", "", " \t·•.・")
@@ -110,7 +113,7 @@ def one_dropped(longer: str, shorter: str) -> bool:
 def name_evidence(record: str, registered: str) -> tuple[float, str] | None:
     a, b = normalised(record), normalised(registered)
     tests = (
-        (record == registered, 0.45, "name"),
+        (record == registered, NAME, "name"),
         (a == b, 0.42, "name~variant"),
         (len(a) == len(b) and sound(a) == sound(b), 0.35, "name~homophone"),
         (a[:1] == b[:1] and one_changed(a, b), 0.28, "name~typo"),
@@ -122,12 +125,26 @@ def name_evidence(record: str, registered: str) -> tuple[float, str] | None:
 def place_evidence(record: str | None, registered: str | None) -> tuple[float, str]:
     if not record or not registered:
         return 0.0, ""
-    for length, points, label in ((12, PLACE, "community"), (9, 0.12, "township")):
+    for length, points, label in ((12, PLACE, "community"), (9, TOWNSHIP, "township")):
         if len(record) >= length and record[:length] == registered[:length]:
             return points, label
     if record[:6] == registered[:6]:
-        return 0.06, "county"
+        return COUNTY, "county"
     return 0.0, ""
+
+
+def namesake_place(identity: Identity, grey: float = GREY) -> str | None:
+    """Where a person of the record's very name but born another day must live to score in
+    the grey band, at best (the same sex, the same place): a division code's prefix, '' for
+    anywhere, None when nowhere will do. The candidate query skips the other namesakes."""
+    base = NAME + (SEX if identity.sex is not None else 0.0)
+    if not identity.placed:
+        return "" if round(base / (1 - PLACE), 2) >= grey else None
+    community = identity.community_code or ""
+    for length, points in ((0, 0.0), (6, COUNTY), (9, TOWNSHIP), (12, PLACE)):
+        if length <= len(community) and round(base + points, 2) >= grey:
+            return community[:length]
+    return None
 
 
 def compare(identity: Identity, candidate: Candidate) -> Match | None:
@@ -139,7 +156,7 @@ def compare(identity: Identity, candidate: Candidate) -> Match | None:
     if candidate.birth_date == identity.birth_date:
         score, keys = score + 0.30, [*keys, "birthDate"]
     if identity.sex is not None and candidate.sex == identity.sex:
-        score, keys = score + 0.05, [*keys, "sex"]
+        score, keys = score + SEX, [*keys, "sex"]
     elif identity.sex is not None and candidate.sex is not None:
         score -= 0.30
     points, label = place_evidence(identity.community_code, candidate.division_code)

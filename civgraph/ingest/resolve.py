@@ -13,6 +13,7 @@ from typing import Any
 from civgraph.graph.catalog import Label
 from civgraph.graph.driver import Graph, Statement
 from civgraph.graph.resolution import (
+    CandidateRow,
     End,
     candidates,
     decided,
@@ -21,7 +22,15 @@ from civgraph.graph.resolution import (
     identity_row,
 )
 from civgraph.ingest import matching_organizations
-from civgraph.ingest.matching import Candidate, Decision, Identity, Outcome, decide, normalised
+from civgraph.ingest.matching import (
+    Candidate,
+    Decision,
+    Identity,
+    Outcome,
+    decide,
+    namesake_place,
+    normalised,
+)
 from civgraph.ingest.matching_organizations import OrganizationIdentity
 
 __all__ = ["End", "Pending", "Resolved", "Unresolved", "resolve"]
@@ -53,17 +62,12 @@ class Resolved:
     possible: int = 0  # ends left as an entity of their own with possible matches
 
 
-def candidate(row: dict[str, Any]) -> Candidate:
-    return Candidate(
-        row["id"], row.get("name") or "", row.get("sex"), row.get("birthDate"),
-        row.get("divisionCode"),
-    )  # fmt: skip
-
-
-def lookup(n: int, identity: Unresolved) -> dict[str, Any]:
+def lookup(n: int, identity: Unresolved, grey: float) -> dict[str, Any]:
     """What a candidate query blocks on, for one record."""
     if isinstance(identity, Identity):
-        return {"index": n, "name": identity.name, "birthDate": identity.birth_date}
+        place = namesake_place(identity, grey)
+        return {"index": n, "name": identity.name, "birthDate": identity.birth_date,
+                "place": place}  # fmt: skip
     return {
         "index": n, "names": identity.names, "prefix": normalised(identity.name)[:2],
         "county": identity.region_code[:6],
@@ -71,11 +75,12 @@ def lookup(n: int, identity: Unresolved) -> dict[str, Any]:
 
 
 def decision_on(
-    identity: Unresolved, found: list[dict[str, Any]], join: float, grey: float
+    identity: Unresolved, found: list[CandidateRow], join: float, grey: float
 ) -> Decision:
+    candidates = (Candidate(*row) for row in found)
     if isinstance(identity, Identity):
-        return decide(identity, map(candidate, found), join, grey)
-    return matching_organizations.decide(identity, map(candidate, found), join, grey)
+        return decide(identity, candidates, join, grey)
+    return matching_organizations.decide(identity, candidates, join, grey)
 
 
 async def resolve(
@@ -99,12 +104,12 @@ async def resolve_label(
 ) -> None:
     earlier = await decided(graph, source, label, [(i.record_key, i.end) for i in pending])
     todo = [
-        lookup(n, item.identity)
+        lookup(n, item.identity, thresholds[1])
         for n, item in enumerate(pending)
         if (item.record_key, item.end) not in earlier
     ]
     found = await candidates(graph, label, todo) if todo else {}
-    fresh: list[dict[str, Any]] = []  # entities this batch made so far, as candidates
+    fresh: list[CandidateRow] = []  # entities this batch made so far, as candidates
     entities: list[dict[str, Any]] = []
     possible: list[dict[str, Any]] = []
     identities: list[dict[str, Any]] = []
@@ -118,7 +123,7 @@ async def resolve_label(
             item.links[item.index] = pointed(item, *made[key, item.end])
             continue
         else:
-            earlier_in_batch = [c for c in fresh if blocks(identity, c)]
+            earlier_in_batch = [c for c in fresh if blocks(identity, c, thresholds[1])]
             decision = decision_on(identity, found.get(n, []) + earlier_in_batch, *thresholds)
             entity, match_key, score = outcome(source, key, item.end, decision)
             if decision.outcome is Outcome.JOIN:
@@ -141,25 +146,25 @@ async def resolve_label(
     result.after += after
 
 
-def as_candidate(entity: str, identity: Unresolved) -> dict[str, Any]:
+def as_candidate(entity: str, identity: Unresolved) -> CandidateRow:
     """An entity a record became, as the candidate queries return one: the next records of
     the batch are matched against it as if it had been written before them (so a batch's
     size changes no decision)."""
     if isinstance(identity, Identity):
-        born, community = identity.birth_date, identity.community_code
-        return {"id": entity, "name": identity.name, "sex": identity.sex, "birthDate": born,
-                "divisionCode": community}  # fmt: skip
-    return {"id": entity, "name": identity.name, "divisionCode": identity.region_code}
+        return entity, identity.name, identity.sex, identity.birth_date, identity.community_code
+    return entity, identity.name, None, None, identity.region_code
 
 
-def blocks(identity: Unresolved, candidate: dict[str, Any]) -> bool:
+def blocks(identity: Unresolved, candidate: CandidateRow, grey: float) -> bool:
     """Whether the candidate queries would find `candidate` for `identity` (`lookup`)."""
-    name: str = candidate["name"]
+    _, name, _, born, division = candidate
     if isinstance(identity, Identity):
-        return bool(candidate["birthDate"] == identity.birth_date or name == identity.name)
+        place = namesake_place(identity, grey)
+        nearby = place is not None and (place == "" or (division or "").startswith(place))
+        return born == identity.birth_date or (name == identity.name and nearby)
     return name in identity.names or (
         name.startswith(normalised(identity.name)[:2])
-        and str(candidate["divisionCode"]).startswith(identity.region_code[:6])
+        and str(division).startswith(identity.region_code[:6])
     )
 
 

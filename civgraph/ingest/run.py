@@ -8,15 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from civgraph.graph.driver import Graph
-from civgraph.ingest.loader import (
-    DEFAULT_THRESHOLDS,
-    Rejects,
-    Summary,
-    Thresholds,
-    ingest,
-    load_reference,
-)
+from civgraph.ingest.loader import DEFAULT_THRESHOLDS, Thresholds, ingest, load_reference
 from civgraph.ingest.mappings import SOURCES, Source
+from civgraph.ingest.parsing import Rejects, Summary
 from civgraph.ingest.readers import READERS
 
 

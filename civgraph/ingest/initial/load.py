@@ -33,19 +33,11 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.links import LinkInput
 from civgraph.graph.nodes import natural_key
 from civgraph.graph.provenance import Origin
+from civgraph.ingest.ahead import parsed_ahead
 from civgraph.ingest.initial.staging import Staging
-from civgraph.ingest.loader import (
-    REFERENCE,
-    Parsed,
-    Rejects,
-    Summary,
-    Thresholds,
-    missing_endpoint,
-    parsed_batches,
-    reject_unlinked,
-    write,
-)
+from civgraph.ingest.loader import REFERENCE, Thresholds, missing_endpoint, reject_unlinked, write
 from civgraph.ingest.mappings import Source
+from civgraph.ingest.parsing import Parsed, Rejects, Summary
 from civgraph.ingest.reference import PROGRAMS
 
 Progress = Callable[[str, int], None]  # phase, how far (rows, or percent for the import)
@@ -82,7 +74,7 @@ def stage_source(
 ) -> Summary:
     """Stages one source's files as `loader.ingest` would write them."""
     summary = Summary(source.name)
-    for good in parsed_batches(source, paths, rejects, batch_size, summary):
+    for good in parsed_ahead(source, paths, rejects, batch_size, summary):
         failed = stage_batch(staging, source, good)
         put_aside = [
             Aside(only_unkeyed(parsed), failed.get(position))

@@ -27,8 +27,9 @@ from civgraph.graph.server.importer import bulk_import, store_of
 from civgraph.ingest.initial.export import export
 from civgraph.ingest.initial.load import Progress, resolve_aside, stage_reference, stage_source
 from civgraph.ingest.initial.staging import Staging
-from civgraph.ingest.loader import ACTOR, Rejects, Summary, Thresholds
+from civgraph.ingest.loader import ACTOR, Thresholds
 from civgraph.ingest.mappings import SOURCES
+from civgraph.ingest.parsing import Rejects, Summary
 from civgraph.ingest.run import ordered
 from civgraph.settings import Settings
 

@@ -5,7 +5,7 @@ runs and can be undone (split) or made by hand (join)."""
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -221,3 +221,34 @@ async def test_records_of_one_batch_are_resolved_one_after_another(
 
     # Then the second joins the first's person either way
     assert joined == [True, True]
+
+
+async def test_a_namesake_at_home_is_found_among_thousands_elsewhere(
+    graph: Graph, tmp_path: Path
+) -> None:
+    # Given 250 men named 王伟 registered in the next community, then one at home; each born
+    # on a day of his own
+    directory = tmp_path / "exports"
+    directory.mkdir()
+    write_exports(directory)
+    away = "340121001002"
+    header = ["户号", "住址", "社区代码", "户别", "身份证号", "姓名", "与户主关系", "入户日期"]
+    namesakes = [
+        [f"W-{n}", "测试路", HOME if n == 250 else away, "城镇",
+         resident_id(date(1960, 1, 1) + timedelta(days=n), 101), "王伟", "户主", "1990-01-01"]
+        for n in range(251)
+    ]  # fmt: skip
+    write(directory, "household_registration.csv", [header, *namesakes])
+    # and a cremation record of a 王伟 of that home, born yet another day, without ID number
+    record = ["C-9", "", "王伟", "男", "1940-01-01", HOME, HOME_ID, "2025-04-08"]
+    write(directory, "cremations.csv", [CREMATION_HEADER, record])
+
+    # When the registries are ingested
+    await run(graph, files_in(directory), tmp_path / "rejects.csv", batch_size=500)
+
+    # Then the record is possibly the namesake at home, and nobody else
+    possible = await graph.read(
+        "MATCH (:Person {name: '王伟', birthDate: date('1940-01-01')})-[r:POSSIBLY_SAME]->(b) "
+        "RETURN b.divisionCode AS home, r.matchKey AS matchKey, r.score AS score"
+    )
+    assert possible == [{"home": HOME, "matchKey": "name+sex+community", "score": 0.7}]

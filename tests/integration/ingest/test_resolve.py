@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from civgraph.graph.driver import Graph
-from civgraph.ingest.loader import Summary
+from civgraph.ingest.parsing import Summary
 from civgraph.ingest.run import files_in, inventory, run
 from tests.builders import resident_id, uscc
 

@@ -19,7 +19,7 @@ from civgraph.graph.driver import Graph
 from civgraph.graph.rules import Finding, Rule, findings
 from civgraph.graph.scope import NOWHERE, Scoped
 from civgraph.graph.verification import verification_report
-from civgraph.ingest.loader import Summary
+from civgraph.ingest.parsing import Summary
 from civgraph.ingest.run import files_in, run
 from civgraph.ingest.synth import synthesize
 from civgraph.ingest.synth.province import AS_OF

@@ -8,7 +8,15 @@ import pytest
 
 from civgraph.graph.models import OrganizationKind
 from civgraph.ingest import matching_organizations as organizations
-from civgraph.ingest.matching import Candidate, Identity, Outcome, compare, decide
+from civgraph.ingest.matching import (
+    GREY,
+    Candidate,
+    Identity,
+    Outcome,
+    compare,
+    decide,
+    namesake_place,
+)
 from civgraph.ingest.matching_organizations import OrganizationIdentity
 
 BORN = date(1948, 6, 15)
@@ -126,3 +134,29 @@ def test_an_organization_is_matched_by_name_and_region(
 
     assert organizations.decide(identity, [BUREAU]).outcome is outcome
     assert (match.key, match.score) == (key, score) if match else key is None
+
+
+NAMESAKE_PLACES = ["340121001001", "340121001002", "340121002001", "340102001001", None]
+
+
+@pytest.mark.parametrize("grey", [0.5, 0.6, 0.65, 0.7, 0.8])
+@pytest.mark.parametrize("sex", ["FEMALE", None])
+@pytest.mark.parametrize("placed", [True, False])
+def test_a_namesake_born_another_day_is_skipped_only_where_it_cannot_be_likely(
+    grey: float, sex: str | None, placed: bool
+) -> None:
+    # Given a record, and namesakes of either sex born another day, living anywhere
+    identity = Identity("陈秀英", sex, BORN, HOME if placed else None, placed)
+    place = namesake_place(identity, grey)
+    for lives in NAMESAKE_PLACES:
+        for their_sex in ("FEMALE", "MALE", None):
+            namesake = Candidate("p-2", "陈秀英", their_sex, date(1950, 1, 1), lives)
+            # When the candidate query would skip the namesake
+            skipped = place is None or (place != "" and not (lives or "").startswith(place))
+            # Then it could not have scored in the grey band
+            match = compare(identity, namesake)
+            assert match is not None
+            assert not (skipped and match.score >= grey), (lives, their_sex, place)
+    # and the query skips the far ones when it can: at the default band, a namesake elsewhere
+    if grey == GREY and sex and placed:
+        assert place == HOME
