@@ -49,18 +49,23 @@ def entity_id(source: str, key: str, end: End = End.SOURCE) -> str:
 # People born the same day; people of the same name who live in `place` (a division code's
 # prefix, '' anywhere; none when `place` is null): a namesake born another day is a likely
 # match only nearby, and a common name has thousands of namesakes in a province.
-PERSON_CANDIDATES: LiteralString = """
+# (The place is tested, not sought: the name's index is where the second part starts.)
+PERSON_CANDIDATES: LiteralString = (
+    """
 UNWIND $rows AS row
 CALL (row) {
   MATCH (p:Person {birthDate: row.birthDate}) RETURN p LIMIT $limit
   UNION
   MATCH (p:Person {name: row.name})
-  WHERE p.birthDate = row.birthDate OR row.place = '' OR p.divisionCode STARTS WITH row.place
+  WHERE p.birthDate = row.birthDate OR row.place = '' OR """
+    + in_scope("p", Label.PERSON, "row.place", seek=False)
+    + """
   RETURN p LIMIT $limit
 }
 RETURN row.index AS index,
        collect([p.id, p.name, p.sex, toString(p.birthDate), p.divisionCode]) AS candidates
 """
+)
 
 # Organizations of the name (as written or normalised), and those of the county whose name
 # starts alike (a variant the normalised spellings miss).
