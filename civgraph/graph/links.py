@@ -18,6 +18,7 @@ from civgraph.graph.changes import SYSTEM, Context, Outbox
 from civgraph.graph.driver import Graph, Row, Statement
 from civgraph.graph.models import Link, LinkFields
 from civgraph.graph.periods import in_effect
+from civgraph.graph.pickling import ByFields
 from civgraph.graph.provenance import RECORD, Origin, describes, restated
 from civgraph.graph.scope import Scoped, in_scope
 
@@ -49,7 +50,7 @@ DERIVED: dict[Rel, LiteralString] = {
 
 
 @dataclass(frozen=True, slots=True)
-class LinkInput:
+class LinkInput(ByFields):
     source_key: str
     target_key: str
     props: LinkFields | None = None

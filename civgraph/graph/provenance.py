@@ -17,6 +17,7 @@ from functools import cache
 from typing import Any, LiteralString
 
 from civgraph.graph.catalog import LABEL_TEXT, Label
+from civgraph.graph.pickling import ByFields
 from civgraph.graph.scope import Scoped, in_scope
 
 # Merges the record of `row` (into `rec`); statements that use it bind `row` and `$source`.
@@ -66,7 +67,7 @@ def restated(
 
 
 @dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(ByFields):
     """Where a written fact comes from: a source record, and how it identified the entity."""
 
     record_key: str

@@ -37,6 +37,8 @@ from functools import lru_cache
 from opencc import OpenCC
 from pypinyin import lazy_pinyin
 
+from civgraph.graph.pickling import ByFields
+
 JOIN = 0.90
 GREY = 0.65
 NAME = 0.45  # the very same name
@@ -50,7 +52,7 @@ SIMPLIFIED = OpenCC("t2s")
 
 
 @dataclass(frozen=True, slots=True)
-class Identity:
+class Identity(ByFields):
     """What a record without a reliable key says about its person."""
 
     name: str

@@ -19,13 +19,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from civgraph.graph.models import OrganizationKind
+from civgraph.graph.pickling import ByFields
 from civgraph.ingest.matching import GREY, JOIN, Candidate, Decision, Match, choose, normalised
 
 FULL_WIDTH = str.maketrans("()", "\uff08\uff09")
 
 
 @dataclass(frozen=True, slots=True)
-class OrganizationIdentity:
+class OrganizationIdentity(ByFields):
     """What a record without a USCC says about the organization it names."""
 
     name: str

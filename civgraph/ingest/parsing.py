@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from civgraph.graph.errors import InvalidIdentifier
 from civgraph.graph.links import LinkInput
 from civgraph.graph.models import LinkFields, NodeFields
+from civgraph.graph.pickling import ByFields
 from civgraph.graph.provenance import Origin
 from civgraph.ingest.fields import BadValue, Column
 from civgraph.ingest.mappings import LinkMap, Source
@@ -32,7 +33,7 @@ class RowError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(ByFields):
     row: Row
     origin: Origin
     nodes: list[NodeFields | None]  # None: a node the row does not have (`NodeMap.when`)

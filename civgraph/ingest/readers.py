@@ -15,6 +15,8 @@ from pathlib import Path
 
 from openpyxl import load_workbook
 
+from civgraph.graph.pickling import ByFields
+
 PROBE_BYTES = 1 << 20
 
 
@@ -23,7 +25,7 @@ class UnreadableFile(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
+class Row(ByFields):
     file: str
     line: int  # 1-based, counting the header line of CSV and XLSX
     values: dict[str, str]
