@@ -46,15 +46,18 @@ def entity_id(source: str, key: str, end: End = End.SOURCE) -> str:
     return str(uuid.uuid5(NAMESPACE, name))
 
 
-# People born the same day; people of the same name who live in `place` (a division code's
-# prefix, '' anywhere; none when `place` is null): a namesake born another day is a likely
-# match only nearby, and a common name has thousands of namesakes in a province.
+# People born the same day whose names begin with one of `initials` (the characters a
+# matching name can begin with: a province of ten million has hundreds born each day);
+# people of the same name who live in `place` (a division code's prefix, '' anywhere; none
+# when `place` is null): a namesake born another day is a likely match only nearby, and a
+# common name has thousands of namesakes in a province.
 # (The place is tested, not sought: the name's index is where the second part starts.)
 PERSON_CANDIDATES: LiteralString = (
     """
 UNWIND $rows AS row
 CALL (row) {
-  MATCH (p:Person {birthDate: row.birthDate}) RETURN p LIMIT $limit
+  MATCH (p:Person {birthDate: row.birthDate}) WHERE row.initials CONTAINS left(p.name, 1)
+  RETURN p LIMIT $limit
   UNION
   MATCH (p:Person {name: row.name})
   WHERE p.birthDate = row.birthDate OR row.place = '' OR """
@@ -196,7 +199,7 @@ async def candidates(
     graph: Graph, label: Label, rows: Sequence[dict[str, Any]]
 ) -> dict[int, list[CandidateRow]]:
     """For each row (`index` and what the label's query blocks on: a person's `name`,
-    `birthDate` and `place`, an organization's `names`, `prefix` and `county`), its
+    `birthDate`, `initials` and `place`, an organization's `names`, `prefix` and `county`), its
     candidates. Lists, not maps: a batch's candidates are hundreds of thousands."""
     found = await graph.read_raw(CANDIDATES[label], rows=list(rows), limit=CANDIDATE_LIMIT)
     return {

@@ -32,10 +32,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from opencc import OpenCC
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
+from pypinyin.pinyin_dict import pinyin_dict
 
 from civgraph.graph.pickling import ByFields
 
@@ -49,6 +50,7 @@ MARGIN = 0.10  # how far ahead of the next candidate a join must be
 POSSIBLE_LINKS = 3  # at most this many POSSIBLY_SAME links per record
 SEPARATORS = str.maketrans("", "", " \t·•.・")
 SIMPLIFIED = OpenCC("t2s")
+FULL_WIDTH = range(0xFF01, 0xFF5F)  # full-width ASCII, as a Chinese keyboard may type it
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +102,36 @@ def normalised(name: str) -> str:
 @lru_cache(maxsize=65536)
 def sound(name: str) -> tuple[str, ...]:
     return tuple(lazy_pinyin(name))
+
+
+@cache
+def characters() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    """Every character pypinyin knows, by each of its readings; and the characters that
+    normalise to another (traditional, full-width), by the one they normalise to."""
+    by_reading: dict[str, set[str]] = {}
+    written: dict[str, set[str]] = {}
+    for point in [*pinyin_dict, *FULL_WIDTH]:
+        character = chr(point)
+        for reading in pinyin(character, style=Style.NORMAL, heteronym=True)[0]:
+            by_reading.setdefault(reading, set()).add(character)
+        if (simple := normalised(character)) != character:
+            written.setdefault(simple, set()).add(character)
+    return by_reading, written
+
+
+@lru_cache(maxsize=65536)
+def initials(name: str) -> str:
+    """The characters a registered person's name can begin with and still match `name` in
+    one of the ways `name_evidence` knows: the same first character once normalised, or one
+    that sounds the same (the homophone), written simplified or traditional. Of the people
+    born one day (hundreds in a province of ten million) only these are candidates."""
+    spoken = normalised(name)
+    if not spoken:
+        return name[:1]
+    by_reading, written = characters()
+    heads = {spoken[0], *by_reading.get(sound(spoken)[0], ())}
+    variants = {variant for head in heads for variant in written.get(head, ())}
+    return "".join(sorted({name[0], *heads, *variants}))
 
 
 def one_changed(a: str, b: str) -> bool:

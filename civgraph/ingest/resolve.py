@@ -28,6 +28,7 @@ from civgraph.ingest.matching import (
     Identity,
     Outcome,
     decide,
+    initials,
     namesake_place,
     normalised,
 )
@@ -67,7 +68,7 @@ def lookup(n: int, identity: Unresolved, grey: float) -> dict[str, Any]:
     if isinstance(identity, Identity):
         place = namesake_place(identity, grey)
         return {"index": n, "name": identity.name, "birthDate": identity.birth_date,
-                "place": place}  # fmt: skip
+                "initials": initials(identity.name), "place": place}  # fmt: skip
     return {
         "index": n, "names": identity.names, "prefix": normalised(identity.name)[:2],
         "county": identity.region_code[:6],
@@ -161,7 +162,8 @@ def blocks(identity: Unresolved, candidate: CandidateRow, grey: float) -> bool:
     if isinstance(identity, Identity):
         place = namesake_place(identity, grey)
         nearby = place is not None and (place == "" or (division or "").startswith(place))
-        return born == identity.birth_date or (name == identity.name and nearby)
+        alike = born == identity.birth_date and name[:1] in initials(identity.name)
+        return alike or (name == identity.name and nearby)
     return name in identity.names or (
         name.startswith(normalised(identity.name)[:2])
         and str(division).startswith(identity.region_code[:6])

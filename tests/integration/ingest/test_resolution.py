@@ -252,3 +252,37 @@ async def test_a_namesake_at_home_is_found_among_thousands_elsewhere(
         "RETURN b.divisionCode AS home, r.matchKey AS matchKey, r.score AS score"
     )
     assert possible == [{"home": HOME, "matchKey": "name+sex+community", "score": 0.7}]
+
+
+async def test_a_person_is_found_among_hundreds_born_the_same_day(
+    graph: Graph, tmp_path: Path
+) -> None:
+    # Given 250 people of other names born on 1960-01-01, then 王伟, born that day too
+    directory = tmp_path / "exports"
+    directory.mkdir()
+    write_exports(directory)
+    born = date(1960, 1, 1)
+    header = ["户号", "住址", "社区代码", "户别", "身份证号", "姓名", "与户主关系", "入户日期"]
+    people = [
+        [f"B-{n}", "测试路", HOME, "城镇", resident_id(born, 101 + 2 * n),
+         "王伟" if n == 250 else f"李{'明华强军'[n % 4]}", "户主", "1990-01-01"]
+        for n in range(251)
+    ]  # fmt: skip
+    write(directory, "household_registration.csv", [header, *people])
+    # and a cremation record of 王偉 (traditional) born that day, of that home, without ID
+    record = ["C-9", "", "王偉", "男", "1960-01-01", HOME, HOME_ID, "2025-04-08"]
+    write(directory, "cremations.csv", [CREMATION_HEADER, record])
+
+    # When the registries are ingested
+    await run(graph, files_in(directory), tmp_path / "rejects.csv", batch_size=500)
+
+    # Then the record joins him
+    same_day = await graph.read(
+        "MATCH (p:Person {birthDate: $born}) RETURN count(p) AS n", born=born
+    )
+    assert same_day == [{"n": 251}]
+    found = await cremated(graph)
+    assert (found["C-9"]["idNumber"], found["C-9"]["matchKey"]) == (
+        resident_id(born, 601),
+        "name~variant+birthDate+sex+community",
+    )

@@ -15,6 +15,8 @@ from civgraph.ingest.matching import (
     Outcome,
     compare,
     decide,
+    initials,
+    name_evidence,
     namesake_place,
 )
 from civgraph.ingest.matching_organizations import OrganizationIdentity
@@ -160,3 +162,25 @@ def test_a_namesake_born_another_day_is_skipped_only_where_it_cannot_be_likely(
     # and the query skips the far ones when it can: at the default band, a namesake elsewhere
     if grey == GREY and sex and placed:
         assert place == HOME
+
+
+# Names that match one another in every way the scores know: the same, traditional,
+# homophones with another surname (张/章, 陈/程 do not), typos and dropped characters.
+POOL = ["张伟", "章伟", "張伟", "张玮", "张伟明", "张明", "陈秀英", "陳秀英", "沈秀英",
+        "陈秀瑛", "陈英", "程秀英", "王建国", "汪建国", "王健国", "黄建国", "\uff21伟",
+        "A伟"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", POOL)
+def test_a_name_that_matches_begins_with_one_of_the_initials(name: str) -> None:
+    for registered in POOL:
+        if name_evidence(name, registered) is not None:
+            assert registered[:1] in initials(name), (name, registered)
+    assert initials(name) == "".join(sorted(initials(name)))
+
+
+def test_the_initials_leave_out_most_surnames() -> None:
+    assert "章" in initials("张伟")
+    assert "張" in initials("张伟")
+    assert "李" not in initials("张伟")
+    assert "程" not in initials("陈秀英")
