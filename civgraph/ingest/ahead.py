@@ -52,13 +52,20 @@ def carried(error: Exception, where: str) -> Exception:
     return error
 
 
-def parse_into(pipe: Connection, source: Source, paths: list[Path], batch_size: int) -> None:
+def parse_into(
+    pipe: Connection, parents: Connection, source: Source, paths: list[Path], batch_size: int
+) -> None:
+    # The parent's end, inherited, is closed here: killed, the parent leaves no reader, and
+    # the next send fails instead of waiting for ever.
+    parents.close()
     collected, summary = Collected(), Summary(source.name)
     try:
         for good in parsed_batches(source, paths, collected, batch_size, summary):
             pipe.send(("batch", collected.rows, good, summary.read, list(summary.files)))
             collected.rows = []
         pipe.send(("done", collected.rows, [], summary.read, summary.unknown_columns))
+    except (BrokenPipeError, ConnectionResetError):
+        return  # the parent is gone
     except Exception as error:  # any failure is the parent's to raise
         pipe.send(("error", carried(error, traceback.format_exc())))
     finally:
@@ -73,7 +80,7 @@ def parsed_ahead(
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
-        target=parse_into, args=(sending, source, list(paths), batch_size), daemon=True
+        target=parse_into, args=(sending, receiving, source, list(paths), batch_size), daemon=True
     )
     child.start()
     sending.close()

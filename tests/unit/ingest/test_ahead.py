@@ -4,6 +4,9 @@ batches, the same reject report in the same order, the same counts, the same err
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+import time
 from datetime import date
 from pathlib import Path
 
@@ -71,3 +74,45 @@ def test_a_file_that_cannot_be_read_fails_as_in_place(tmp_path: Path) -> None:
 
     with pytest.raises(UnreadableFile, match="unknown format"):
         list(parsed_ahead(source, [unreadable], Rejects(io.StringIO()), 10, Summary("x")))
+
+
+PARENT = """
+import io, multiprocessing, sys, time
+from pathlib import Path
+from civgraph.ingest.ahead import parsed_ahead
+from civgraph.ingest.mappings import SOURCES
+from civgraph.ingest.parsing import Rejects, Summary
+source = SOURCES["household_registration"]
+batches = parsed_ahead(source, [Path(sys.argv[1])], Rejects(io.StringIO()), 10, Summary("x"))
+next(batches)
+print(multiprocessing.active_children()[0].pid, flush=True)
+time.sleep(600)
+"""
+
+
+def gone(pid: int) -> bool:
+    stat = Path(f"/proc/{pid}/stat")
+    try:
+        return stat.read_text().split()[2] == "Z"  # exited, not yet reaped by its new parent
+    except FileNotFoundError:
+        return True
+
+
+def test_a_parent_killed_with_sigkill_leaves_no_parser_behind(tmp_path: Path) -> None:
+    # Given a parent reading the first of many batches, its parser blocked a batch ahead
+    rows = tmp_path / "household_registration.csv"
+    rows.write_text(registration(5000), encoding="utf-8")
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT, str(rows)], stdout=subprocess.PIPE
+    ) as parent:
+        assert parent.stdout is not None
+        parser = int(parent.stdout.readline())
+
+        # When the parent is killed
+        parent.kill()
+
+    # Then the parser ends too (its next send finds no reader)
+    deadline = time.monotonic() + 60
+    while not gone(parser) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert gone(parser)
