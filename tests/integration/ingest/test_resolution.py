@@ -223,28 +223,40 @@ async def test_records_of_one_batch_are_resolved_one_after_another(
     assert joined == [True, True]
 
 
+def household_head(n: int, community: str, id_number: str, name: str) -> list[str]:
+    """A household registration row: a person heading a household of their own."""
+    return [f"H-{n}", "测试路", community, "城镇", id_number, name, "户主", "1990-01-01"]
+
+
+async def ingest_crowd(
+    graph: Graph, tmp_path: Path, people: list[list[str]], record: list[str]
+) -> None:
+    """The test province with `people` as its household registration and one cremation
+    `record`, ingested."""
+    directory = tmp_path / "exports"
+    directory.mkdir()
+    write_exports(directory)
+    header = ["户号", "住址", "社区代码", "户别", "身份证号", "姓名", "与户主关系", "入户日期"]
+    write(directory, "household_registration.csv", [header, *people])
+    write(directory, "cremations.csv", [CREMATION_HEADER, record])
+    await run(graph, files_in(directory), tmp_path / "rejects.csv", batch_size=500)
+
+
 async def test_a_namesake_at_home_is_found_among_thousands_elsewhere(
     graph: Graph, tmp_path: Path
 ) -> None:
     # Given 250 men named 王伟 registered in the next community, then one at home; each born
     # on a day of his own
-    directory = tmp_path / "exports"
-    directory.mkdir()
-    write_exports(directory)
-    away = "340121001002"
-    header = ["户号", "住址", "社区代码", "户别", "身份证号", "姓名", "与户主关系", "入户日期"]
     namesakes = [
-        [f"W-{n}", "测试路", HOME if n == 250 else away, "城镇",
-         resident_id(date(1960, 1, 1) + timedelta(days=n), 101), "王伟", "户主", "1990-01-01"]
+        household_head(n, HOME if n == 250 else "340121001002",
+                       resident_id(date(1960, 1, 1) + timedelta(days=n), 101), "王伟")
         for n in range(251)
     ]  # fmt: skip
-    write(directory, "household_registration.csv", [header, *namesakes])
     # and a cremation record of a 王伟 of that home, born yet another day, without ID number
     record = ["C-9", "", "王伟", "男", "1940-01-01", HOME, HOME_ID, "2025-04-08"]
-    write(directory, "cremations.csv", [CREMATION_HEADER, record])
 
     # When the registries are ingested
-    await run(graph, files_in(directory), tmp_path / "rejects.csv", batch_size=500)
+    await ingest_crowd(graph, tmp_path, namesakes, record)
 
     # Then the record is possibly the namesake at home, and nobody else
     possible = await graph.read(
@@ -258,23 +270,17 @@ async def test_a_person_is_found_among_hundreds_born_the_same_day(
     graph: Graph, tmp_path: Path
 ) -> None:
     # Given 250 people of other names born on 1960-01-01, then 王伟, born that day too
-    directory = tmp_path / "exports"
-    directory.mkdir()
-    write_exports(directory)
     born = date(1960, 1, 1)
-    header = ["户号", "住址", "社区代码", "户别", "身份证号", "姓名", "与户主关系", "入户日期"]
     people = [
-        [f"B-{n}", "测试路", HOME, "城镇", resident_id(born, 101 + 2 * n),
-         "王伟" if n == 250 else f"李{'明华强军'[n % 4]}", "户主", "1990-01-01"]
+        household_head(n, HOME, resident_id(born, 101 + 2 * n),
+                       "王伟" if n == 250 else f"李{'明华强军'[n % 4]}")
         for n in range(251)
     ]  # fmt: skip
-    write(directory, "household_registration.csv", [header, *people])
     # and a cremation record of 王偉 (traditional) born that day, of that home, without ID
     record = ["C-9", "", "王偉", "男", "1960-01-01", HOME, HOME_ID, "2025-04-08"]
-    write(directory, "cremations.csv", [CREMATION_HEADER, record])
 
     # When the registries are ingested
-    await run(graph, files_in(directory), tmp_path / "rejects.csv", batch_size=500)
+    await ingest_crowd(graph, tmp_path, people, record)
 
     # Then the record joins him
     same_day = await graph.read(
