@@ -352,6 +352,9 @@ def load_command(
         raise fail(str(error)) from error
     print_summary(loaded.summaries, sum(loaded.seconds.values()), rejects, listed.unknown)
     phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in loaded.seconds.items())
+    if loaded.resumed:
+        console.print("went on from the store an earlier run of this load had imported "
+                      "(stage, export and import: that run's figures)")  # fmt: skip
     console.print(
         f"first load: {loaded.nodes} nodes and {loaded.relationships} relationships imported "
         f"(importer peak {loaded.importer_peak_mib:.0f} MiB), {loaded.resolved_rows} rows "

@@ -124,6 +124,11 @@ async def mark_initial_load(graph: Graph, context: Context, fields: dict[str, An
     await graph.write(MARK, **params)
 
 
+async def initial_load_marked(graph: Graph) -> bool:
+    rows = await graph.read("MATCH (b:ChangeBatch {resync: true}) RETURN count(b) AS marks")
+    return bool(rows[0]["marks"])
+
+
 class InvalidChangeCursor(GraphError, ValueError):
     """A change cursor this server did not issue."""
 

@@ -50,8 +50,11 @@ def entity_id(source: str, key: str, end: End = End.SOURCE) -> str:
 # matching name can begin with: a province of ten million has hundreds born each day);
 # people of the same name who live in `place` (a division code's prefix, '' anywhere; none
 # when `place` is null): a namesake born another day is a likely match only nearby, and a
-# common name has thousands of namesakes in a province.
-# (The place is tested, not sought: the name's index is where the second part starts.)
+# common name has thousands of namesakes in a province (~2,600 a record at ten million).
+# The namesakes are sought by name and place together (the composite index of migration
+# 0008); those without a division code only when `place` is '' (the CASE makes the name
+# null otherwise, so the seek finds nothing: a condition on `row` alone would be tested on
+# every namesake). A namesake born the same day is in the first part.
 PERSON_CANDIDATES: LiteralString = (
     """
 UNWIND $rows AS row
@@ -59,10 +62,13 @@ CALL (row) {
   MATCH (p:Person {birthDate: row.birthDate}) WHERE row.initials CONTAINS left(p.name, 1)
   RETURN p LIMIT $limit
   UNION
-  MATCH (p:Person {name: row.name})
-  WHERE p.birthDate = row.birthDate OR row.place = '' OR """
-    + in_scope("p", Label.PERSON, "row.place", seek=False)
+  MATCH (p:Person) WHERE p.name = row.name AND """
+    + in_scope("p", Label.PERSON, "row.place")
     + """
+  RETURN p LIMIT $limit
+  UNION
+  MATCH (p:Person {name: CASE row.place WHEN '' THEN row.name END})
+  WHERE p.divisionCode IS NULL
   RETURN p LIMIT $limit
 }
 RETURN row.index AS index,

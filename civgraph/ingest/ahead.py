@@ -2,8 +2,9 @@
 them: reading, parsing and validating a row costs about as much Python as writing it, and
 a machine has more than one core.
 
-`parsed_ahead` yields what `parsing.parsed_batches` yields, in the same order, with the same
-rows in the reject report at the same places and the same counts in the summary. The child
+`parsed_ahead` yields what `parsing.parsed_batches` yields (or what `prepare` makes of each
+batch, in the child), in the same order, with the same rows in the reject report at the
+same places and the same counts in the summary. The child
 is forked (it inherits the mappings, which hold functions pickle cannot carry) and sends
 each batch through a pipe; a pipe holds little, so the child is at most one batch ahead
 and memory stays bounded. The child touches nothing of its parent's: no database, no
@@ -15,16 +16,17 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import traceback
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from civgraph.ingest.mappings import Source
 from civgraph.ingest.parsing import Parsed, Rejects, RowError, Summary, parsed_batches
 from civgraph.ingest.readers import Row
 
 Rejected = tuple[Row, str, str, str]  # the row, column, value, reason
+T = TypeVar("T")
 
 
 class Collected(Rejects):
@@ -52,8 +54,17 @@ def carried(error: Exception, where: str) -> Exception:
     return error
 
 
+def as_parsed(batch: list[Parsed]) -> list[Parsed]:
+    return batch
+
+
 def parse_into(
-    pipe: Connection, parents: Connection, source: Source, paths: list[Path], batch_size: int
+    pipe: Connection,
+    parents: Connection,
+    source: Source,
+    paths: list[Path],
+    batch_size: int,
+    prepare: Callable[[list[Parsed]], Any],
 ) -> None:
     # The parent's end, inherited, is closed here: killed, the parent leaves no reader, and
     # the next send fails instead of waiting for ever.
@@ -61,7 +72,8 @@ def parse_into(
     collected, summary = Collected(), Summary(source.name)
     try:
         for good in parsed_batches(source, paths, collected, batch_size, summary):
-            pipe.send(("batch", collected.rows, good, summary.read, list(summary.files)))
+            made = prepare(good)
+            pipe.send(("batch", collected.rows, made, summary.read, list(summary.files)))
             collected.rows = []
         pipe.send(("done", collected.rows, [], summary.read, summary.unknown_columns))
     except (BrokenPipeError, ConnectionResetError):
@@ -77,10 +89,25 @@ def parsed_ahead(
 ) -> Iterator[list[Parsed]]:
     """`parsing.parsed_batches`, parsed in a second process while the caller works on the
     batch before."""
+    return prepared_ahead(source, paths, rejects, batch_size, summary, as_parsed)
+
+
+def prepared_ahead(
+    source: Source,
+    paths: Iterable[Path],
+    rejects: Rejects,
+    batch_size: int,
+    summary: Summary,
+    prepare: Callable[[list[Parsed]], T],
+) -> Iterator[T]:
+    """`parsed_ahead`, each batch made into what `prepare` makes of it in the second
+    process."""
     context = multiprocessing.get_context("fork")
     receiving, sending = context.Pipe(duplex=False)
     child = context.Process(
-        target=parse_into, args=(sending, receiving, source, list(paths), batch_size), daemon=True
+        target=parse_into,
+        args=(sending, receiving, source, list(paths), batch_size, prepare),
+        daemon=True,
     )
     child.start()
     sending.close()

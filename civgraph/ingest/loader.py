@@ -17,6 +17,7 @@ from civgraph.ingest.ahead import parsed_ahead
 from civgraph.ingest.mappings import LinkMap, Source
 from civgraph.ingest.matching import GREY, JOIN
 from civgraph.ingest.parsing import Parsed, Rejects, RowError, Summary
+from civgraph.ingest.readers import Row
 from civgraph.ingest.reference import PROGRAMS
 from civgraph.ingest.resolve import Pending, resolve
 
@@ -79,13 +80,14 @@ async def write(
         linked = written(results[start]) if present else set()
         for offset, (position, row) in enumerate(present):
             if offset not in linked:
-                unlinked.setdefault(position, missing_endpoint(link, row))
+                reason = missing_endpoint(link, row.source_key, row.target_key)
+                unlinked.setdefault(position, reason)
     return unlinked
 
 
-def missing_endpoint(link: LinkMap, row: LinkInput) -> str:
+def missing_endpoint(link: LinkMap, source_key: str, target_key: str) -> str:
     source, target = link.spec.source.value, link.spec.target.value
-    return f"no {source} {row.source_key!r} or no {target} {row.target_key!r} in the graph"
+    return f"no {source} {source_key!r} or no {target} {target_key!r} in the graph"
 
 
 async def load_reference(graph: Graph) -> None:
@@ -109,7 +111,7 @@ async def ingest(
     for good in parsed_ahead(source, paths, rejects, batch_size, summary):
         unlinked = await write(graph, source, good, summary, thresholds)
         for position, reason in sorted(unlinked.items()):
-            reject_unlinked(rejects, source, good[position], reason)
+            reject_unlinked(rejects, source, good[position].row, reason)
         summary.loaded += len(good) - len(unlinked)
         summary.rejected += len(unlinked)
         if progress:
@@ -117,7 +119,7 @@ async def ingest(
     return summary
 
 
-def reject_unlinked(rejects: Rejects, source: Source, parsed: Parsed, reason: str) -> None:
+def reject_unlinked(rejects: Rejects, source: Source, row: Row, reason: str) -> None:
     """A parsed row whose relationship found no endpoint, as the reject report has it."""
     column = source.links[0].target.name or "" if source.links else ""
-    rejects.add(source.name, parsed.row, RowError(column, "", reason))
+    rejects.add(source.name, row, RowError(column, "", reason))

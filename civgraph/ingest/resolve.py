@@ -104,12 +104,12 @@ async def resolve_label(
     result: Resolved,
 ) -> None:
     earlier = await decided(graph, source, label, [(i.record_key, i.end) for i in pending])
-    todo = [
-        lookup(n, item.identity, thresholds[1])
+    todo = {
+        n: lookup(n, item.identity, thresholds[1])
         for n, item in enumerate(pending)
         if (item.record_key, item.end) not in earlier
-    ]
-    found = await candidates(graph, label, todo) if todo else {}
+    }
+    found = await candidates(graph, label, list(todo.values())) if todo else {}
     fresh: list[CandidateRow] = []  # entities this batch made so far, as candidates
     entities: list[dict[str, Any]] = []
     possible: list[dict[str, Any]] = []
@@ -124,7 +124,7 @@ async def resolve_label(
             item.links[item.index] = pointed(item, *made[key, item.end])
             continue
         else:
-            earlier_in_batch = [c for c in fresh if blocks(identity, c, thresholds[1])]
+            earlier_in_batch = [c for c in fresh if blocks(todo[n], c)]
             decision = decision_on(identity, found.get(n, []) + earlier_in_batch, *thresholds)
             entity, match_key, score = outcome(source, key, item.end, decision)
             if decision.outcome is Outcome.JOIN:
@@ -156,17 +156,16 @@ def as_candidate(entity: str, identity: Unresolved) -> CandidateRow:
     return entity, identity.name, None, None, identity.region_code
 
 
-def blocks(identity: Unresolved, candidate: CandidateRow, grey: float) -> bool:
-    """Whether the candidate queries would find `candidate` for `identity` (`lookup`)."""
+def blocks(looked: dict[str, Any], candidate: CandidateRow) -> bool:
+    """Whether the candidate queries would find `candidate` for a record (its `lookup`)."""
     _, name, _, born, division = candidate
-    if isinstance(identity, Identity):
-        place = namesake_place(identity, grey)
+    if "birthDate" in looked:
+        place = looked["place"]
         nearby = place is not None and (place == "" or (division or "").startswith(place))
-        alike = born == identity.birth_date and name[:1] in initials(identity.name)
-        return alike or (name == identity.name and nearby)
-    return name in identity.names or (
-        name.startswith(normalised(identity.name)[:2])
-        and str(division).startswith(identity.region_code[:6])
+        alike = born == looked["birthDate"] and name[:1] in looked["initials"]
+        return alike or (name == looked["name"] and nearby)
+    return name in looked["names"] or (
+        name.startswith(looked["prefix"]) and str(division).startswith(looked["county"])
     )
 
 

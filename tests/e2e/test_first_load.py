@@ -80,12 +80,18 @@ async def online(session_graph: Graph, province: Path, tmp_path_factory: pytest.
 @pytest.fixture(scope="module")
 def first_home(province: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The province through the first load, into a Neo4j of its own (left running): a load
-    killed (kill -9, with its importer) while the importer wrote the store, then run again."""
+    killed (kill -9, with its importer) while the importer wrote the store; run again and
+    killed once the store was written and its server up; run again to the end."""
     home = tmp_path_factory.mktemp("first") / "neo4j"
-    kill_during_import(province, home, home.parent / "killed.csv")
+    config = process.ServerConfig(home=home)
+    kill_when(province, home, home.parent / "killed.csv", (home / "import.log").exists)
+    assert (home / "initial-load.state").exists()
+    kill_when(province, home, home.parent / "killed-again.csv",
+              lambda: process.running(config) is not None)  # fmt: skip
     assert (home / "initial-load.state").exists()
     done = load(province, home, home.parent / "rejects.csv")
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "went on from the store an earlier run of this load had imported" in done.stderr
     yield home
     stop(home)
 
@@ -172,19 +178,21 @@ async def test_a_database_that_holds_data_is_refused(
 
 
 def test_a_first_load_killed_part_way_loads_when_run_again(first_home: Path) -> None:
-    # (the load behind every other test was killed once, then run again: `first_home`)
+    # (the load behind every other test was killed twice, then run again: `first_home`)
     assert not (first_home / "initial-load.state").exists()
     assert process.running(process.ServerConfig(home=first_home)) is not None
 
 
-def kill_during_import(province: Path, home: Path, report: Path) -> None:
+def kill_when(province: Path, home: Path, report: Path, condition: Callable[[], bool]) -> None:
+    """Runs the load and kills it (kill -9, with the processes it started in its session)
+    as soon as `condition` holds."""
     child = subprocess.Popen(
         load_command(province, report), env=load_env(home), stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
     try:
-        wait_for(lambda: (home / "import.log").exists() or child.poll() is not None)
-        assert child.poll() is None, "the load ended before the import"
+        wait_for(lambda: condition() or child.poll() is not None)
+        assert child.poll() is None, "the load ended before it was to be killed"
     finally:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()

@@ -28,22 +28,32 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
-from civgraph.graph.catalog import Rel
+from civgraph.graph.catalog import Label, Rel
 from civgraph.graph.driver import Graph
 from civgraph.graph.links import LinkInput
 from civgraph.graph.nodes import natural_key
+from civgraph.graph.pickling import ByFields
 from civgraph.graph.provenance import Origin
-from civgraph.ingest.initial.staging import Staging
+from civgraph.ingest.ahead import prepared_ahead
+from civgraph.ingest.initial.staging import (
+    Kinds,
+    Staging,
+    Stated,
+    StatedLink,
+    stated_links,
+    stated_nodes,
+)
 from civgraph.ingest.loader import REFERENCE, Thresholds, missing_endpoint, reject_unlinked, write
 from civgraph.ingest.mappings import Source
-from civgraph.ingest.parsing import Parsed, Rejects, Summary, parsed_batches
+from civgraph.ingest.parsing import Parsed, Rejects, Summary
+from civgraph.ingest.readers import Row
 from civgraph.ingest.reference import PROGRAMS
 
 Progress = Callable[[str, int], None]  # phase, how far (rows, or percent for the import)
 
 
 @dataclass(frozen=True, slots=True)
-class Aside:
+class Aside(ByFields):
     """A row whose relationships need entity resolution: with only those relationships,
     and the first of its others that found no endpoint (link index, reason), if any."""
 
@@ -52,14 +62,54 @@ class Aside:
 
 
 @dataclass(frozen=True, slots=True)
-class AsideBatch:
+class AsideBatch(ByFields):
     source: str
     rows: list[Aside]
 
 
+@dataclass(frozen=True, slots=True)
+class Prepared(ByFields):
+    """A parsed batch as the staging store takes it, made where the rows are parsed (a
+    second process: plain values travel cheaply, parsed rows do not)."""
+
+    origins: list[Origin]  # each row's
+    nodes: list[list[Stated]]  # per node of the mapping, the rows that have it
+    links: list[list[tuple[int, StatedLink]]]  # per relationship: (row, link), keyed ends
+    aside: list[tuple[int, Parsed]]  # (row, the row as its resolution writes it)
+    kinds: list[tuple[tuple[str, str], str]]  # property types first seen in this batch
+
+
 def stage_reference(staging: Staging) -> None:
     """`loader.load_reference`: the programs, each its own source record."""
-    staging.nodes(PROGRAMS, REFERENCE, [Origin(natural_key(p)) for p in PROGRAMS])
+    origins = [Origin(natural_key(p)) for p in PROGRAMS]
+    staging.nodes(Label.PROGRAM, stated_nodes(PROGRAMS, origins, staging.kinds), REFERENCE)
+
+
+def preparer(source: Source, kinds: Kinds) -> Callable[[list[Parsed]], Prepared]:
+    """What makes a source's parsed batches `Prepared`, noting property types in `kinds`
+    (the staging store's, or a forked copy of it: each batch says what it added)."""
+    told = len(kinds)
+
+    def prepare(batch: list[Parsed]) -> Prepared:
+        nonlocal told
+        nodes = []
+        for index in range(len(source.nodes)):
+            given = [(node, p.origin) for p in batch if (node := p.nodes[index]) is not None]
+            nodes.append(stated_nodes([n for n, _ in given], [o for _, o in given], kinds))
+        links: list[list[tuple[int, StatedLink]]] = []
+        for index, link in enumerate(source.links):
+            present = [
+                (position, row)
+                for position, p in enumerate(batch)
+                if (row := p.links[index]) is not None and index not in unkeyed_links(p)
+            ]
+            stated = stated_links(link.spec, [row for _, row in present], kinds)
+            links.append([(position, s) for (position, _), s in zip(present, stated, strict=True)])
+        aside = [(position, only_unkeyed(p)) for position, p in enumerate(batch) if p.unkeyed]
+        new, told = list(kinds.items())[told:], len(kinds)
+        return Prepared([p.origin for p in batch], nodes, links, aside, new)
+
+    return prepare
 
 
 def stage_source(
@@ -71,23 +121,22 @@ def stage_source(
     batch_size: int,
     progress: Progress | None = None,
 ) -> Summary:
-    """Stages one source's files as `loader.ingest` would write them."""
+    """Stages one source's files as `loader.ingest` would write them: parsed and prepared a
+    batch ahead in a second process while this one writes the batch before."""
     summary = Summary(source.name)
-    # parsed in place: ahead, in a second process, the first load's stage was 15% slower
-    # (100k people: 22.6 s → 26.2 s; sending the parsed rows costs more than parsing them)
-    for good in parsed_batches(source, paths, rejects, batch_size, summary):
-        failed = stage_batch(staging, source, good)
-        put_aside = [
-            Aside(only_unkeyed(parsed), failed.get(position))
-            for position, parsed in enumerate(good)
-            if parsed.unkeyed
-        ]
-        if put_aside:
+    prepare = preparer(source, staging.kinds)
+    for batch in prepared_ahead(source, paths, rejects, batch_size, summary, prepare):
+        failed = stage_batch(staging, source, batch)
+        if batch.aside:
+            put_aside = [Aside(parsed, failed.get(position)) for position, parsed in batch.aside]
             pickle.dump(AsideBatch(source.name, put_aside), aside)
-        rejected = [p for p in sorted(failed) if not good[p].unkeyed]
+        unkeyed = {position for position, _ in batch.aside}
+        rejected = [p for p in sorted(failed) if p not in unkeyed]
         for position in rejected:
-            reject_unlinked(rejects, source, good[position], failed[position][1])
-        summary.loaded += sum(1 for p in good if not p.unkeyed) - len(rejected)
+            origin = batch.origins[position]
+            row = Row(origin.file or "", origin.line or 0, {})
+            reject_unlinked(rejects, source, row, failed[position][1])
+        summary.loaded += len(batch.origins) - len(unkeyed) - len(rejected)
         summary.rejected += len(rejected)
         if progress:
             progress(f"stage {source.name}", summary.read)
@@ -95,30 +144,24 @@ def stage_source(
     return summary
 
 
-def stage_batch(
-    staging: Staging, source: Source, batch: list[Parsed]
-) -> dict[int, tuple[int, str]]:
+def stage_batch(staging: Staging, source: Source, batch: Prepared) -> dict[int, tuple[int, str]]:
     """`loader.write` on the staging store, less the relationships with an end to resolve;
     returns the rows (by position) whose relationships found no endpoint: the first such
     relationship's index and the reason."""
-    for index in range(len(source.nodes)):
-        given = [(node, p.origin) for p in batch if (node := p.nodes[index]) is not None]
-        staging.nodes([node for node, _ in given], source.name, [o for _, o in given])
+    for key, kind in batch.kinds:
+        staging.kinds.setdefault(key, kind)
+    for node, nodes in zip(source.nodes, batch.nodes, strict=True):
+        staging.nodes(node.model.label, nodes, source.name)
     failed: dict[int, tuple[int, str]] = {}
-    for index, link in enumerate(source.links):
-        present = [
-            (position, row)
-            for position, p in enumerate(batch)
-            if (row := p.links[index]) is not None and index not in unkeyed_links(p)
-        ]
+    for index, (link, present) in enumerate(zip(source.links, batch.links, strict=True)):
         if not present:
             continue
-        written = staging.links(link.spec, [row for _, row in present], source.name)
-        for offset, (position, row) in enumerate(present):
+        written = staging.links(link.spec, [stated for _, stated in present], source.name)
+        for offset, (position, (source_key, target_key, *_)) in enumerate(present):
             if offset not in written:
-                failed.setdefault(position, (index, missing_endpoint(link, row)))
+                failed.setdefault(position, (index, missing_endpoint(link, source_key, target_key)))
         if link.spec.rel is Rel.MEMBER_OF:
-            staging.member_of([row.source_key for _, row in present])
+            staging.member_of([source_key for _, (source_key, *_) in present])
     return failed
 
 
@@ -182,7 +225,7 @@ async def resolve_aside(
             if reason is None:
                 summary.loaded += 1
             else:
-                reject_unlinked(rejects, source, aside.parsed, reason)
+                reject_unlinked(rejects, source, aside.parsed.row, reason)
                 summary.rejected += 1
         done += len(rows)
         if progress:

@@ -2,24 +2,28 @@
 server opens, on the managed (embedded) Neo4j of the settings.
 
 It refuses a database that holds data. Before it replaces the store it leaves a state file
-in the Neo4j home (with the bookkeeping it keeps: API keys, plan targets); a load killed
-part-way leaves that file, and the next run knows the store there is its own unfinished
-work and loads again from the start. The state file goes when the load is done.
+in the Neo4j home (`State`: the bookkeeping it keeps, such as API keys and plan targets); a
+load killed part-way leaves that file, and the next run knows the store there is its own
+unfinished work. Killed before the importer had written the store, it loads again from the
+start; killed after, the same files are not staged and imported again: the run goes on from
+the index phase (resolution reuses the decisions already written, so the rows resolved
+before the kill come out as they did). The state file goes when the load is done.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import pickle
 import shutil
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from civgraph.graph import connection
-from civgraph.graph.changes import Context, mark_initial_load
+from civgraph.graph.changes import Context, initial_load_marked, mark_initial_load
 from civgraph.graph.errors import GraphError
 from civgraph.graph.migrations import has_data, migrate, read_kept, restore_kept
 from civgraph.graph.server import process
@@ -48,23 +52,52 @@ class Loaded:
     relationships: int = 0
     importer_peak_mib: float = 0.0
     resolved_rows: int = 0  # rows whose relationships went through entity resolution
+    resumed: bool = False  # went on from the store an earlier, killed run had imported
+
+
+Given = tuple[tuple[tuple[str, int, int], ...], Thresholds]  # files (path, size, mtime)
+
+
+def given_by(files: dict[str, list[Path]], thresholds: Thresholds) -> Given:
+    """What a load is of: an earlier run's store is gone on from only for the same."""
+    paths = sorted(path.resolve() for paths in files.values() for path in paths)
+    stats = [(str(path), path.stat()) for path in paths]
+    return tuple((name, s.st_size, s.st_mtime_ns) for name, s in stats), thresholds
+
+
+@dataclass
+class State:
+    """What a first load keeps in the Neo4j home while it runs (`state_file`)."""
+
+    kept: dict[str, Any]  # the empty database's bookkeeping, to put back
+    given: Given | None = None
+    imported: Loaded | None = None  # once the importer has written the store
+    report: tuple[Path, int] | None = None  # then: the reject report and its size
 
 
 def state_file(config: process.ServerConfig) -> Path:
     return config.home / "initial-load.state"
 
 
-async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> dict[str, Any]:
-    """The bookkeeping to keep, from an empty database (or an unfinished first load's state
-    file), leaving its server stopped; refuses a database with data, leaving its server as
-    it was."""
-    state = state_file(config)
-    if state.exists():
-        kept: dict[str, Any] = pickle.loads(state.read_bytes())  # noqa: S301 (our own file)
+def save(config: process.ServerConfig, state: State) -> None:
+    """Replaces the state file in one step (a kill leaves the old one or the new)."""
+    path = state_file(config)
+    written = path.with_suffix(".new")
+    written.write_bytes(pickle.dumps(state))
+    os.replace(written, path)
+
+
+async def state_or_refuse(settings: Settings, config: process.ServerConfig) -> State:
+    """An unfinished first load's state, or a new one with the bookkeeping of an empty
+    database, leaving its server stopped; refuses a database with data, leaving its server
+    as it was."""
+    path = state_file(config)
+    if path.exists():
+        state = pickle.loads(path.read_bytes())  # noqa: S301 (our own file)
         process.stop(config)
-        return kept
+        return state if isinstance(state, State) else State(state)  # older: only the kept
     if not store_of(config).exists():
-        return {}
+        return State({})
     _, started = connection.ensure_started(settings)
     graph = await connection.open_graph(settings)
     try:
@@ -80,7 +113,7 @@ async def kept_or_refuse(settings: Settings, config: process.ServerConfig) -> di
     finally:
         await graph.close()
     process.stop(config)
-    return kept
+    return State(kept)
 
 
 def timed(seconds: dict[str, float], phase: str, started: float) -> float:
@@ -100,10 +133,53 @@ def first_load(
 ) -> Loaded:
     """Loads the files into the empty managed database and leaves its server running."""
     config = connection.server_config(settings)
-    sources = ordered(list(files))
-    kept = asyncio.run(kept_or_refuse(settings, config))
+    state = asyncio.run(state_or_refuse(settings, config))
+    given = given_by(files, thresholds)
     config.home.mkdir(parents=True, exist_ok=True)
-    state_file(config).write_bytes(pickle.dumps(kept))
+    if (earlier := resumable(state, given, work)) is not None:
+        loaded, (written, size) = earlier
+        restore_report(written, size, report)
+    else:
+        state = State(state.kept, given)
+        save(config, state)
+        loaded = stage_and_import(config, files, report, batch_size, work, progress)
+        state.imported, state.report = loaded, (report.resolve(), report.stat().st_size)
+        save(config, state)
+    shutil.rmtree(work / "import", ignore_errors=True)
+    process.start(config)
+    resolving = (thresholds, batch_size)
+    asyncio.run(finish(settings, loaded, state.kept, work, report, resolving, progress))
+    state_file(config).unlink()
+    shutil.rmtree(work, ignore_errors=True)
+    return loaded
+
+
+def resumable(state: State, given: Given, work: Path) -> tuple[Loaded, tuple[Path, int]] | None:
+    """What an earlier run of the same load did, if it got the store written and left
+    what the phases after need."""
+    if state.imported is None or state.report is None or state.given != given:
+        return None
+    if not (aside_file(work).exists() and state.report[0].exists()):
+        return None
+    return replace(state.imported, resumed=True), state.report
+
+
+def restore_report(written: Path, size: int, report: Path) -> None:
+    """The reject report as stage left it (the resolution's rejects come after)."""
+    if written != report.resolve():
+        shutil.copyfile(written, report)
+    os.truncate(report, size)
+
+
+def stage_and_import(
+    config: process.ServerConfig,
+    files: dict[str, list[Path]],
+    report: Path,
+    batch_size: int,
+    work: Path,
+    progress: Progress | None,
+) -> Loaded:
+    """Stage, export and import: the store written, its server stopped."""
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     loaded = Loaded([])
@@ -115,7 +191,7 @@ def first_load(
         stage_reference(staging)
         loaded.summaries = [
             stage_source(staging, source, files[source.name], rejects, put, batch_size, progress)
-            for source in sources
+            for source in ordered(list(files))
         ]
     clock = timed(loaded.seconds, "stage", clock)
     written = export(staging, csvs, datetime.now(UTC).isoformat())
@@ -128,12 +204,7 @@ def first_load(
     )  # fmt: skip
     loaded.nodes, loaded.relationships = imported.nodes, imported.relationships
     loaded.importer_peak_mib = imported.peak_rss_mib
-    shutil.rmtree(csvs)
     timed(loaded.seconds, "import", clock)
-    process.start(config)
-    asyncio.run(finish(settings, loaded, kept, work, report, (thresholds, batch_size), progress))
-    state_file(config).unlink()
-    shutil.rmtree(work, ignore_errors=True)
     return loaded
 
 
@@ -166,7 +237,8 @@ async def finish(
                 progress,
             )  # fmt: skip
         timed(loaded.seconds, "resolve", clock)
-        await mark_initial_load(graph, Context("load:initial", ACTOR), marker(loaded))
+        if not await initial_load_marked(graph):  # (a run killed after it had: not twice)
+            await mark_initial_load(graph, Context("load:initial", ACTOR), marker(loaded))
     finally:
         await graph.close()
 

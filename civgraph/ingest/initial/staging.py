@@ -81,6 +81,45 @@ def plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+Kinds = dict[tuple[str, str], str]  # (label or relationship type, property) → type
+
+
+def typed(kinds: Kinds, owner: str, props: dict[str, Any]) -> dict[str, Any]:
+    """`props` as stored (JSON values), noting in `kinds` each property's type first seen."""
+    for name, value in props.items():
+        if value is not None and (owner, name) not in kinds:
+            kinds[owner, name] = kind_of(value)
+    return {name: plain(value) for name, value in props.items()}
+
+
+# A node as a row states it: its key, its properties as stored, the row.
+Stated = tuple[str, dict[str, Any], Origin]
+# A relationship as a row states it: its ends' keys, its key, its properties and period as
+# stored, the row.
+StatedLink = tuple[str, str, str, dict[str, Any], dict[str, Any], Origin]
+
+
+def stated_nodes(records: Sequence[NodeFields], origins: Sequence[Origin], kinds: Kinds
+                 ) -> list[Stated]:  # fmt: skip
+    stated: list[Stated] = []
+    for record, origin in zip(records, origins, strict=True):
+        given = record.properties()
+        label = record.label
+        stated.append((str(given[KEY[label]]), typed(kinds, label.value, given), origin))
+    return stated
+
+
+def stated_links(spec: RelSpec, links: Sequence[LinkInput], kinds: Kinds) -> list[StatedLink]:
+    owner = spec.rel.value
+    return [
+        (link.source_key, link.target_key, link.key,
+         typed(kinds, owner, link.props.properties() if link.props else {}),
+         typed(kinds, owner, {"since": link.since, "until": link.until}),
+         link.origin or Origin(f"{link.source_key}>{link.target_key}@{link.key}"))
+        for link in links
+    ]  # fmt: skip
+
+
 @dataclass
 class Node:
     props: dict[str, Any]
@@ -100,7 +139,7 @@ class Staging:
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(SCHEMA)
         self.db.execute("BEGIN")
-        self.kinds: dict[tuple[str, str], str] = {}  # (label or rel type, property) → type
+        self.kinds: Kinds = {}
         self.records: list[tuple[Any, ...]] = []  # described, not yet written (`flush`)
         self.described: list[tuple[Any, ...]] = []
 
@@ -116,21 +155,17 @@ class Staging:
 
     # --- what a batch writes ----------------------------------------------------------
 
-    def nodes(self, records: Sequence[NodeFields], source: str, origins: Sequence[Origin]) -> None:
+    def nodes(self, label: Label, stated: Sequence[Stated], source: str) -> None:
         """`nodes.upsert_statement` and the STRUCTURE statement after it: a node is written
         when it is new or a field changes."""
-        if not records:
+        if not stated:
             return
-        label = records[0].label
-        stated: dict[str, tuple[dict[str, Any], Origin]] = {}  # a batch's rows, combined
-        for record, origin in zip(records, origins, strict=True):
-            given = record.properties()
-            key = str(given[KEY[label]])
-            props = self.typed(label.value, given)
-            stated[key] = ((stated[key][0] if key in stated else {}) | props, origin)
+        combined: dict[str, tuple[dict[str, Any], Origin]] = {}  # a batch's rows, combined
+        for key, props, origin in stated:
+            combined[key] = ((combined[key][0] if key in combined else {}) | props, origin)
             self.describe(source, origin, label, key, origin.match_key or KEY[label])
-        found = self.get_nodes(label, list(stated))
-        for key, (props, origin) in stated.items():
+        found = self.get_nodes(label, list(combined))
+        for key, (props, origin) in combined.items():
             node = found.get(key)
             if node is None:
                 found[key] = Node(props, 1, source, origin.record_key)
@@ -164,25 +199,22 @@ class Staging:
             ],
         )  # fmt: skip
 
-    def links(self, spec: RelSpec, links: Sequence[LinkInput], source: str) -> set[int]:
+    def links(self, spec: RelSpec, links: Sequence[StatedLink], source: str) -> set[int]:
         """`links.upsert_statement` (by natural keys): the positions of the links written;
         the others lack an endpoint."""
-        sources = self.existing(spec.source, [link.source_key for link in links])
-        targets = self.existing(spec.target, [link.target_key for link in links])
+        sources = self.existing(spec.source, [link[0] for link in links])
+        targets = self.existing(spec.target, [link[1] for link in links])
         written = {position for position, link in enumerate(links)
-                   if link.source_key in sources and link.target_key in targets}  # fmt: skip
+                   if link[0] in sources and link[1] in targets}  # fmt: skip
         stated: dict[tuple[str, str, str], tuple[dict[str, Any], dict[str, Any], Origin]] = {}
         for position in sorted(written):
-            link = links[position]
-            at = (link.source_key, link.target_key, link.key)
-            props = self.typed(spec.rel.value, link.props.properties() if link.props else {})
-            period = self.typed(spec.rel.value, {"since": link.since, "until": link.until})
-            origin = link.origin or Origin(f"{link.source_key}>{link.target_key}@{link.key}")
+            source_key, target_key, key, props, period, origin = links[position]
+            at = (source_key, target_key, key)
             stated[at] = ((stated[at][0] if at in stated else {}) | props, period, origin)
-            self.describe(source, origin, spec.source, link.source_key,
+            self.describe(source, origin, spec.source, source_key,
                           origin.match_key or KEY[spec.source])  # fmt: skip
             if spec.source is spec.target:
-                self.describe(source, origin, spec.target, link.target_key, KEY[spec.target],
+                self.describe(source, origin, spec.target, target_key, KEY[spec.target],
                               role="target")  # fmt: skip
         rels = self.get_rels(spec, list(stated))
         for at, (props, period, origin) in stated.items():
@@ -268,13 +300,6 @@ class Staging:
         self.described.clear()
 
     # --- reading and writing the store -------------------------------------------------
-
-    def typed(self, owner: str, props: dict[str, Any]) -> dict[str, Any]:
-        """`props` as stored (JSON values), noting each property's type."""
-        for name, value in props.items():
-            if value is not None and (owner, name) not in self.kinds:
-                self.kinds[owner, name] = kind_of(value)
-        return {name: plain(value) for name, value in props.items()}
 
     def get_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, Node]:
         rows = self.db.execute(

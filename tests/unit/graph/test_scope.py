@@ -51,6 +51,7 @@ WRITES = {
 }
 SYSTEM_READS = {
     "civgraph.graph.changes.pruned_through": "the change sequence's bookkeeping: no entity",
+    "civgraph.graph.changes.initial_load_marked": "the first load: its feed marker, no entity",
     "civgraph.graph.migrations.has_data": "start-up: whether the database is empty",
     "civgraph.graph.migrations.read_kept": "the first load: bookkeeping to keep, no entity",
     "civgraph.graph.indicators.targets_loaded": "start-up: whether plan targets are loaded",
