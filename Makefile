@@ -93,10 +93,12 @@ bench-mutations: setup
 
 # Every investigation rule over the province of PEOPLE (1000000 here by default): seconds
 # to the first page and to all findings, province and one county, PROFILE db hits;
-# STORE=PATH: an existing store of that province (a first load's, say).
+# STORE=PATH: an existing store of that province (a first load's, say); RULES_ARGS: more
+# options (at 10M: --pagecache 8g --no-province-pages; docs/scale.md).
 RULES_PEOPLE ?= 1000000
 bench-rules: setup
-	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE) $(if $(STORE),--store $(STORE))
+	$(BIN)/python -m bench.rules --people $(RULES_PEOPLE) $(if $(STORE),--store $(STORE)) \
+		$(RULES_ARGS)
 
 # The provincial dashboard on the same province: linkageCoverage and planIndicators for the
 # province, a city and a county, cold and warm, and each indicator's time.

@@ -94,10 +94,11 @@ async def fresh_graph(folder: Path) -> AsyncIterator[tuple[process.RunningServer
 
 @asynccontextmanager
 async def running_graph(
-    home: Path, heap: str, pagecache: str
+    home: Path, heap: str, pagecache: str, tx_memory: str = "256m"
 ) -> AsyncIterator[tuple[process.RunningServer, Graph]]:
     """A Neo4j of its own on the store in `home`, migrated, until the block ends."""
     config = process.ServerConfig(home=home, port=0, heap=heap, pagecache=pagecache,
+                                  tx_memory=tx_memory,
                                   password=secrets.token_urlsafe(16))  # fmt: skip
     server, child = process.start(config, attached=True)
     graph = await connect(server.uri, "neo4j", server.password, "neo4j")

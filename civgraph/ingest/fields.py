@@ -3,6 +3,7 @@ government systems write, coded values (户主 → HEAD), numbers, validated key
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -30,11 +31,18 @@ def to_date(value: str) -> date:
         raise BadValue(f"impossible date: {value!r}") from error
 
 
+WHOLE = 2**53  # whole numbers beyond it are not exact once read as a float
+
+
 def to_number(value: str) -> float:
+    """A finite number (`nan` and `inf` read as floats, but no registry means them)."""
     try:
-        return float(value.replace(",", ""))
+        number = float(value.replace(",", ""))
     except ValueError as error:
         raise BadValue(f"not a number: {value!r}") from error
+    if not math.isfinite(number):
+        raise BadValue(f"not a number: {value!r}")
+    return number
 
 
 def to_int(value: str) -> int:
@@ -42,6 +50,8 @@ def to_int(value: str) -> int:
     number = to_number(value)
     if not number.is_integer():
         raise BadValue(f"not a whole number: {value!r}")
+    if abs(number) >= WHOLE:
+        raise BadValue(f"out of range: {value!r}")
     return int(number)
 
 

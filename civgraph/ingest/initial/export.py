@@ -6,12 +6,13 @@ left empty, so that an empty string stays one and a missing value stays missing.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+import orjson
 
 from civgraph.graph.catalog import KEY, Label
 from civgraph.graph.links import NO_PERIOD
@@ -81,7 +82,7 @@ def export(staging: Staging, directory: Path, now: str) -> Files:
                 "SELECT key, props, version, source, record FROM nodes WHERE label = ?", text
             )
             for (key, props, version, source, record), id_ in zip(rows, random_ids(), strict=False):
-                values = json.loads(props)
+                values = orjson.loads(props)
                 write_row(out, [key, id_, *(values.get(n) for n in names), source, record,
                                 now, now, version])  # fmt: skip
                 files.rows += 1
@@ -138,7 +139,7 @@ def export_relationships(staging: Staging, directory: Path, now: str, files: Fil
                 rel, source, target,
             )  # fmt: skip
             for skey, tkey, key, props, version, src, record in rows:
-                values = json.loads(props)
+                values = orjson.loads(props)
                 write_row(out, [skey, tkey, key, *(values.get(n) for n in names), src, record,
                                 now, now, version])  # fmt: skip
                 count += 1

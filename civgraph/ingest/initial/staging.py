@@ -10,18 +10,20 @@ their current household, and a source record per row describing what it stated. 
 is on disk, so memory stays bounded whatever the province's size; `export` then writes it
 out for Neo4j's offline importer.
 
-Values are kept as JSON (dates as ISO text); `kinds` remembers each property's type.
+Values are kept as JSON (dates as ISO text); `kinds` remembers each property's type. What a
+batch writes it may read back at once: the nodes written lately are kept in memory too.
 """
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from civgraph.graph.catalog import KEY, Label, Rel, RelSpec
 from civgraph.graph.links import LinkInput
@@ -60,6 +62,14 @@ STRUCTURE: dict[Label, tuple[Rel, Label, Callable[[dict[str, Any]], str | None]]
         lambda p: region_of_organization(p["divisionCode"]) if p.get("divisionCode") else None,
     ),
 }
+
+
+MMAP = 64 * 2**30  # bytes of the staging file read through memory mapping, at most
+RECENT = 200_000  # nodes kept as lately written (`Staging.recent`), at most
+
+
+def as_json(value: Any) -> str:
+    return orjson.dumps(value).decode()
 
 
 def kind_of(value: Any) -> str:
@@ -135,13 +145,17 @@ class Staging:
         path.unlink(missing_ok=True)
         self.db = sqlite3.connect(path, isolation_level=None)
         for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-262144",
-                       "temp_store=MEMORY", "locking_mode=EXCLUSIVE"):  # fmt: skip
+                       "temp_store=MEMORY", "locking_mode=EXCLUSIVE",
+                       f"mmap_size={MMAP}"):  # fmt: skip
             self.db.execute(f"PRAGMA {pragma}")
         self.db.executescript(SCHEMA)
         self.db.execute("BEGIN")
         self.kinds: Kinds = {}
         self.records: list[tuple[Any, ...]] = []  # described, not yet written (`flush`)
         self.described: list[tuple[Any, ...]] = []
+        # The nodes written lately, as written (a batch reads back what it just wrote: the
+        # people its memberships derive division codes for, the ends of its relationships).
+        self.recent: dict[tuple[Label, str], Node] = {}
 
     def commit(self) -> None:
         self.flush()
@@ -165,15 +179,17 @@ class Staging:
             combined[key] = ((combined[key][0] if key in combined else {}) | props, origin)
             self.describe(source, origin, label, key, origin.match_key or KEY[label])
         found = self.get_nodes(label, list(combined))
+        written: dict[str, Node] = {}
         for key, (props, origin) in combined.items():
             node = found.get(key)
             if node is None:
-                found[key] = Node(props, 1, source, origin.record_key)
+                found[key] = written[key] = Node(props, 1, source, origin.record_key)
             elif any(node.props.get(k) != v for k, v in props.items()):
                 node.props |= props
                 node.version += 1
                 node.source, node.record = source, origin.record_key
-        self.put_nodes(label, found)
+                written[key] = node
+        self.put_nodes(label, written)
         self.flush()
         if label in STRUCTURE:
             self.structure(label, found)
@@ -187,7 +203,7 @@ class Staging:
         had = dict(self.db.execute(
             "SELECT key, tkey FROM structure WHERE label = ? "
             "AND key IN (SELECT value FROM json_each(?))",
-            (label.value, json.dumps(list(wanted))),
+            (label.value, as_json(list(wanted))),
         ).fetchall())  # fmt: skip
         self.db.executemany(
             "INSERT OR REPLACE INTO structure VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -217,10 +233,11 @@ class Staging:
                 self.describe(source, origin, spec.target, target_key, KEY[spec.target],
                               role="target")  # fmt: skip
         rels = self.get_rels(spec, list(stated))
+        changed = {}
         for at, (props, period, origin) in stated.items():
             rel = rels.get(at)
             if rel is None:
-                rels[at] = [props | {k: v for k, v in period.items() if v is not None}, 1]
+                rel = [props | {k: v for k, v in period.items() if v is not None}, 1]
             else:
                 had = rel[0]
                 if not any(
@@ -235,8 +252,9 @@ class Staging:
                         had.pop(k, None)
                     else:
                         had[k] = v
-            rels[at][2:] = [source, origin.record_key]
-        self.put_rels(spec, rels)
+            rel[2:] = [source, origin.record_key]
+            changed[at] = rel
+        self.put_rels(spec, changed)
         self.flush()
         return written
 
@@ -251,7 +269,7 @@ class Staging:
             "WHERE rel = 'MEMBER_OF' AND slabel = 'Person' AND tlabel = 'Household' "
             "AND skey IN (SELECT value FROM json_each(?)) "
             "AND json_extract(props, '$.until') IS NULL",
-            (json.dumps(list(found)),),
+            (as_json(list(found)),),
         ).fetchall()
         latest: dict[str, tuple[str, str]] = {}  # person → (since, household); no since first
         for person, household, since in rows:
@@ -302,27 +320,39 @@ class Staging:
     # --- reading and writing the store -------------------------------------------------
 
     def get_nodes(self, label: Label, keys: Sequence[str]) -> dict[str, Node]:
-        rows = self.db.execute(
-            "SELECT key, props, version, source, record FROM nodes WHERE label = ? "
-            "AND key IN (SELECT value FROM json_each(?))",
-            (label.value, json.dumps(list(keys))),
-        )
-        return {key: Node(json.loads(props), version, source, record)
-                for key, props, version, source, record in rows}  # fmt: skip
+        """The nodes there of `keys` (a node got from here is written back if changed)."""
+        found = {key: node for key in keys if (node := self.recent.get((label, key)))}
+        rest = [key for key in keys if key not in found]
+        if rest:
+            rows = self.db.execute(
+                "SELECT key, props, version, source, record FROM nodes WHERE label = ? "
+                "AND key IN (SELECT value FROM json_each(?))",
+                (label.value, as_json(rest)),
+            )
+            found |= {key: Node(orjson.loads(props), version, source, record)
+                      for key, props, version, source, record in rows}  # fmt: skip
+        return found
 
     def put_nodes(self, label: Label, nodes: dict[str, Node]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO nodes VALUES (?, ?, ?, ?, ?, ?)",
-            [(label.value, key, json.dumps(n.props, ensure_ascii=False), n.version, n.source,
-              n.record) for key, n in nodes.items()],
+            [(label.value, key, as_json(n.props), n.version, n.source, n.record)
+             for key, n in nodes.items()],
         )  # fmt: skip
+        if len(self.recent) > RECENT:
+            self.recent.clear()
+        self.recent.update(((label, key), node) for key, node in nodes.items())
 
     def existing(self, label: Label, keys: Sequence[str]) -> set[str]:
+        there = {key for key in keys if (label, key) in self.recent}
+        rest = [key for key in keys if key not in there]
+        if not rest:
+            return there
         rows = self.db.execute(
             "SELECT key FROM nodes WHERE label = ? AND key IN (SELECT value FROM json_each(?))",
-            (label.value, json.dumps(list(keys))),
+            (label.value, as_json(rest)),
         )
-        return {key for (key,) in rows}
+        return there | {key for (key,) in rows}
 
     def get_rels(
         self, spec: RelSpec, ats: Sequence[tuple[str, str, str]]
@@ -332,16 +362,16 @@ class Staging:
             "WHERE rel = ? AND slabel = ? AND tlabel = ? AND (skey, tkey, key) IN ("
             "SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
             "json_extract(value, '$[2]') FROM json_each(?))",
-            (spec.rel.value, spec.source.value, spec.target.value, json.dumps(list(ats))),
+            (spec.rel.value, spec.source.value, spec.target.value, as_json(list(ats))),
         )
-        return {(s, t, k): [json.loads(props), version, source, record]
+        return {(s, t, k): [orjson.loads(props), version, source, record]
                 for s, t, k, props, version, source, record in rows}  # fmt: skip
 
     def put_rels(self, spec: RelSpec, rels: dict[tuple[str, str, str], list[Any]]) -> None:
         self.db.executemany(
             "INSERT OR REPLACE INTO rels VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(spec.rel.value, spec.source.value, s, spec.target.value, t, k,
-              json.dumps(props, ensure_ascii=False), version, source, record)
+              as_json(props), version, source, record)
              for (s, t, k), (props, version, source, record) in rels.items()],
         )  # fmt: skip
 
