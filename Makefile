@@ -64,9 +64,10 @@ bench-startup: setup
 # Our GraphQL against hand-written Cypher and the Neo4j GraphQL Library (bench/peer, installed
 # with npm ci) on a synthetic graph of $(PEOPLE) people (kept in var/bench); docs/benchmarks.md.
 PEOPLE ?= 100000
-# STORE=PATH: an existing Neo4j store folder instead of the generated one.
+# STORE=PATH: an existing Neo4j store folder instead of the generated one; READ_ARGS: more
+# options (at 10M: --pagecache 8g --tx-memory 1500m and fewer requests; docs/scale.md).
 bench-read: setup
-	$(BIN)/python -m bench.read_api --people $(PEOPLE) $(if $(STORE),--store $(STORE))
+	$(BIN)/python -m bench.read_api --people $(PEOPLE) $(if $(STORE),--store $(STORE)) $(READ_ARGS)
 
 # The synthetic province of $(PEOPLE) people: its first load (`civgraph load --initial`,
 # files to a serving API, by phase), online deltas on the store it leaves (change feed on),

@@ -219,6 +219,11 @@ def arguments() -> argparse.Namespace:
         default=PAGECACHE,
         help="Neo4j's page cache: the store should fit (1g for 100k people)",
     )
+    parser.add_argument(
+        "--tx-memory",
+        default="256m",
+        help="Neo4j's memory for all transactions (CIVGRAPH_NEO4J_TX_MEMORY)",
+    )
     parser.add_argument("--store", type=Path, default=None,
                         help="an existing Neo4j store folder (with data/) instead of "
                         "var/bench/neo4j-<people>; nothing is generated in it")  # fmt: skip
@@ -238,11 +243,13 @@ def arguments() -> argparse.Namespace:
 def server_config(args: argparse.Namespace) -> process.ServerConfig:
     if args.store is None:
         folder = CACHE / f"neo4j-{args.people}"
-        return process.ServerConfig(home=folder, port=0, heap=HEAP, pagecache=args.pagecache)
+        return process.ServerConfig(home=folder, port=0, heap=HEAP, pagecache=args.pagecache,
+                                    tx_memory=args.tx_memory)  # fmt: skip
     if not (args.store / "data").is_dir():
         raise SystemExit(f"{args.store} is not a Neo4j store folder (it has no data/)")
     # A password of our own, set at start (none is written beside someone else's store).
     return process.ServerConfig(home=args.store, port=0, heap=HEAP, pagecache=args.pagecache,
+                                tx_memory=args.tx_memory,
                                 password=secrets.token_urlsafe(16))  # fmt: skip
 
 
@@ -251,7 +258,8 @@ def main() -> None:
     loads = Loads(args.serial_requests, args.concurrent_requests, args.concurrency,
                   args.warmup, args.rounds)  # fmt: skip
     config = server_config(args)
-    print(f"Neo4j: heap {HEAP}, page cache {config.pagecache}, data in {config.home}; "
+    print(f"Neo4j: heap {HEAP}, page cache {config.pagecache}, transaction memory "
+          f"{config.tx_memory}, data in {config.home}; "
           f"{os.cpu_count()} CPUs shared by Neo4j, the API, the peer and this client; "
           f"load average {os.getloadavg()[0]:.2f}")  # fmt: skip
     CACHE.mkdir(parents=True, exist_ok=True)

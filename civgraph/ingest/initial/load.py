@@ -101,7 +101,8 @@ def preparer(source: Source, kinds: Kinds) -> Callable[[list[Parsed]], Prepared]
             present = [
                 (position, row)
                 for position, p in enumerate(batch)
-                if (row := p.links[index]) is not None and index not in unkeyed_links(p)
+                if (row := p.links[index]) is not None
+                and not (p.unkeyed and index in unkeyed_links(p))
             ]
             stated = stated_links(link.spec, [row for _, row in present], kinds)
             links.append([(position, s) for (position, _), s in zip(present, stated, strict=True)])

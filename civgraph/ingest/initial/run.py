@@ -136,7 +136,8 @@ def first_load(
     state = asyncio.run(state_or_refuse(settings, config))
     given = given_by(files, thresholds)
     config.home.mkdir(parents=True, exist_ok=True)
-    if (earlier := resumable(state, given, work)) is not None:
+    earlier = resumable(state, given, work) if store_of(config).exists() else None
+    if earlier is not None:
         loaded, (written, size) = earlier
         restore_report(written, size, report)
     else:
