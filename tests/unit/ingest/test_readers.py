@@ -77,3 +77,16 @@ def test_numbers_and_codes() -> None:
             to_int(text)
     with pytest.raises(BadValue, match="unknown code '表亲'"):
         coded({"户主": "HEAD"})("表亲")
+
+
+@pytest.mark.parametrize("text", ["nan", "NaN", "inf", "-Infinity", "1e400"])
+def test_numbers_are_finite(text: str) -> None:
+    with pytest.raises(BadValue, match="not a number"):
+        to_number(text)
+
+
+def test_whole_numbers_stay_exact() -> None:
+    assert to_int("9007199254740991") == 2**53 - 1
+    for text in ("9007199254740992", "-1e30"):
+        with pytest.raises(BadValue, match="out of range"):
+            to_int(text)
