@@ -2,10 +2,10 @@
 them: reading, parsing and validating a row costs about as much Python as writing it, and
 a machine has more than one core.
 
-`parsed_ahead` yields what `parsing.parsed_batches` yields (or what `prepare` makes of each
-batch, in the child), in the same order, with the same rows in the reject report at the
-same places and the same counts in the summary. The child
-is forked (it inherits the mappings, which hold functions pickle cannot carry) and sends
+`parsed_ahead` yields what `parsing.parsed_batches` yields (`prepared_ahead`: what
+`prepare` makes of each batch, in the child), in the same order, with the same rows in the
+reject report at the same places and the same counts in the summary. The child is forked
+(it inherits the mappings, which hold functions pickle cannot carry) and sends
 each batch through a pipe; a pipe holds little, so the child is at most one batch ahead
 and memory stays bounded. The child touches nothing of its parent's: no database, no
 files but those it reads.

@@ -124,7 +124,7 @@ async def resolve_label(
             item.links[item.index] = pointed(item, *made[key, item.end])
             continue
         else:
-            earlier_in_batch = [c for c in fresh if blocks(todo[n], c)]
+            earlier_in_batch = [c for c in fresh if blocks(identity, todo[n], c)]
             decision = decision_on(identity, found.get(n, []) + earlier_in_batch, *thresholds)
             entity, match_key, score = outcome(source, key, item.end, decision)
             if decision.outcome is Outcome.JOIN:
@@ -156,10 +156,11 @@ def as_candidate(entity: str, identity: Unresolved) -> CandidateRow:
     return entity, identity.name, None, None, identity.region_code
 
 
-def blocks(looked: dict[str, Any], candidate: CandidateRow) -> bool:
-    """Whether the candidate queries would find `candidate` for a record (its `lookup`)."""
+def blocks(identity: Unresolved, looked: dict[str, Any], candidate: CandidateRow) -> bool:
+    """Whether the candidate queries would find `candidate` for a record (`looked`: its
+    `lookup`, computed once for all the candidates it is tested against)."""
     _, name, _, born, division = candidate
-    if "birthDate" in looked:
+    if isinstance(identity, Identity):
         place = looked["place"]
         nearby = place is not None and (place == "" or (division or "").startswith(place))
         alike = born == looked["birthDate"] and name[:1] in looked["initials"]

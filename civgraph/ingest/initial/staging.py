@@ -101,13 +101,16 @@ class Kinds(dict[tuple[str, str], str]):
         self.names: dict[str, set[str]] = {}
         self.dated: dict[str, set[str]] = {}
 
+    def __setitem__(self, key: tuple[str, str], kind: str, /) -> None:
+        super().__setitem__(key, kind)
+        owner, name = key
+        self.names.setdefault(owner, set()).add(name)
+        if kind in ("date", "datetime"):
+            self.dated.setdefault(owner, set()).add(name)
+
     def setdefault(self, key: tuple[str, str], kind: str, /) -> str:
         if key not in self:
             self[key] = kind
-            owner, name = key
-            self.names.setdefault(owner, set()).add(name)
-            if kind in ("date", "datetime"):
-                self.dated.setdefault(owner, set()).add(name)
         return self[key]
 
 
